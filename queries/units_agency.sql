@@ -1,0 +1,32 @@
+-- Units for `fuyuan metrics --by agency [--level L] [--parent P]`: one unit per agency (the
+-- defendant, respondent or penalising agency, by name within its region code). Agencies are
+-- listed when their region is one of the regions `--level L --parent P` would print, or lies
+-- below one; with no --level, P and everything below it; with neither, every agency.
+CREATE VIEW agency_scope AS
+SELECT DISTINCT c.code
+FROM region_closure c JOIN regions r ON c.ancestor = r.code
+WHERE ('${level}' = '' OR r.level = '${level}')
+  AND ('${parent}' = ''
+       OR r.code IN (SELECT code FROM region_closure
+                     WHERE ancestor = '${parent}' AND ('${level}' = '' OR code <> '${parent}')));
+
+CREATE VIEW litigation_u AS
+SELECT l.region_code || '|' || l.defendant AS unit_id, l.*
+FROM litigation_cases l WHERE l.region_code IN (SELECT code FROM agency_scope);
+
+CREATE VIEW reconsideration_u AS
+SELECT r.region_code || '|' || r.respondent AS unit_id, r.*
+FROM reconsideration_cases r WHERE r.region_code IN (SELECT code FROM agency_scope);
+
+CREATE VIEW penalty_u AS
+SELECT p.region_code || '|' || p.agency AS unit_id, p.*
+FROM penalty p WHERE p.region_code IN (SELECT code FROM agency_scope);
+
+CREATE VIEW units AS
+SELECT DISTINCT unit_id, region_code, region_name FROM (
+  SELECT unit_id, region_code, defendant AS region_name FROM litigation_u
+  UNION ALL
+  SELECT unit_id, region_code, respondent AS region_name FROM reconsideration_u
+  UNION ALL
+  SELECT unit_id, region_code, agency AS region_name FROM penalty_u
+) a;

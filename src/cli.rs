@@ -1,0 +1,84 @@
+//! The command line: argument parsing, dispatch to `commands`, and the mapping from errors to one
+//! printed line and an exit code.
+//!
+//! Exit codes: 0 success · 1 internal error · 2 usage error · 3 unreadable input file or unknown
+//! layout · 4 rows rejected under `--strict` · 5 SQL refused or failed · 6 warehouse missing or
+//! damaged.
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::Error;
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(name = "fuyuan", version, about = "府院 — court–government linkage ledgers → Parquet warehouse → metrics, SQL and briefings")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read ledgers into the warehouse (validate, reject with reasons, upsert by key, atomically).
+    Ingest(commands::ingest::Args),
+    /// Print the metrics table (contract §5) for a period and a level or agencies.
+    Metrics(commands::metrics::Args),
+    /// Run read-only SQL over the warehouse, or open a prompt.
+    Sql(commands::sql::Args),
+    /// Write synthetic ledgers (Henan, Sanmenxia in depth) in the messy forms users send.
+    Sample(commands::sample::Args),
+}
+
+pub fn exit_code(e: &Error) -> i32 {
+    match e {
+        Error::Usage(_) => 2,
+        Error::BadFile { .. } | Error::Io { .. } => 3,
+        Error::Strict(_) => 4,
+        Error::Refused(_) | Error::Query(_) => 5,
+        Error::Warehouse { .. } => 6,
+        Error::Other(_) => 1,
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Ingest(a) => commands::ingest::run(a, &mut out),
+        Command::Metrics(a) => commands::metrics::run(a, &mut out),
+        Command::Sql(a) => commands::sql::run(a, &mut out),
+        Command::Sample(a) => commands::sample::run(a, &mut out),
+    };
+    let flushed = out.flush();
+    result?;
+    // A closed pipe (`fuyuan metrics … | head`) is not an error worth a message.
+    match flushed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Other(e.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// Entry point for the binary: never lets a panic or a multi-line error reach the user.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    std::panic::set_hook(Box::new(|_| {}));
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("fuyuan: {}", e.to_string().lines().next().unwrap_or(""));
+            exit_code(&e)
+        }
+        Err(p) => {
+            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+            eprintln!("fuyuan: internal error: {} (please report this)", msg.lines().next().unwrap_or(""));
+            1
+        }
+    }
+}

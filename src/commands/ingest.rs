@@ -1,0 +1,88 @@
+//! `fuyuan ingest FILE... [--warehouse DIR] [--table T] [--sheet NAME] [--regions FILE] [--strict]`
+//!
+//! Reads ledgers (CSV in UTF-8/GBK, or workbooks), validates every row, and appends them to the
+//! warehouse in one atomic commit. Rejected rows go to `DIR/rejects/` with file, line, column and
+//! reason; the manifest records per-file counts (rows_read = rows_accepted + rows_rejected).
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::WarehouseArg;
+use crate::ingest::schema::Table;
+use crate::ingest::{self, IngestOptions};
+use crate::{Error, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Ledger files: .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) or .xlsx.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub warehouse: WarehouseArg,
+    /// Force the table instead of detecting it from the headers.
+    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty"])]
+    pub table: Option<String>,
+    /// Workbook sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Regions to add to the dimension (code,name,level,parent_code): townships, functional zones.
+    #[arg(long, value_name = "FILE")]
+    pub regions: Option<PathBuf>,
+    /// Fail, writing nothing, if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    if args.files.is_empty() && args.regions.is_none() {
+        return Err(Error::Usage("give at least one ledger FILE (or --regions FILE)".into()));
+    }
+    let opts = IngestOptions {
+        warehouse: args.warehouse.warehouse.clone(),
+        table: args.table.as_deref().and_then(Table::parse),
+        sheet: args.sheet.clone(),
+        regions: args.regions.clone(),
+        strict: args.strict,
+        today: ingest::today(),
+    };
+    let report = ingest::ingest_files(&args.files, &opts)?;
+    let w = |e: std::io::Error| Error::Other(e.to_string());
+    for f in &report.files {
+        if f.status != "ingested" {
+            writeln!(out, "{}: {}", f.path, f.status).map_err(w)?;
+            continue;
+        }
+        write!(
+            out,
+            "{}: {} ({}), read {} = accepted {} + rejected {}",
+            f.path,
+            f.table.as_deref().unwrap_or("?"),
+            f.format.as_deref().unwrap_or("?"),
+            f.rows_read,
+            f.rows_accepted,
+            f.rows_rejected
+        )
+        .map_err(w)?;
+        if !f.replaced.is_empty() {
+            write!(out, ", replaced {}", f.replaced.len()).map_err(w)?;
+        }
+        if let Some(r) = &f.rejects_file {
+            write!(out, " → {}", args.warehouse.warehouse.join(r).display()).map_err(w)?;
+        }
+        writeln!(out).map_err(w)?;
+        if !f.ignored_columns.is_empty() {
+            writeln!(out, "  ignored columns: {}", f.ignored_columns.join(", ")).map_err(w)?;
+        }
+        if !f.new_townships.is_empty() {
+            writeln!(out, "  townships known only by code: {}", f.new_townships.join(", ")).map_err(w)?;
+        }
+    }
+    if !report.regions_added.is_empty() {
+        writeln!(out, "regions added or updated: {}", report.regions_added.len()).map_err(w)?;
+    }
+    if report.committed {
+        writeln!(out, "committed ingest {} to {}", report.ingest_id, args.warehouse.warehouse.display()).map_err(w)?;
+    } else {
+        writeln!(out, "nothing new to commit").map_err(w)?;
+    }
+    Ok(())
+}

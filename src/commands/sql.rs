@@ -1,0 +1,177 @@
+//! `fuyuan sql "QUERY"`, `fuyuan sql -f FILE`, or `fuyuan sql` for a prompt with history —
+//! read-only SQL over `litigation`, `reconsideration`, `penalty`, `regions` and the views of
+//! `queries/views.sql`. `\d` lists tables, `\d NAME` describes one, `\q` quits.
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::WarehouseArg;
+use crate::engine::{Engine, Limits, statements};
+use crate::output::{self, Format, Rows};
+use crate::warehouse::Warehouse;
+use crate::{Error, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query; omit it (and -f) for an interactive prompt.
+    pub query: Option<String>,
+    /// Run the statements in FILE.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub warehouse: WarehouseArg,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Show at most N rows (all rows when 0). Default: 100 for tables, all for csv/json.
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<usize>,
+    /// Stop a query after this many seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Memory a query may use, in MiB, before it is stopped.
+    #[arg(long, default_value_t = 4096, value_name = "MIB")]
+    pub memory_limit: usize,
+}
+
+struct Session<'a> {
+    engine: Engine,
+    args: &'a Args,
+}
+
+impl Session<'_> {
+    async fn run_one(&self, sql: &str, out: &mut dyn Write) -> Result<()> {
+        let trimmed = sql.trim().trim_end_matches(';').trim();
+        if trimmed.is_empty() {
+            return Ok(());
+        }
+        let sql = match meta_command(trimmed) {
+            Some(Meta::ListTables) => "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name".to_string(),
+            Some(Meta::Describe(name)) => format!("DESCRIBE {name}"),
+            Some(Meta::Help) => {
+                writeln!(out, "\\d            list tables and views\n\\d NAME       describe a table\n\\q            quit\nSQL statements end with ';'").map_err(io)?;
+                return Ok(());
+            }
+            Some(Meta::Quit) => return Ok(()),
+            Some(Meta::Unknown(c)) => return Err(Error::Usage(format!("unknown command {c} (try \\?)"))),
+            None => trimmed.to_string(),
+        };
+        let started = Instant::now();
+        let (schema, batches) = self.engine.query(&sql).await?;
+        let mut rows = Rows::from_batches(&schema, &batches)?;
+        let total = rows.rows.len();
+        let limit = match (self.args.max_rows, self.args.format) {
+            (Some(0), _) => usize::MAX,
+            (Some(n), _) => n,
+            (None, Format::Table) => 100,
+            (None, _) => usize::MAX,
+        };
+        rows.rows.truncate(limit);
+        output::write(&rows, self.args.format, output::plain_style, out)?;
+        let shown = if total > rows.rows.len() { format!(" ({} shown, see --max-rows)", rows.rows.len()) } else { String::new() };
+        eprintln!("{total} row(s) fetched{shown}. Elapsed {:.3} seconds.", started.elapsed().as_secs_f64());
+        Ok(())
+    }
+}
+
+enum Meta {
+    ListTables,
+    Describe(String),
+    Help,
+    Quit,
+    Unknown(String),
+}
+
+fn meta_command(s: &str) -> Option<Meta> {
+    let rest = s.strip_prefix('\\')?;
+    let mut parts = rest.split_whitespace();
+    Some(match (parts.next(), parts.next()) {
+        (Some("d"), None) => Meta::ListTables,
+        (Some("d"), Some(name)) if name.chars().all(|c| c.is_alphanumeric() || c == '_') => Meta::Describe(name.to_string()),
+        (Some("?" | "h"), _) => Meta::Help,
+        (Some("q"), _) => Meta::Quit,
+        _ => Meta::Unknown(s.to_string()),
+    })
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Other(e.to_string())
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    let wh = Warehouse::new(&args.warehouse.warehouse);
+    let limits = Limits { memory_bytes: args.memory_limit << 20, timeout: Duration::from_secs(args.timeout) };
+    let rt = super::runtime()?;
+    rt.block_on(async {
+        let session = Session { engine: Engine::open(&wh, limits).await?, args: &args };
+        if let Some(q) = &args.query {
+            return session.run_one(q, out).await;
+        }
+        if let Some(f) = &args.file {
+            let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+            return run_script(&session, &text, out).await;
+        }
+        if !std::io::stdin().is_terminal() {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(io)?;
+            return run_script(&session, &text, out).await;
+        }
+        interactive(&session, out).await
+    })
+}
+
+/// A script's statements run in order; the first failure stops it with the statement's number.
+async fn run_script(session: &Session<'_>, text: &str, out: &mut dyn Write) -> Result<()> {
+    for (i, stmt) in statements(text).iter().enumerate() {
+        session.run_one(stmt, out).await.map_err(|e| match e {
+            Error::Query(m) => Error::Query(format!("statement {}: {m}", i + 1)),
+            Error::Refused(m) => Error::Refused(format!("statement {}: {m}", i + 1)),
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+async fn interactive(session: &Session<'_>, out: &mut dyn Write) -> Result<()> {
+    use rustyline::error::ReadlineError;
+    let mut rl = rustyline::DefaultEditor::new().map_err(|e| Error::Other(format!("cannot open the prompt: {e}")))?;
+    let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".fuyuan_history"));
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    eprintln!("fuyuan sql — read-only. \\d lists tables, \\q quits; end statements with ';'.");
+    let mut buffer = String::new();
+    loop {
+        let prompt = if buffer.is_empty() { "fuyuan> " } else { "   ...> " };
+        match rl.readline(prompt) {
+            Ok(line) => {
+                let t = line.trim();
+                if buffer.is_empty() && t.starts_with('\\') {
+                    let _ = rl.add_history_entry(t);
+                    if matches!(meta_command(t), Some(Meta::Quit)) {
+                        break;
+                    }
+                    if let Err(e) = session.run_one(t, out).await {
+                        eprintln!("{e}");
+                    }
+                    continue;
+                }
+                buffer.push_str(&line);
+                buffer.push('\n');
+                if t.ends_with(';') {
+                    let stmt = std::mem::take(&mut buffer);
+                    let _ = rl.add_history_entry(stmt.trim());
+                    if let Err(e) = session.run_one(&stmt, out).await {
+                        eprintln!("{e}");
+                    }
+                }
+            }
+            Err(ReadlineError::Interrupted) => buffer.clear(),
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(Error::Other(format!("prompt: {e}"))),
+        }
+    }
+    if let Some(h) = &history {
+        let _ = rl.save_history(h);
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Stage 3: the engine. A DataFusion session over the warehouse's Parquet tables, with the views
+//! of `queries/views.sql`; every metric is SQL from `queries/`, embedded in the binary.
+pub mod guard;
+pub mod period;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use datafusion::execution::context::{SQLOptions, SessionContext};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{ParquetReadOptions, SessionConfig};
+
+use crate::warehouse::regions::Level;
+use crate::warehouse::{Manifest, Warehouse};
+use crate::{Error, Result};
+pub use period::Period;
+
+pub const VIEWS_SQL: &str = include_str!("../../queries/views.sql");
+pub const UNITS_REGION_SQL: &str = include_str!("../../queries/units_region.sql");
+pub const UNITS_AGENCY_SQL: &str = include_str!("../../queries/units_agency.sql");
+pub const METRICS_SQL: &str = include_str!("../../queries/metrics.sql");
+
+/// The contract's column list for `fuyuan metrics`, in order.
+pub const METRIC_COLUMNS: [&str; 27] = [
+    "period", "region_code", "region_name", "filed", "filed_prev", "filed_yoy", "concluded", "lost", "loss_rate", "judgment_loss_rate",
+    "loss_rate_prev", "loss_rate_change_pp", "double_decline", "hearings", "appeared", "appearance_rate", "spoke_rate",
+    "required_appearance_rate", "recon_received", "recon_concluded", "recon_corrected", "recon_correction_rate", "recon_sued_rate",
+    "penalty_cases", "fines_yuan", "confiscated_yuan", "loss_rank",
+];
+
+/// Limits that keep a careless query from taking the machine down.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub memory_bytes: usize,
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { memory_bytes: 4 << 30, timeout: Duration::from_secs(300) }
+    }
+}
+
+pub struct Engine {
+    pub ctx: SessionContext,
+    pub manifest: Manifest,
+    limits: Limits,
+}
+
+/// Substitutes `${name}` placeholders; every value is produced by fuyuan itself (dates, level
+/// names, digit codes), never raw user text.
+pub fn render(sql: &str, params: &[(&str, String)]) -> Result<String> {
+    let mut out = sql.to_string();
+    for (k, v) in params {
+        out = out.replace(&format!("${{{k}}}"), v);
+    }
+    if let Some(i) = out.find("${") {
+        let end = out[i..].find('}').map(|j| i + j + 1).unwrap_or(out.len());
+        return Err(Error::Other(format!("internal: query parameter {} has no value", &out[i..end])));
+    }
+    Ok(out)
+}
+
+/// Splits a script into statements at `;` that end a line. The query files keep semicolons out
+/// of strings and comments, so this is enough for them.
+pub fn statements(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in script.lines() {
+        cur.push_str(line);
+        cur.push('\n');
+        if line.trim_end().ends_with(';') {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if cur.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")) {
+        out.push(cur);
+    }
+    out
+}
+
+/// Which rows `fuyuan metrics` prints.
+#[derive(Debug, Clone)]
+pub enum Units {
+    Regions { level: Level, parent: Option<String> },
+    Agencies { level: Option<Level>, parent: Option<String> },
+}
+
+impl Engine {
+    pub async fn open(wh: &Warehouse, limits: Limits) -> Result<Engine> {
+        let manifest = wh.require()?;
+        let runtime = RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).build_arc()?;
+        let config = SessionConfig::new().with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)).with_information_schema(true);
+        let ctx = SessionContext::new_with_config_rt(config, runtime);
+        for name in ["litigation", "reconsideration", "penalty", "regions"] {
+            let path = wh.table_path(&manifest, name).ok_or_else(|| Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") })?;
+            ctx.register_parquet(name, path.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
+        }
+        let engine = Engine { ctx, manifest, limits };
+        engine.run_script(VIEWS_SQL).await?;
+        Ok(engine)
+    }
+
+    /// Runs fuyuan's own statements (views); user SQL goes through `query`.
+    pub async fn run_script(&self, script: &str) -> Result<()> {
+        for stmt in statements(script) {
+            self.ctx.sql(&stmt).await?.collect().await?;
+        }
+        Ok(())
+    }
+
+    async fn collect(&self, sql: &str, options: Option<SQLOptions>) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let work = async {
+            let df = match options {
+                Some(o) => self.ctx.sql_with_options(sql, o).await?,
+                None => self.ctx.sql(sql).await?,
+            };
+            let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+            let batches = df.collect().await?;
+            Ok::<_, datafusion::error::DataFusionError>((schema, batches))
+        };
+        match tokio::time::timeout(self.limits.timeout, work).await {
+            Ok(r) => Ok(r?),
+            Err(_) => Err(Error::Query(format!("stopped after the time limit of {} s (raise it with --timeout)", self.limits.timeout.as_secs()))),
+        }
+    }
+
+    /// Runs one read-only statement from a user (`fuyuan sql`).
+    pub async fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        guard::check_read_only(sql)?;
+        let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
+        self.collect(sql, Some(options)).await
+    }
+
+    /// The metrics table of contract §5 for one period and one set of units.
+    pub async fn metrics(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let (script, level, parent) = match units {
+            Units::Regions { level, parent } => (UNITS_REGION_SQL, level.name().to_string(), parent.clone().unwrap_or_default()),
+            Units::Agencies { level, parent } => (UNITS_AGENCY_SQL, level.map(|l| l.name().to_string()).unwrap_or_default(), parent.clone().unwrap_or_default()),
+        };
+        if !parent.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Error::Usage(format!("--parent '{parent}' is not a region code")));
+        }
+        let params = [
+            ("level", level),
+            ("parent", parent),
+            ("start", period.start.to_string()),
+            ("end", period.end.to_string()),
+            ("prev_start", period.prev_start.to_string()),
+            ("prev_end", period.prev_end.to_string()),
+            ("period", period.span()),
+        ];
+        let script = render(script, &params)?.replace("CREATE VIEW", "CREATE OR REPLACE VIEW");
+        self.run_script(&script).await?;
+        self.collect(&render(METRICS_SQL, &params)?, None).await
+    }
+}

@@ -1,0 +1,105 @@
+//! Reporting periods (contract §5): `2024`, `2024Q2`, `2024H1`, `2024M05`, optionally
+//! year-to-date, and the comparison span one year earlier. Every period is whole months, so the
+//! comparison is the same months of the previous year (February's end follows the calendar).
+use chrono::{Datelike, NaiveDate};
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// What the user typed, normalised (e.g. `2024Q2`).
+    pub name: String,
+    pub ytd: bool,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub prev_start: NaiveDate,
+    pub prev_end: NaiveDate,
+}
+
+fn month_end(year: i32, month: u32) -> NaiveDate {
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1).expect("valid date").pred_opt().expect("valid date")
+}
+
+fn first(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).expect("valid date")
+}
+
+impl Period {
+    pub fn parse(text: &str, ytd: bool) -> Result<Period> {
+        let s = text.trim().to_ascii_uppercase();
+        let bad = || Error::Usage(format!("period '{text}' is not one of 2024, 2024Q2, 2024H1, 2024M05"));
+        if s.len() < 4 || !s.is_char_boundary(4) {
+            return Err(bad());
+        }
+        let year: i32 = s[..4].parse().map_err(|_| bad())?;
+        if !(1990..=2999).contains(&year) {
+            return Err(bad());
+        }
+        let rest = &s[4..];
+        let (m1, m2) = if rest.is_empty() {
+            (1, 12)
+        } else {
+            let n: u32 = rest[1..].parse().map_err(|_| bad())?;
+            match &rest[..1] {
+                "Q" if (1..=4).contains(&n) && rest.len() == 2 => (3 * n - 2, 3 * n),
+                "H" if (1..=2).contains(&n) && rest.len() == 2 => (6 * n - 5, 6 * n),
+                "M" if (1..=12).contains(&n) && (2..=3).contains(&rest.len()) => (n, n),
+                _ => return Err(bad()),
+            }
+        };
+        let m1 = if ytd { 1 } else { m1 };
+        Ok(Period {
+            name: s.clone(),
+            ytd,
+            start: first(year, m1),
+            end: month_end(year, m2),
+            prev_start: first(year - 1, m1),
+            prev_end: month_end(year - 1, m2),
+        })
+    }
+
+    /// The resolved span as printed in the `period` column, e.g. `2024-01-01..2024-06-30`.
+    pub fn span(&self) -> String {
+        format!("{}..{}", self.start, self.end)
+    }
+
+    pub fn year(&self) -> i32 {
+        self.end.year()
+    }
+
+    /// The period that ends just before this one's start, with the same length in months — used
+    /// for trends (the eight quarters before a briefing).
+    pub fn months(&self) -> u32 {
+        (self.end.year() - self.start.year()) as u32 * 12 + self.end.month() + 1 - self.start.month()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn forms() {
+        let p = Period::parse("2024Q2", false).unwrap();
+        assert_eq!((p.start, p.end, p.prev_start, p.prev_end), (d("2024-04-01"), d("2024-06-30"), d("2023-04-01"), d("2023-06-30")));
+        let p = Period::parse("2024Q2", true).unwrap();
+        assert_eq!(p.span(), "2024-01-01..2024-06-30");
+        assert_eq!(Period::parse("2024H2", false).unwrap().span(), "2024-07-01..2024-12-31");
+        assert_eq!(Period::parse("2024", false).unwrap().span(), "2024-01-01..2024-12-31");
+        let p = Period::parse("2024M02", false).unwrap();
+        assert_eq!((p.end, p.prev_end), (d("2024-02-29"), d("2023-02-28")));
+        assert_eq!(Period::parse("2024m05", true).unwrap().span(), "2024-01-01..2024-05-31");
+    }
+
+    #[test]
+    fn bad_forms() {
+        for s in ["24", "2024Q5", "2024H3", "2024M13", "2024M123", "2024X1", "abcd", "2024Q"] {
+            assert!(Period::parse(s, false).is_err(), "{s}");
+        }
+    }
+}

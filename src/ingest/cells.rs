@@ -1,0 +1,390 @@
+//! Cell parsers for contract §1 "Cell rules". Each parser takes the cell's text and returns the
+//! typed value or a short reason that becomes the reject reason, so every rule is testable alone.
+use chrono::{Datelike, NaiveDate};
+
+/// Earliest acceptable date: the Administrative Litigation Law took effect on 1990-10-01.
+pub fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1990, 10, 1).expect("valid date")
+}
+
+/// Characters that are invisible in a spreadsheet but break matching (zero-width space and joiners,
+/// BOM, word joiner).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Folds full-width ASCII (U+FF01..U+FF5E) and the ideographic space to half-width, dropping
+/// invisible characters. `keep` lists full-width characters that stay as they are.
+pub fn fold_width(s: &str, keep: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if keep.contains(&c) {
+            out.push(c);
+            continue;
+        }
+        let u = c as u32;
+        if (0xFF01..=0xFF5E).contains(&u) {
+            out.push(char::from_u32(u - 0xFEE0).unwrap_or(c));
+        } else if c == '\u{3000}' || c == '\u{00A0}' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text rule: full-width ASCII folded, invisible characters dropped, trimmed. Returns None for an
+/// empty cell.
+pub fn text(raw: &str) -> Option<String> {
+    let folded = fold_width(raw, &[]);
+    let t = folded.trim();
+    if t.is_empty() { None } else { Some(t.to_string()) }
+}
+
+/// Key rule (reconsideration and penalty numbers): like text, but full-width brackets are kept.
+pub fn key(raw: &str) -> Option<String> {
+    let folded = fold_width(raw, &['（', '）']);
+    let t = folded.trim();
+    if t.is_empty() { None } else { Some(t.to_string()) }
+}
+
+/// Normalised header: width-folded, spaces removed, a trailing unit in brackets split off.
+/// Returns (base, unit) — `罚款金额（万元）` → ("罚款金额", Some("万元")).
+pub fn header(raw: &str) -> (String, Option<String>) {
+    let folded: String = fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
+    let folded = folded.replace(['【', '〔', '['], "(").replace(['】', '〕', ']'], ")");
+    if let Some(open) = folded.rfind('(')
+        && folded.ends_with(')')
+        && open > 0
+    {
+        let unit = folded[open + 1..folded.len() - 1].to_string();
+        return (folded[..open].to_lowercase(), Some(unit));
+    }
+    (folded.to_lowercase(), None)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    Unreadable,
+    Impossible,
+    TooEarly,
+    Future,
+}
+
+impl DateError {
+    pub fn reason(&self, raw: &str) -> String {
+        match self {
+            DateError::Unreadable => format!("unreadable date '{raw}'"),
+            DateError::Impossible => format!("impossible date '{raw}'"),
+            DateError::TooEarly => format!("date '{raw}' is before 1990-10-01"),
+            DateError::Future => format!("date '{raw}' is after today"),
+        }
+    }
+}
+
+/// Excel's 1900 date system: serial 1 = 1900-01-01, with the phantom 1900-02-29 (serial 60).
+pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || serial < 1.0 || serial >= 2_958_466.0 {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    // Serials before 61 are off by one because of the phantom leap day; they are long before 1990
+    // and get rejected anyway, so no correction is needed for the dates we accept.
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// Parses the date forms of contract §1 and checks the range [1990-10-01, today].
+pub fn date(raw: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let d = parse_date_form(raw)?;
+    check_date_range(d, today)
+}
+
+pub fn check_date_range(d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    if d < earliest_date() {
+        Err(DateError::TooEarly)
+    } else if d > today {
+        Err(DateError::Future)
+    } else {
+        Ok(d)
+    }
+}
+
+fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate, DateError> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1000..=9999).contains(&y) {
+        return Err(DateError::Unreadable);
+    }
+    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).ok_or(DateError::Impossible)
+}
+
+fn parse_date_form(raw: &str) -> Result<NaiveDate, DateError> {
+    let s = fold_width(raw, &[]);
+    let s = s.trim();
+    // A time part from database exports ("2024-05-30 00:00:00", "2024-05-30T08:00") is dropped.
+    let s = s.split([' ', 'T']).next().unwrap_or("");
+    if s.is_empty() {
+        return Err(DateError::Unreadable);
+    }
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return match s.len() {
+            8 => ymd(s[0..4].parse().unwrap_or(0), s[4..6].parse().unwrap_or(0), s[6..8].parse().unwrap_or(0)),
+            // An Excel serial that reached us as text (CSV exported from Excel without formatting).
+            4 | 5 => excel_serial_to_date(s.parse::<f64>().map_err(|_| DateError::Unreadable)?)
+                .ok_or(DateError::Unreadable),
+            _ => Err(DateError::Unreadable),
+        };
+    }
+    if let Some(rest) = s.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年').ok_or(DateError::Unreadable)?;
+        let (m, d) = rest.split_once('月').ok_or(DateError::Unreadable)?;
+        return ymd(num(y)?, num(m)?, num(d)?);
+    }
+    for sep in ['-', '/', '.'] {
+        let parts: Vec<&str> = s.split(sep).collect();
+        if parts.len() == 3 && parts[0].len() == 4 {
+            return ymd(num(parts[0])?, num(parts[1])?, num(parts[2])?);
+        }
+    }
+    Err(DateError::Unreadable)
+}
+
+fn num(s: &str) -> Result<i64, DateError> {
+    if s.is_empty() || s.len() > 4 || !s.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DateError::Unreadable);
+    }
+    s.parse().map_err(|_| DateError::Unreadable)
+}
+
+/// Boolean rule: 是/否, Y/N, 1/0, true/false, √/× (and yes/no, ✓/✗). Empty is handled by the
+/// caller as unknown (null), never false.
+pub fn boolean(raw: &str) -> Option<bool> {
+    let s = fold_width(raw, &[]);
+    let s = s.trim().to_lowercase();
+    match s.as_str() {
+        "是" | "y" | "yes" | "1" | "true" | "t" | "√" | "✓" | "✔" | "1.0" => Some(true),
+        "否" | "n" | "no" | "0" | "false" | "f" | "×" | "✗" | "✘" | "x" | "0.0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Amount rule: a decimal ≥ 0 with optional thousands separators (in groups of three), a leading
+/// ¥ and a trailing 元; a trailing 万元/万 multiplies by 10,000, as does `in_wan` (a (万元) header).
+/// Returns the value in fen (1/100 yuan), rounded half away from zero.
+pub fn amount_fen(raw: &str, in_wan: bool) -> Result<i64, String> {
+    let folded = fold_width(raw, &[]);
+    let mut s = folded.trim().trim_start_matches('¥').trim_start_matches('￥').trim();
+    let mut wan = in_wan;
+    if let Some(r) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万')) {
+        s = r.trim_end();
+        wan = true;
+    } else if let Some(r) = s.strip_suffix('元') {
+        s = r.trim_end();
+    }
+    let bad = || format!("unreadable amount '{}'", raw.trim());
+    if s.starts_with('-') {
+        return Err(format!("negative amount '{}'", raw.trim()));
+    }
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (s, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(bad());
+    }
+    let digits_int: String = if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let first_ok = !groups[0].is_empty() && groups[0].len() <= 3;
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return Err(format!("misplaced thousands separator in '{}'", raw.trim()));
+        }
+        groups.concat()
+    } else {
+        int_part.to_string()
+    };
+    if !digits_int.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if digits_int.len() + frac_part.len() > 30 {
+        return Err(format!("amount '{}' is too large", raw.trim()));
+    }
+    // Exact decimal arithmetic: value = int.frac × 10^(4 if wan) in units of 10^-len(frac).
+    let scale_up: u32 = if wan { 4 } else { 0 };
+    let mantissa: i128 = format!("{}{}", if digits_int.is_empty() { "0" } else { &digits_int }, frac_part)
+        .parse()
+        .map_err(|_| bad())?;
+    let exp = scale_up as i32 + 2 - frac_part.len() as i32; // to fen
+    let fen = if exp >= 0 {
+        mantissa.checked_mul(10i128.pow(exp as u32))
+    } else {
+        let div = 10i128.pow((-exp) as u32);
+        Some((mantissa + div / 2) / div)
+    };
+    match fen {
+        Some(v) if v <= i64::MAX as i128 / 100 => Ok(v as i64),
+        _ => Err(format!("amount '{}' is too large", raw.trim())),
+    }
+}
+
+/// Formats fen as yuan with two decimals.
+pub fn fen_to_yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+/// Region code rule: digits only; a code from a numeric cell (411600.0) is its integer text.
+pub fn region_code(raw: &str) -> Option<String> {
+    let s = fold_width(raw, &[]);
+    let s = s.trim();
+    let s = s.strip_suffix(".0").unwrap_or(s);
+    if (s.len() == 6 || s.len() == 9) && s.chars().all(|c| c.is_ascii_digit()) {
+        Some(s.to_string())
+    } else {
+        None
+    }
+}
+
+/// Compound surnames that keep both characters when a name is masked.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐",
+    "端木", "西门", "南宫", "独孤", "百里", "呼延", "申屠", "太史", "澹台", "闻人", "万俟",
+];
+
+/// Words that mark an organisation rather than a natural person.
+const ORG_MARKERS: &[&str] = &[
+    "公司", "集团", "厂", "店", "中心", "委员会", "政府", "局", "合作社", "银行", "医院", "学校", "大学", "学院", "村",
+    "社区", "协会", "商行", "经营部", "门市", "部", "所", "站", "场", "馆", "院", "队", "处", "办", "会", "社", "行",
+    "有限", "企业", "工作室", "超市", "酒店", "宾馆", "饭店", "农庄", "矿", "组",
+];
+
+/// Masks a natural person's name (张三 → 张某, 欧阳娜娜 → 欧阳某); organisations stay whole.
+/// Several names separated by 、，,； are masked one by one; a trailing 等N人 is kept.
+pub fn mask_person(raw: &str) -> String {
+    let s = raw.trim();
+    if ORG_MARKERS.iter().any(|m| s.contains(m)) && s.chars().count() > 4 {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut current = String::new();
+    for c in s.chars() {
+        if matches!(c, '、' | '，' | ',' | '；' | ';' | ' ') {
+            out.push_str(&mask_one(&current));
+            out.push(c);
+            current.clear();
+        } else {
+            current.push(c);
+        }
+    }
+    out.push_str(&mask_one(&current));
+    out
+}
+
+fn mask_one(name: &str) -> String {
+    if name.is_empty() {
+        return String::new();
+    }
+    // Keep a trailing "等3人" / "等" that follows a name.
+    let (core, tail) = match name.find('等') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    if ORG_MARKERS.iter().any(|m| core.contains(m)) && core.chars().count() > 3 {
+        return name.to_string();
+    }
+    let surname_len = COMPOUND_SURNAMES
+        .iter()
+        .find(|p| core.starts_with(*p) && core.chars().count() > 2)
+        .map(|p| p.chars().count())
+        .unwrap_or(1);
+    let surname: String = core.chars().take(surname_len).collect();
+    if core.chars().count() <= surname_len {
+        return format!("{core}{tail}");
+    }
+    format!("{surname}某{tail}")
+}
+
+/// Current year of `today`, for case-number year checks.
+pub fn year_of(d: NaiveDate) -> i32 {
+    d.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 31).unwrap()
+    }
+
+    #[test]
+    fn date_forms() {
+        let want = NaiveDate::from_ymd_opt(2024, 5, 30).unwrap();
+        for s in ["2024-05-30", "2024/5/30", "2024.5.30", "2024年5月30日", "20240530", "2024-05-30 00:00:00", "45442", "２０２４-０５-３０"] {
+            assert_eq!(date(s, today()), Ok(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn date_rejections() {
+        assert_eq!(date("2023-02-29", today()), Err(DateError::Impossible));
+        assert_eq!(date("2024-13-01", today()), Err(DateError::Unreadable));
+        assert_eq!(date("1990-09-30", today()), Err(DateError::TooEarly));
+        assert_eq!(date("1990-10-01", today()), Ok(earliest_date()));
+        assert_eq!(date("2025-02-01", today()), Err(DateError::Future));
+        assert_eq!(date("五月", today()), Err(DateError::Unreadable));
+    }
+
+    #[test]
+    fn booleans() {
+        for s in ["是", "Y", "y", "1", "true", "TRUE", "√"] {
+            assert_eq!(boolean(s), Some(true), "{s}");
+        }
+        for s in ["否", "N", "0", "false", "×"] {
+            assert_eq!(boolean(s), Some(false), "{s}");
+        }
+        assert_eq!(boolean("可能"), None);
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(amount_fen("1,200.00", false), Ok(120_000));
+        assert_eq!(amount_fen("500元", false), Ok(50_000));
+        assert_eq!(amount_fen("0.12", true), Ok(120_000));
+        assert_eq!(amount_fen("3.5万元", false), Ok(3_500_000));
+        assert_eq!(amount_fen("¥12.345", false), Ok(1235));
+        assert_eq!(amount_fen("1.234567", true), Ok(1_234_567));
+        assert!(amount_fen("-5", false).unwrap_err().contains("negative"));
+        assert!(amount_fen("1,20,0", false).unwrap_err().contains("thousands"));
+        assert!(amount_fen("12a", false).is_err());
+        assert_eq!(fen_to_yuan(120_005), "1200.05");
+    }
+
+    #[test]
+    fn headers_and_codes() {
+        assert_eq!(header("罚款金额（万元）"), ("罚款金额".to_string(), Some("万元".to_string())));
+        assert_eq!(header(" 案 号 "), ("案号".to_string(), None));
+        assert_eq!(header("Case_No"), ("case_no".to_string(), None));
+        assert_eq!(region_code("411600.0").as_deref(), Some("411600"));
+        assert_eq!(region_code("411202001").as_deref(), Some("411202001"));
+        assert_eq!(region_code("4112"), None);
+    }
+
+    #[test]
+    fn masking() {
+        assert_eq!(mask_person("张三"), "张某");
+        assert_eq!(mask_person("欧阳娜娜"), "欧阳某");
+        assert_eq!(mask_person("张三、李四"), "张某、李某");
+        assert_eq!(mask_person("王五等3人"), "王某等3人");
+        assert_eq!(mask_person("三门峡某某建筑有限公司"), "三门峡某某建筑有限公司");
+    }
+
+    #[test]
+    fn text_folding() {
+        assert_eq!(text("  ＡＢＣ１２３\u{200B} ").as_deref(), Some("ABC123"));
+        assert_eq!(key(" 三政复（２０２４）1号 ").as_deref(), Some("三政复（2024）1号"));
+        assert_eq!(text("   "), None);
+    }
+}

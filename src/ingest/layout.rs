@@ -1,0 +1,180 @@
+//! Which ledger a file is, and which of its columns feed which canonical column. The header row
+//! is the first of the top rows that carries every required column of some table; title rows
+//! above it (a sheet's caption such as "2024年行政诉讼案件台账") are skipped.
+use super::cells;
+use super::read::RawRow;
+use super::schema::{Column, Need, Table};
+use crate::{Error, Result};
+
+/// How many rows from the top may precede the header (titles, blank lines, notes).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub table: Table,
+    /// Index of the header record in `RawTable::records`.
+    pub header_index: usize,
+    pub header_line: u64,
+    /// The file's header texts, as written.
+    pub headers: Vec<String>,
+    /// For each column of `table.columns()`: the file column that feeds it.
+    pub sources: Vec<Option<usize>>,
+    /// For each column of `table.columns()`: the header said the amounts are in 万元.
+    pub in_wan: Vec<bool>,
+    /// Headers that feed no column (序号, 备注 …), named in the manifest.
+    pub ignored: Vec<String>,
+}
+
+fn matches(column: &Column, base: &str) -> bool {
+    column.name == base || column.headers.iter().any(|h| cells::header(h).0 == base)
+}
+
+/// Maps each header to the column it feeds in `table`; errors on a column fed twice.
+fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Result<(Vec<Option<usize>>, Vec<bool>, Vec<String>)> {
+    let cols = table.columns();
+    let mut sources = vec![None; cols.len()];
+    let mut in_wan = vec![false; cols.len()];
+    let mut ignored = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let (base, unit) = cells::header(h);
+        if base.is_empty() {
+            continue;
+        }
+        match cols.iter().position(|c| matches(c, &base)) {
+            Some(ci) => {
+                if let Some(prev) = sources[ci] {
+                    return Err(Error::bad_file(
+                        file,
+                        line,
+                        h.trim(),
+                        format!("duplicate header: columns {} and {} both mean {}", prev + 1, i + 1, cols[ci].name),
+                    ));
+                }
+                sources[ci] = Some(i);
+                in_wan[ci] = unit.as_deref().is_some_and(|u| u.contains('万'));
+            }
+            None => ignored.push(h.trim().to_string()),
+        }
+    }
+    Ok((sources, in_wan, ignored))
+}
+
+fn header_texts(row: &RawRow) -> Vec<String> {
+    row.cells.iter().map(|c| c.to_text()).collect()
+}
+
+fn missing_required(table: Table, sources: &[Option<usize>]) -> Vec<&'static Column> {
+    table.columns().iter().zip(sources).filter(|(c, s)| c.need == Need::Required && s.is_none()).map(|(c, _)| c).collect()
+}
+
+fn describe(c: &Column) -> String {
+    format!("{} ({})", c.headers[0], c.name)
+}
+
+pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<Layout> {
+    let candidates: Vec<Table> = match forced {
+        Some(t) => vec![t],
+        None => Table::ALL.to_vec(),
+    };
+    let mut first_header: Option<(usize, &RawRow)> = None;
+    // Best failed attempt, for the error message: (matched columns, table, missing, line).
+    let mut closest: Option<(usize, Table, Vec<&'static Column>, u64)> = None;
+    for (idx, row) in records.iter().enumerate().filter(|(_, r)| r.cells.iter().any(|c| !c.is_empty())).take(HEADER_SEARCH_ROWS) {
+        first_header.get_or_insert((idx, row));
+        let headers = header_texts(row);
+        let mut best: Option<(usize, Layout)> = None;
+        for &table in &candidates {
+            let (sources, in_wan, ignored) = match map_headers(table, &headers, file, row.line) {
+                Ok(m) => m,
+                Err(e) => {
+                    // A duplicate header only matters for the table the file turns out to be.
+                    if forced.is_some() || missing_required(table, &map_headers_lenient(table, &headers)).is_empty() {
+                        return Err(e);
+                    }
+                    continue;
+                }
+            };
+            let matched = sources.iter().filter(|s| s.is_some()).count();
+            let missing = missing_required(table, &sources);
+            if missing.is_empty() {
+                if best.as_ref().is_none_or(|(m, _)| matched > *m) {
+                    best = Some((matched, Layout { table, header_index: idx, header_line: row.line, headers: headers.clone(), sources, in_wan, ignored }));
+                }
+            } else if closest.as_ref().is_none_or(|(m, ..)| matched > *m) {
+                closest = Some((matched, table, missing, row.line));
+            }
+        }
+        if let Some((_, layout)) = best {
+            return Ok(layout);
+        }
+    }
+    let Some((_, header)) = first_header else {
+        return Err(Error::bad_file(file, 1, "-", "no header row: the file has no rows with text"));
+    };
+    match closest {
+        Some((matched, table, missing, line)) if matched > 0 => {
+            let names: Vec<String> = missing.iter().map(|c| describe(c)).collect();
+            let what = if forced.is_some() { format!("not a {} ledger", table.name()) } else { format!("unknown layout (closest: {})", table.name()) };
+            Err(Error::bad_file(file, line, names.join(", "), format!("{what}: missing required column {}", names.join(", "))))
+        }
+        _ => Err(Error::bad_file(
+            file,
+            header.line,
+            "-",
+            "unknown layout: the header row names no column of the litigation, reconsideration or penalty ledgers (use --table?)",
+        )),
+    }
+}
+
+fn map_headers_lenient(table: Table, headers: &[String]) -> Vec<Option<usize>> {
+    let cols = table.columns();
+    let mut sources = vec![None; cols.len()];
+    for (i, h) in headers.iter().enumerate() {
+        let (base, _) = cells::header(h);
+        if let Some(ci) = cols.iter().position(|c| matches(c, &base)) {
+            sources[ci].get_or_insert(i);
+        }
+    }
+    sources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::read::Cell;
+
+    fn row(line: u64, cells: &[&str]) -> RawRow {
+        RawRow { line, cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect() }
+    }
+
+    #[test]
+    fn detects_each_table_from_chinese_headers() {
+        let lit = [row(1, &["序号", "案号", "被告", "区划代码", "收案日期", "结案日期", "裁判结果"])];
+        let l = detect(&lit, None, "f").unwrap();
+        assert_eq!(l.table, Table::Litigation);
+        assert_eq!(l.ignored, vec!["序号"]);
+        let rec = [row(1, &["复议案号", "被申请人", "行政区划代码", "收案日期"])];
+        assert_eq!(detect(&rec, None, "f").unwrap().table, Table::Reconsideration);
+        let pen = [row(1, &["文号", "处罚机关", "区划代码", "决定日期", "罚款金额（万元）"])];
+        let p = detect(&pen, None, "f").unwrap();
+        assert_eq!(p.table, Table::Penalty);
+        assert!(p.in_wan[6]);
+    }
+
+    #[test]
+    fn skips_a_title_row() {
+        let rows = [row(1, &["2024年行政诉讼案件台账", "", ""]), row(2, &["案号", "被告", "区划代码", "立案日期"])];
+        let l = detect(&rows, None, "f").unwrap();
+        assert_eq!((l.header_index, l.header_line), (1, 2));
+    }
+
+    #[test]
+    fn unknown_layout_and_duplicates_are_errors() {
+        let e = detect(&[row(1, &["姓名", "年龄"])], None, "a.csv").unwrap_err().to_string();
+        assert!(e.starts_with("a.csv: line 1, column -: unknown layout"), "{e}");
+        let e = detect(&[row(1, &["案号", "被告", "区划代码"])], None, "a.csv").unwrap_err().to_string();
+        assert!(e.contains("missing required column 立案日期 (filed_date)"), "{e}");
+        let e = detect(&[row(1, &["案号", "被告", "区划代码", "立案日期", "案号"])], None, "a.csv").unwrap_err().to_string();
+        assert!(e.contains("duplicate header"), "{e}");
+    }
+}

@@ -1,0 +1,274 @@
+//! Reading a ledger file into raw rows: encoding detection for CSV (UTF-8, UTF-8 with BOM,
+//! GBK/GB18030), the first (or a named) sheet of a workbook, the header row, and each row's
+//! 1-based line number as a user sees it in an editor or in Excel.
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::cells;
+use crate::{Error, Result};
+
+/// One cell as the file holds it. Workbooks keep types; CSV cells are all text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    /// An Excel error value such as #N/A or #REF!.
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => cells::text(s).is_none(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, for text columns and for the rejects file.
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(f) => number_text(*f),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A number from a workbook cell as text: whole numbers without ".0" (411600.0 → 411600).
+pub fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: u64,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug)]
+pub struct RawTable {
+    /// How the file was read, for the manifest: "csv utf-8", "csv gb18030", "xlsx sheet 台账".
+    pub format: String,
+    /// Every record before the first data row, header included (title rows above the header are
+    /// kept so that layout detection can skip them).
+    pub records: Vec<RawRow>,
+}
+
+const MAX_CELL_BYTES: usize = 1 << 20;
+
+pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
+    let display = path.display().to_string();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, &display, sheet),
+        _ => {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            read_csv_bytes(&bytes, &display)
+        }
+    }
+}
+
+/// Decodes CSV bytes: a UTF-8 BOM, else valid UTF-8, else GB18030 (a superset of GBK).
+pub fn decode(bytes: &[u8], file: &str) -> Result<(String, &'static str)> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok((s.to_string(), "utf-8 (BOM)")),
+            Err(e) => Err(encoding_error(rest, e.valid_up_to(), file, "the file starts with a UTF-8 BOM but is not UTF-8")),
+        };
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (s, _, bad) = if bytes[0] == 0xFF { encoding_rs::UTF_16LE.decode(bytes) } else { encoding_rs::UTF_16BE.decode(bytes) };
+        if !bad {
+            return Ok((s.trim_start_matches('\u{FEFF}').to_string(), "utf-16"));
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), "utf-8")),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // Chinese text in GBK is practically never valid UTF-8 for long: if the valid prefix
+            // already holds UTF-8 Chinese, the file mixes encodings and no single decoding is right.
+            if good.iter().any(|b| *b >= 0x80) {
+                return Err(encoding_error(bytes, e.valid_up_to(), file, "mixed encodings: UTF-8 text followed by bytes that are not UTF-8"));
+            }
+            let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                let pos = first_gb18030_error(bytes).unwrap_or(e.valid_up_to());
+                return Err(encoding_error(bytes, pos, file, "text is neither UTF-8 nor GBK/GB18030"));
+            }
+            Ok((s.into_owned(), "gb18030"))
+        }
+    }
+}
+
+fn first_gb18030_error(bytes: &[u8]) -> Option<usize> {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(bytes.len() * 2);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::Malformed(bad, _) => Some(read.saturating_sub(bad as usize)),
+        _ => None,
+    }
+}
+
+fn encoding_error(bytes: &[u8], pos: usize, file: &str, what: &str) -> Error {
+    let before = &bytes[..pos.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let line_start = before.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
+    let column = before[line_start..].iter().filter(|b| **b == b',').count() + 1;
+    Error::bad_file(file, line, format!("field {column}"), format!("{what} (byte {pos})"))
+}
+
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let candidates = [b',', b'\t', b';', b'|'];
+    let mut best = (b',', 0usize);
+    for d in candidates {
+        let n = first.bytes().filter(|b| *b == d).count();
+        if n > best.1 {
+            best = (d, n);
+        }
+    }
+    best.0
+}
+
+pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
+    if bytes.is_empty() {
+        return Err(Error::bad_file(file, 1, "-", "the file is empty"));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(Error::bad_file(file, 1, "-", "this is a zip/xlsx workbook, not CSV: give it an .xlsx name"));
+    }
+    if head.contains(&0) && !(head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")) {
+        return Err(Error::bad_file(file, 1, "-", "binary data (NUL bytes), not a CSV text file"));
+    }
+    let (text, encoding) = decode(bytes, file)?;
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let mut cells = Vec::with_capacity(record.len());
+                for (i, field) in record.iter().enumerate() {
+                    if field.len() > MAX_CELL_BYTES {
+                        return Err(Error::bad_file(file, line, format!("field {}", i + 1), format!("cell of {} bytes exceeds the 1 MiB limit", field.len())));
+                    }
+                    cells.push(if field.is_empty() { Cell::Empty } else { Cell::Text(field.to_string()) });
+                }
+                records.push(RawRow { line, cells });
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(Error::bad_file(file, line, "-", format!("CSV cannot be read: {}", first_line(&e.to_string()))));
+            }
+        }
+    }
+    Ok(RawTable { format: format!("csv {encoding}"), records })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTable> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).map_err(|e| Error::bad_file(file, 1, "-", format!("workbook cannot be opened: {}", first_line(&e.to_string()))))?;
+    let names = wb.sheet_names().to_vec();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| Error::bad_file(file, 1, "-", format!("no sheet named '{s}' (sheets: {})", names.join(", "))))?,
+        None => names.first().cloned().ok_or_else(|| Error::bad_file(file, 1, "-", "the workbook has no sheets"))?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| Error::bad_file(file, 1, "-", format!("sheet '{name}' cannot be read: {}", first_line(&e.to_string()))))?;
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut records = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        // Rows keep their sheet numbers; leading empty columns are kept as empty cells so that
+        // a header in column C still lines up with its data.
+        let mut cells: Vec<Cell> = (0..col0).map(|_| Cell::Empty).collect();
+        for d in row {
+            cells.push(match d {
+                Data::Empty => Cell::Empty,
+                Data::String(s) => {
+                    if s.len() > MAX_CELL_BYTES {
+                        return Err(Error::bad_file(file, row0 as u64 + i as u64 + 1, "-", "cell exceeds the 1 MiB limit"));
+                    }
+                    if s.is_empty() { Cell::Empty } else { Cell::Text(s.clone()) }
+                }
+                Data::Float(f) => Cell::Number(*f),
+                Data::Int(n) => Cell::Number(*n as f64),
+                Data::Bool(b) => Cell::Bool(*b),
+                Data::DateTime(dt) => match cells::excel_serial_to_date(dt.as_f64()) {
+                    Some(d) => Cell::Date(d),
+                    None => Cell::Text(format!("{}", dt.as_f64())),
+                },
+                Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+                Data::Error(e) => Cell::Error(format!("#{e:?}")),
+            });
+        }
+        records.push(RawRow { line: row0 as u64 + i as u64 + 1, cells });
+    }
+    Ok(RawTable { format: format!("xlsx sheet {name}"), records })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_the_three_encodings() {
+        let text = "案号,被告\n（2024）豫1202行初1号,三门峡市自然资源局\n";
+        let (s, enc) = decode(text.as_bytes(), "f").unwrap();
+        assert_eq!((s.as_str(), enc), (text, "utf-8"));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode(&bom, "f").unwrap().1, "utf-8 (BOM)");
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (s, enc) = decode(&gbk, "f").unwrap();
+        assert_eq!((s.as_str(), enc), (text, "gb18030"));
+    }
+
+    #[test]
+    fn mixed_encoding_is_one_clear_error() {
+        let mut bytes = "案号,被告\n".as_bytes().to_vec();
+        let (gbk, _, _) = encoding_rs::GBK.encode("（2024）豫1202行初1号,三门峡市");
+        bytes.extend_from_slice(&gbk);
+        let err = decode(&bytes, "x.csv").unwrap_err().to_string();
+        assert!(err.starts_with("x.csv: line 2, column field 1: mixed encodings"), "{err}");
+    }
+
+    #[test]
+    fn csv_lines_count_from_the_header() {
+        let t = read_csv_bytes("a,b\n1,2\n\"x\ny\",3\n4,5\n".as_bytes(), "f").unwrap();
+        let lines: Vec<u64> = t.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![1, 2, 3, 5]);
+    }
+
+    #[test]
+    fn binary_and_empty_files_are_refused() {
+        assert!(read_csv_bytes(b"", "f").unwrap_err().to_string().contains("empty"));
+        assert!(read_csv_bytes(b"\x00\x01\x02abc", "f").unwrap_err().to_string().contains("binary"));
+    }
+}
