@@ -26,6 +26,8 @@ pub enum Command {
     Metrics(commands::metrics::Args),
     /// Run read-only SQL over the warehouse, or open a prompt.
     Sql(commands::sql::Args),
+    /// The main job: ledgers in a folder → warehouse → the office's metrics tables under out/.
+    Run(commands::run::Args),
     /// Write synthetic ledgers (Henan, Sanmenxia in depth) in the messy forms users send.
     Sample(commands::sample::Args),
 }
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Metrics(a) => commands::metrics::run(a, &mut out),
         Command::Sql(a) => commands::sql::run(a, &mut out),
         Command::Sample(a) => commands::sample::run(a, &mut out),
+        Command::Run(a) => commands::run::run(a, &mut out),
     };
     let flushed = out.flush();
     result?;

@@ -2,6 +2,7 @@
 //! library's `Result`; `cli` turns errors into one line and an exit code.
 pub mod ingest;
 pub mod metrics;
+pub mod run;
 pub mod sample;
 pub mod sql;
 

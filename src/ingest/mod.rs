@@ -64,7 +64,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
+    path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
 }
 
 pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {

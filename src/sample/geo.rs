@@ -63,7 +63,6 @@ pub(super) struct City {
 pub(super) struct Geo {
     pub regions: Vec<Region>,
     pub cities: Vec<City>,
-    pub focus: Option<usize>,
     pub province_name: String,
 }
 
@@ -220,11 +219,14 @@ impl Geo {
             if matches!(regions[i].kind, Kind::Town | Kind::Street) {
                 let Some(city) = regions[i].parent.and_then(|p| regions[p].city) else { continue };
                 regions[i].city = Some(city);
-                cities[city].towns.push(i);
+                // Farms and other township-level units (园艺场) have no township government.
+                let n = &regions[i].name;
+                if n.ends_with('镇') || n.ends_with('乡') || n.ends_with("街道") || n.ends_with("办事处") {
+                    cities[city].towns.push(i);
+                }
             }
         }
-        let focus = cities.iter().position(|c| c.focus);
-        Ok(Geo { regions, cities, focus, province_name })
+        Ok(Geo { regions, cities, province_name })
     }
 
     /// Weight of each city for one year. The focus city gets `focus_share` of everything, the

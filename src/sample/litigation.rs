@@ -280,6 +280,7 @@ fn gen_case(
     let domain = agency::case_domain(rng, dept, kind);
     let action = agency::action_for(rng, domain);
     let typ = pick(rng, &[("行初", 830), ("行赔初", 40), ("行终", 100), ("行申", 30)]);
+    let action = if typ == "行赔初" { "行政赔偿" } else { action };
 
     // 县级以上人民政府 as defendant: the intermediate court hears the first instance.
     let gov_defendant = dept == Dept::Gov && matches!(kind, Kind::City | Kind::District | Kind::County | Kind::Zone);

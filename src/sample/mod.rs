@@ -8,7 +8,7 @@
 //! | `litigation_2022Q4_2023.xlsx` | litigation | first sheet 行政诉讼台账 (a second sheet 填报说明 is notes); Excel date cells, some bare serials and text dates; some region codes as numeric cells |
 //! | `litigation_2024.csv` | litigation | GBK, CRLF; other header aliases (法院, 被告行政机关, 被告所属区划, 收案日期, 审结日期, 结案方式 …); dates `2024年5月30日` and `2024/5/30`; Y/N and 是/否 |
 //! | `litigation_corrections_2024.csv` | litigation | UTF-8 with BOM; about 3 % of the earlier cases re-sent with their final closed date and outcome (same case number, often another bracket style); ingest it after the two ledgers |
-//! | `reconsideration_2023_2024.xlsx` | reconsideration | first sheet 行政复议台账 (late 2022 too, despite the name) |
+//! | `reconsideration_2023_2024.xlsx` | reconsideration | first sheet 行政复议台账; Excel date cells, a few text dates and serials |
 //! | `penalty_2023.csv` | penalty | UTF-8; `罚款金额(元)` as `1,200.00`, `500元`, `1200`; `没收违法所得（元）` |
 //! | `penalty_2024.csv` | penalty | UTF-8 with BOM; `罚款金额(万元)` and `没收金额(万元)` (0.12 = ¥1,200) |
 //! | `regions_sanmenxia.csv` | regions | copy of the shipped Sanmenxia additions (zones, townships), for `--regions` |
@@ -17,7 +17,8 @@
 //!
 //! **The mix.** Henan province-wide, with Sanmenxia (411200) in depth: about 15 % of every table
 //! is Sanmenxia and its counties, zones and townships; the other cities share the rest by
-//! population. Time span 2022-10-01 .. 2024-12-31 (penalties from 2023-01-01), cut at `today`.
+//! population. Time span 2022-10-01 .. 2024-12-31 for litigation, 2023-01-01 .. 2024-12-31 for
+//! reconsideration and penalties, cut at `today`.
 //! Filings dip at weekends, Spring Festival and National Day. Each city has a fixed-per-seed loss
 //! rate (Sanmenxia ≈ 8.8 % in 2023 and 7.2 % in 2024, below the province; others 11–21 %), 2024
 //! filing trend (Sanmenxia −10 %: a "double decline"), head-appearance and spoke rates.
@@ -132,7 +133,7 @@ fn stream(seed: u64, n: u64) -> ChaCha8Rng {
     rng
 }
 
-pub(super) struct Ctx<'a> {
+struct Ctx<'a> {
     pub geo: &'a Geo,
     /// Last day with data: 2024-12-31 or today, whichever is earlier.
     pub end: NaiveDate,
@@ -140,7 +141,7 @@ pub(super) struct Ctx<'a> {
     pub scale: u32,
 }
 
-pub(super) fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid literal date")
 }
 
@@ -148,12 +149,12 @@ fn span_end() -> NaiveDate {
     ymd(2024, 12, 31)
 }
 
-pub(super) fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
     d + chrono::Duration::days(n)
 }
 
 /// Weighted choice from a small table.
-pub(super) fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| *w).sum();
     let mut x = rng.random_range(0..total.max(1));
     for (item, w) in items {
@@ -166,7 +167,7 @@ pub(super) fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
 }
 
 /// Weighted choice of an index.
-pub(super) fn pick_index(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
+fn pick_index(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
     let total: f64 = weights.iter().sum();
     let mut x = rng.random::<f64>() * total;
     for (i, w) in weights.iter().enumerate() {
@@ -180,7 +181,7 @@ pub(super) fn pick_index(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
 
 /// Pick the region of an agency in city `ci`: the city itself, one of its county-level units, or
 /// (where the dimension lists them) one of its townships.
-pub(super) fn pick_region(geo: &Geo, ci: usize, city_share: f64, town_share: f64, rng: &mut ChaCha8Rng) -> usize {
+fn pick_region(geo: &Geo, ci: usize, city_share: f64, town_share: f64, rng: &mut ChaCha8Rng) -> usize {
     let city = &geo.cities[ci];
     if city.counties.is_empty() {
         return city.region;
@@ -196,7 +197,7 @@ pub(super) fn pick_region(geo: &Geo, ci: usize, city_share: f64, town_share: f64
 }
 
 /// Relative activity of a day: weekends, Spring Festival and the National Day week are quiet.
-pub(super) fn day_weight(d: NaiveDate) -> f64 {
+fn day_weight(d: NaiveDate) -> f64 {
     let base = match d.weekday() {
         Weekday::Sat => 0.12,
         Weekday::Sun => 0.08,
@@ -209,7 +210,7 @@ pub(super) fn day_weight(d: NaiveDate) -> f64 {
 }
 
 /// Days of a span with their weights; turns a target row count into per-day counts.
-pub(super) struct Calendar {
+struct Calendar {
     days: Vec<(NaiveDate, f64)>,
     total: f64,
 }
@@ -253,7 +254,7 @@ impl Calendar {
 
 /// The kinds of deliberately bad rows (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Bad {
+enum Bad {
     EmptyRequired,
     UnknownVocab,
     UnknownBool,
@@ -270,7 +271,7 @@ pub(super) enum Bad {
 
 /// Where the bad rows of one file go: `per_kind` of each kind at random row positions within the
 /// expected length; slots not reached by the end are written last, so the count is exact.
-pub(super) struct BadPlan {
+struct BadPlan {
     slots: Vec<(u64, Bad)>,
     next: usize,
 }
@@ -313,7 +314,7 @@ impl BadPlan {
 const XLSX_MAX_ROWS: f64 = 200_000.0;
 
 /// One output file being written.
-pub(super) struct Out {
+struct Out {
     sink: Sink,
     layout: Layout,
     style: &'static Style,

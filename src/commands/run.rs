@@ -1,0 +1,207 @@
+//! `fuyuan run [--config fuyuan.toml] [--inputs DIR] [--out DIR] [--region CODE] [--period P]`
+//! — the main job: every ledger in the inputs folder → warehouse → the metrics tables the office
+//! reports (the province's cities, the region's counties, townships and agencies) as CSV and
+//! JSON under `out/`, with a closing summary of what was written where.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::metrics::compute;
+use crate::engine::{Engine, Limits, Period, Units};
+use crate::ingest::{self, IngestOptions};
+use crate::output::{self, Rows};
+use crate::warehouse::Warehouse;
+use crate::warehouse::regions::Level;
+use crate::{Error, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// TOML settings (region, period, ytd, inputs, out); flags override them.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder of ledgers (.csv, .xlsx); a file named regions*.csv is read as region additions.
+    #[arg(long, value_name = "DIR")]
+    pub inputs: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The reporting region (a city or county code).
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
+    /// Period, or `latest` for the latest quarter with filings.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Year-to-date figures (the default for quarterly briefings); `--no-ytd` for the period alone.
+    #[arg(long, overrides_with = "no_ytd")]
+    pub ytd: bool,
+    #[arg(long)]
+    pub no_ytd: bool,
+}
+
+/// Settings for `fuyuan run`, from `fuyuan.toml` when present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub region: String,
+    pub period: String,
+    pub ytd: bool,
+    pub inputs: PathBuf,
+    pub out: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { region: "411200".into(), period: "latest".into(), ytd: true, inputs: "data-samples".into(), out: "out".into() }
+    }
+}
+
+impl Config {
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None if Path::new("fuyuan.toml").exists() => PathBuf::from("fuyuan.toml"),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        toml::from_str(&text).map_err(|e| Error::bad_file(path.display().to_string(), e.span().map(|s| line_of(&text, s.start)).unwrap_or(1), "-", e.message().to_string()))
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
+}
+
+/// Ledger files in a folder, sorted by name (so corrections, named later, land later), and the
+/// region additions file if there is one.
+pub fn ledger_files(dir: &Path) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
+    let mut files = Vec::new();
+    let mut regions = None;
+    for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let p = e.map_err(|e| Error::io(dir, e))?.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_lowercase();
+        let ledger = name.ends_with(".csv") || name.ends_with(".xlsx") || name.ends_with(".xls");
+        if !ledger || name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        if name.starts_with("regions") {
+            regions = Some(p);
+        } else {
+            files.push(p);
+        }
+    }
+    files.sort();
+    Ok((files, regions))
+}
+
+/// The latest quarter with a filing, for `--period latest`.
+pub fn latest_quarter(wh: &Warehouse) -> Result<String> {
+    let rt = super::runtime()?;
+    rt.block_on(async {
+        let engine = Engine::open(wh, Limits::default()).await?;
+        let (schema, batches) = engine.query("SELECT CAST(MAX(filed_date) AS VARCHAR) AS d FROM litigation").await?;
+        let rows = Rows::from_batches(&schema, &batches)?;
+        match rows.rows.first().map(|r| r[0].plain()) {
+            Some(d) if d.len() >= 7 => {
+                let month: u32 = d[5..7].parse().unwrap_or(12);
+                Ok(format!("{}Q{}", &d[..4], (month - 1) / 3 + 1))
+            }
+            _ => Err(Error::Usage("the warehouse has no litigation cases, so there is no latest quarter: give --period".into())),
+        }
+    })
+}
+
+fn write_rows(rows: &Rows, dir: &Path, stem: &str, written: &mut Vec<PathBuf>) -> Result<()> {
+    for (ext, format) in [("csv", output::Format::Csv), ("json", output::Format::Json)] {
+        let path = dir.join(format!("{stem}.{ext}"));
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?);
+        output::write(rows, format, output::plain_style, &mut f)?;
+        f.flush().map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(())
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    let mut cfg = Config::load(args.config.as_deref())?;
+    if let Some(v) = args.inputs {
+        cfg.inputs = v;
+    }
+    if let Some(v) = args.out {
+        cfg.out = v;
+    }
+    if let Some(v) = args.region {
+        cfg.region = v;
+    }
+    if let Some(v) = args.period {
+        cfg.period = v;
+    }
+    if args.ytd {
+        cfg.ytd = true;
+    }
+    if args.no_ytd {
+        cfg.ytd = false;
+    }
+    let io = |e: std::io::Error| Error::Other(e.to_string());
+    let started = std::time::Instant::now();
+    let warehouse = cfg.out.join("warehouse");
+    let (files, regions) = ledger_files(&cfg.inputs)?;
+    if files.is_empty() {
+        return Err(Error::Usage(format!("no ledgers (.csv, .xlsx) in {}", cfg.inputs.display())));
+    }
+    writeln!(out, "1/2 ingest: {} ledgers from {} → {}", files.len(), cfg.inputs.display(), warehouse.display()).map_err(io)?;
+    let report = ingest::ingest_files(
+        &files,
+        &IngestOptions { warehouse: warehouse.clone(), table: None, sheet: None, regions, strict: false, today: ingest::today() },
+    )?;
+    for f in &report.files {
+        if f.status == "ingested" {
+            writeln!(out, "    {}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected).map_err(io)?;
+        } else {
+            writeln!(out, "    {}: {}", f.path, f.status).map_err(io)?;
+        }
+    }
+    let wh = Warehouse::new(&warehouse);
+    let period_name = if cfg.period == "latest" { latest_quarter(&wh)? } else { cfg.period.clone() };
+    let period = Period::parse(&period_name, cfg.ytd)?;
+    let regions = wh.regions(wh.manifest()?.as_ref())?;
+    let region = regions.get(&cfg.region).ok_or_else(|| Error::Usage(format!("region {} is not in the regions dimension", cfg.region)))?.clone();
+    let province = regions.codes_at(Level::Province).next().map(|r| r.code.clone()).unwrap_or_else(|| "410000".into());
+    writeln!(out, "2/2 metrics: {} {} ({}){}", region.name, period.name, period.span(), if cfg.ytd { ", year to date" } else { "" }).map_err(io)?;
+    let dir = cfg.out.join("metrics");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let tag = format!("{}{}", period.name, if cfg.ytd { "_ytd" } else { "" });
+    let mut written = Vec::new();
+    let sub_level = match region.level {
+        Level::Province => Level::City,
+        Level::City => Level::County,
+        _ => Level::Township,
+    };
+    let jobs: Vec<(String, Units)> = vec![
+        (format!("cities_{province}_{tag}"), Units::Regions { level: Level::City, parent: Some(province.clone()) }),
+        (format!("{}_{}_{tag}", sub_level.name(), region.code), Units::Regions { level: sub_level, parent: Some(region.code.clone()) }),
+        (format!("townships_{}_{tag}", region.code), Units::Regions { level: Level::Township, parent: Some(region.code.clone()) }),
+        (format!("agencies_{}_{tag}", region.code), Units::Agencies { level: None, parent: Some(region.code.clone()) }),
+    ];
+    let mut subunits = Rows::default();
+    for (i, (stem, units)) in jobs.iter().enumerate() {
+        let rows = compute(&wh, &period, units)?;
+        write_rows(&rows, &dir, stem, &mut written)?;
+        if i == 1 {
+            subunits = rows;
+        }
+    }
+    writeln!(out, "{}", output::render_table(&summary(&subunits), output::metrics_style)).map_err(io)?;
+    writeln!(out, "written ({:.1} s):", started.elapsed().as_secs_f64()).map_err(io)?;
+    writeln!(out, "    warehouse  {}", warehouse.display()).map_err(io)?;
+    for p in &written {
+        writeln!(out, "    {}", p.display()).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// The columns a briefing's ranking table shows, for the terminal summary.
+fn summary(rows: &Rows) -> Rows {
+    let keep = ["region_name", "filed", "filed_prev", "filed_yoy", "concluded", "lost", "loss_rate", "loss_rate_change_pp", "appearance_rate", "loss_rank"];
+    let idx: Vec<usize> = keep.iter().filter_map(|k| rows.index(k)).collect();
+    Rows { columns: idx.iter().map(|&i| rows.columns[i].clone()).collect(), rows: rows.rows.iter().map(|r| idx.iter().map(|&i| r[i].clone()).collect()).collect() }
+}

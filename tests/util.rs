@@ -1,0 +1,109 @@
+//! Test helpers shared by the integration tests, after ripgrep's `tests/util.rs`: a temporary
+//! directory (`Dir`) and a `TestCommand` that runs the real `fuyuan` binary inside it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// "Today" for every test run, so date rules (nothing after today) are reproducible.
+pub const TODAY: &str = "2025-03-31";
+
+pub struct Dir {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir { tmp: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    /// Writes a UTF-8 file.
+    pub fn create(&self, rel: &str, contents: &str) -> PathBuf {
+        self.create_bytes(rel, contents.as_bytes())
+    }
+
+    pub fn create_bytes(&self, rel: &str, contents: &[u8]) -> PathBuf {
+        let p = self.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    /// `fuyuan ARGS…` run in this directory, with FUYUAN_TODAY pinned.
+    pub fn command(&self, args: &[&str]) -> TestCommand {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fuyuan"));
+        cmd.current_dir(self.path()).env("FUYUAN_TODAY", TODAY).args(args);
+        TestCommand { cmd }
+    }
+
+    /// The warehouse manifest as JSON.
+    pub fn manifest(&self, warehouse: &str) -> serde_json::Value {
+        serde_json::from_str(&self.read(&format!("{warehouse}/manifest.json"))).expect("manifest is JSON")
+    }
+
+    /// Every rejects file's data rows (header and BOM removed), across all ingests.
+    pub fn rejects(&self, warehouse: &str) -> Vec<csv::StringRecord> {
+        let dir = self.join(&format!("{warehouse}/rejects"));
+        let mut out = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else { return out };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            let bytes = std::fs::read(&p).unwrap();
+            let text = String::from_utf8(bytes).unwrap();
+            let text = text.trim_start_matches('\u{FEFF}');
+            let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+            for rec in r.records() {
+                out.push(rec.unwrap());
+            }
+        }
+        out
+    }
+}
+
+pub struct TestCommand {
+    pub cmd: std::process::Command,
+}
+
+impl TestCommand {
+    pub fn output(&mut self) -> Output {
+        self.cmd.output().expect("run fuyuan")
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn stdout(&mut self) -> String {
+        let o = self.output();
+        assert!(o.status.success(), "fuyuan failed ({:?}):\nstdout: {}\nstderr: {}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs and asserts failure with `code`; returns stderr.
+    pub fn fails(&mut self, code: i32) -> String {
+        let o = self.output();
+        let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(code), "expected exit {code}\nstdout: {}\nstderr: {stderr}", String::from_utf8_lossy(&o.stdout));
+        stderr
+    }
+}
+
+/// Parses CSV text (as printed by `fuyuan metrics --format csv`) into header + rows.
+pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
