@@ -8,6 +8,7 @@ pub mod engine;
 pub mod error;
 pub mod ingest;
 pub mod output;
+pub mod report;
 pub mod sample;
 pub mod warehouse;
 

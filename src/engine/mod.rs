@@ -134,6 +134,11 @@ impl Engine {
         self.collect(sql, Some(options)).await
     }
 
+    /// Runs one of fuyuan's own queries (no read-only check: the text comes from `queries/`).
+    pub async fn query_internal(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        self.collect(sql, None).await
+    }
+
     /// The metrics table of contract §5 for one period and one set of units.
     pub async fn metrics(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let (script, level, parent) = match units {

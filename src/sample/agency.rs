@@ -42,6 +42,7 @@ pub(super) struct DeptInfo {
     pub pen: u32,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn d(
     dept: Dept,
     city: &'static str,
@@ -118,7 +119,12 @@ pub(super) fn short(name: &str) -> String {
     if chars.len() > 2 && matches!(chars.last(), Some('市' | '县' | '区')) {
         chars.pop();
     }
-    chars.into_iter().collect()
+    let s: String = chars.into_iter().collect();
+    // 瀍河回族区 → 瀍河 (its police branch is 洛阳市公安局瀍河分局).
+    match s.strip_suffix("回族") {
+        Some(t) if t.chars().count() >= 2 => t.to_string(),
+        _ => s,
+    }
 }
 
 fn city_name(geo: &Geo, r: usize) -> String {
@@ -253,7 +259,10 @@ pub(super) fn case_domain(rng: &mut ChaCha8Rng, dept: Dept, kind: Kind) -> &'sta
         return pick(rng, &[("征收拆迁", 40), ("城乡建设", 35), ("自然资源", 20), ("信息公开", 5)]);
     }
     if dept == Dept::Gov {
-        return pick(rng, &[("征收拆迁", 45), ("信息公开", 20), ("自然资源", 15), ("城乡建设", 12), ("人社", 3), ("农业农村", 5)]);
+        return pick(
+            rng,
+            &[("征收拆迁", 45), ("信息公开", 20), ("自然资源", 15), ("城乡建设", 12), ("人社", 3), ("农业农村", 5)],
+        );
     }
     if rng.random_bool(0.08) {
         return "信息公开";
@@ -264,9 +273,13 @@ pub(super) fn case_domain(rng: &mut ChaCha8Rng, dept: Dept, kind: Kind) -> &'sta
 /// The challenged act (被诉行为) typical of a domain.
 pub(super) fn action_for(rng: &mut ChaCha8Rng, domain: &str) -> &'static str {
     let table: &[(&'static str, u32)] = match domain {
-        "征收拆迁" => &[("行政征收", 30), ("行政强制", 35), ("行政协议", 15), ("行政补偿", 10), ("不履行法定职责", 10)],
+        "征收拆迁" => {
+            &[("行政征收", 30), ("行政强制", 35), ("行政协议", 15), ("行政补偿", 10), ("不履行法定职责", 10)]
+        }
         "信息公开" => &[("信息公开", 1)],
-        "自然资源" => &[("行政处罚", 30), ("行政登记", 25), ("行政许可", 10), ("不履行法定职责", 20), ("行政强制", 15)],
+        "自然资源" => {
+            &[("行政处罚", 30), ("行政登记", 25), ("行政许可", 10), ("不履行法定职责", 20), ("行政强制", 15)]
+        }
         "城乡建设" => &[("行政强制", 40), ("行政处罚", 25), ("行政许可", 15), ("不履行法定职责", 20)],
         "公安" => &[("行政处罚", 60), ("行政强制", 15), ("不履行法定职责", 20), ("行政登记", 5)],
         "人社" => &[("行政确认", 55), ("不履行法定职责", 25), ("行政给付", 20)],

@@ -159,22 +159,30 @@ impl Geo {
             if row.name.is_empty() || row.name == "市辖区" {
                 continue;
             }
-            regions.push(Region { code: code.clone(), name: row.name.clone(), kind, parent: None, city: None, weight: 1.0 });
+            regions.push(Region {
+                code: code.clone(),
+                name: row.name.clone(),
+                kind,
+                parent: None,
+                city: None,
+                weight: 1.0,
+            });
             parents.push(row.parent.clone());
         }
         let by_code: HashMap<String, usize> = regions.iter().enumerate().map(|(i, r)| (r.code.clone(), i)).collect();
         for (i, p) in parents.iter().enumerate() {
             regions[i].parent = by_code.get(p).copied();
         }
-        let province_name = regions.iter().find(|r| r.kind == Kind::Province).map_or("河南省".to_string(), |r| r.name.clone());
+        let province_name =
+            regions.iter().find(|r| r.kind == Kind::Province).map_or("河南省".to_string(), |r| r.name.clone());
 
         let mut cities = Vec::new();
-        for i in 0..regions.len() {
-            if regions[i].kind != Kind::City {
+        for (i, reg) in regions.iter_mut().enumerate() {
+            if reg.kind != Kind::City {
                 continue;
             }
-            let focus = regions[i].code == FOCUS_CITY;
-            let pop = POP.iter().find(|(c, _)| *c == regions[i].code).map_or(3.0, |(_, p)| *p);
+            let focus = reg.code == FOCUS_CITY;
+            let pop = POP.iter().find(|(c, _)| *c == reg.code).map_or(3.0, |(_, p)| *p);
             let loss_base = if focus { 0.088 } else { rng.random_range(0.11..0.21) };
             let loss_2024 = if focus { 0.072 } else { loss_base * rng.random_range(0.8..1.2) };
             let appear_base: f64 = if focus { 0.93 } else { rng.random_range(0.72..0.92) };
@@ -192,8 +200,7 @@ impl Geo {
                 correct: if focus { 0.10 } else { rng.random_range(0.10..0.16) },
                 focus,
             });
-            let ci = cities.len() - 1;
-            regions[i].city = Some(ci);
+            reg.city = Some(cities.len() - 1);
         }
         if cities.is_empty() {
             return Err(Error::Other("sample regions: no city-level rows in the region list".into()));

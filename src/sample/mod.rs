@@ -30,7 +30,8 @@
 //!
 //! **Row counts** at scale s: litigation 4,000·s, reconsideration 2,500·s, penalty
 //! 5,000·s + 10,000·s³ (15,000 at s = 1, 10 million at s = 10: a province-year of penalties is
-//! millions of rows while its litigation is tens of thousands). Scale 1 is about 4 MB. CSV rows
+//! millions of rows while its litigation is tens of thousands). Scale 1 is about 3 MB;
+//! scale 10 about 1.5 GB, written in some 20 s with flat memory. CSV rows
 //! are streamed; a ledger expected to exceed 200,000 rows is written as CSV instead of xlsx.
 //!
 //! **Bad rows**, a couple of each kind per ledger, counted in [`SampleFile::bad_rows`]: required
@@ -153,6 +154,13 @@ fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
     d + chrono::Duration::days(n)
 }
 
+/// A date "after today" as clerks really mistype it: the year's middle digits swapped (2024 →
+/// 2204). It stays in the future for two centuries, so committed samples keep their reject.
+fn future_typo(today: NaiveDate, rng: &mut ChaCha8Rng) -> NaiveDate {
+    let base = ymd(today.year().max(2024) + 180, 1, 1);
+    add_days(base, rng.random_range(20..300))
+}
+
 /// Weighted choice from a small table.
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| *w).sum();
@@ -264,7 +272,7 @@ enum Bad {
     OutcomeNoClosed,
     ClosedNoOutcome,
     ClosedBeforeStart,
-    BadKey,
+    UnparseableKey,
     UnknownRegion,
     NegativeAmount,
 }
@@ -325,19 +333,19 @@ struct Out {
 }
 
 impl Out {
-    pub fn new(mut sink: Sink, layout: Layout, style: &'static Style, table: &'static str, plan: BadPlan) -> Result<Out> {
+    pub fn new(
+        mut sink: Sink,
+        layout: Layout,
+        style: &'static Style,
+        table: &'static str,
+        plan: BadPlan,
+    ) -> Result<Out> {
         sink.header(layout)?;
         Ok(Out { sink, layout, style, table, rows: 0, bad: 0, plan })
     }
 
     /// An xlsx ledger, or a UTF-8 CSV of the same name when it would be too large for Excel.
-    pub fn ledger(
-        out: &Path,
-        stem: &str,
-        sheet: &str,
-        notes: &'static [&'static str],
-        expected: f64,
-    ) -> Result<Sink> {
+    pub fn ledger(out: &Path, stem: &str, sheet: &str, notes: &'static [&'static str], expected: f64) -> Result<Sink> {
         if expected > XLSX_MAX_ROWS {
             Sink::csv(out.join(format!("{stem}.csv")), Enc::Utf8)
         } else {

@@ -9,7 +9,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::agency::{self, Dept, Use};
 use super::sink::{BoolFmt, DateFmt, Enc, Layout, Sink, Src, Style, V};
-use super::{Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, names, pick, pick_index, pick_region, ymd};
+use super::{
+    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
+};
 
 const NO: usize = 0;
 const AGENCY: usize = 1;
@@ -22,7 +24,9 @@ const CONF: usize = 7;
 const LENIENCY: usize = 8;
 const DELEGATED: usize = 9;
 const PARTY: usize = 10;
-const N: usize = 11;
+/// 违法行为: not a penalty column; ingest ignores it and names it in the manifest.
+const ACT: usize = 11;
+const N: usize = 12;
 
 static LAYOUT_2023: Layout = &[
     ("序号", Src::Seq),
@@ -32,6 +36,7 @@ static LAYOUT_2023: Layout = &[
     ("区划代码", Src::F(REGION)),
     ("执法领域", Src::F(DOMAIN)),
     ("处罚决定日期", Src::F(DATE)),
+    ("违法行为", Src::F(ACT)),
     ("处罚种类", Src::F(KIND)),
     ("罚款金额(元)", Src::F(FINE)),
     ("没收违法所得（元）", Src::F(CONF)),
@@ -53,6 +58,7 @@ static LAYOUT_2024: Layout = &[
     ("裁量情形", Src::F(LENIENCY)),
     ("赋权事项", Src::F(DELEGATED)),
     ("当事人", Src::F(PARTY)),
+    ("违法行为", Src::F(ACT)),
     ("备注", Src::Remark),
 ];
 
@@ -90,7 +96,8 @@ const LENIENCY_MIX: &[(&str, u32)] =
     &[("不予处罚", 3), ("减轻处罚", 8), ("从轻处罚", 22), ("一般", 57), ("从重处罚", 7), ("", 3)];
 const TOWN_DOMAINS: &[(&str, u32)] =
     &[("城乡建设", 35), ("自然资源", 20), ("生态环境", 15), ("应急管理", 10), ("农业农村", 10), ("市场监管", 10)];
-const REMARKS: &[(&str, u32)] = &[("已缴纳", 50), ("已履行", 20), ("分期缴纳", 10), ("申请行政复议", 5), ("申请强制执行", 10), ("公示", 5)];
+const REMARKS: &[(&str, u32)] =
+    &[("已缴纳", 50), ("已履行", 20), ("分期缴纳", 10), ("申请行政复议", 5), ("申请强制执行", 10), ("公示", 5)];
 
 struct Case {
     no: String,
@@ -99,6 +106,7 @@ struct Case {
     domain: &'static str,
     date: NaiveDate,
     kind: &'static str,
+    act: &'static str,
     /// Amounts in fen (分), so that 万元 can be written exactly.
     fine: Option<i64>,
     confiscated: Option<i64>,
@@ -158,13 +166,62 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     outs.into_iter().map(Out::finish).collect()
 }
 
+/// The violation (违法行为) typical of a domain.
+fn violation(rng: &mut ChaCha8Rng, domain: &str) -> &'static str {
+    let table: &[(&'static str, u32)] = match domain {
+        "公安" => &[
+            ("殴打他人", 30),
+            ("扰乱公共秩序", 20),
+            ("参与赌博", 20),
+            ("盗窃", 15),
+            ("无证驾驶", 10),
+            ("违反枪支管理规定", 5),
+        ],
+        "市场监管" => &[
+            ("销售不符合食品安全标准的食品", 30),
+            ("虚假宣传", 20),
+            ("未取得营业执照从事经营活动", 15),
+            ("价格违法", 15),
+            ("销售假冒伪劣产品", 10),
+            ("未按规定公示年度报告", 10),
+        ],
+        "交通运输" => {
+            &[("未取得道路运输经营许可擅自从事道路运输经营", 50), ("车辆超限运输", 35), ("未按规定进行车辆维护", 15)]
+        }
+        "城市管理" => &[("占道经营", 40), ("擅自设置户外广告", 25), ("违法建设", 20), ("运输渣土未密闭", 15)],
+        "城乡建设" => &[("违法建设", 50), ("未取得施工许可证擅自施工", 30), ("违反建筑工程质量管理规定", 20)],
+        "生态环境" => {
+            &[("超标排放大气污染物", 35), ("未批先建", 25), ("未按规定贮存危险废物", 20), ("秸秆露天焚烧", 20)]
+        }
+        "自然资源" => &[("非法占用土地", 55), ("非法采矿", 25), ("违法转让土地使用权", 20)],
+        "应急管理" => {
+            &[("未按规定开展安全生产教育培训", 40), ("未建立事故隐患排查治理制度", 35), ("违规储存危险化学品", 25)]
+        }
+        "卫生健康" => &[("非法行医", 40), ("未取得医疗机构执业许可证开展诊疗活动", 35), ("公共场所卫生不合格", 25)],
+        "农业农村" => &[("经营假劣农药", 40), ("违法使用禁用渔具捕捞", 30), ("违规占用耕地建房", 30)],
+        "文化旅游" => &[("网吧接纳未成年人", 50), ("未经许可经营娱乐场所", 30), ("旅行社违规经营", 20)],
+        "税务" => &[("未按期申报纳税", 50), ("偷税", 30), ("虚开发票", 20)],
+        "医疗保障" => &[("骗取医保基金", 60), ("违规结算医保费用", 40)],
+        "人社" => &[("拒不支付劳动报酬", 60), ("未依法参加社会保险", 40)],
+        _ => &[("其他违法行为", 1)],
+    };
+    pick(rng, table)
+}
+
 fn kind_mix(dept: Option<Dept>) -> &'static [(&'static str, u32)] {
     match dept {
         None => &[("罚款", 88), ("警告", 7), ("罚款、没收违法所得", 5)],
-        Some(Dept::Police) => &[("罚款", 55), ("警告", 20), ("行政拘留", 15), ("罚款、行政拘留", 5), ("没收违法所得", 5)],
-        Some(Dept::Market) => {
-            &[("罚款", 45), ("罚款、没收违法所得", 25), ("警告", 15), ("没收违法所得", 10), ("吊销许可证", 3), ("责令停产停业", 2)]
+        Some(Dept::Police) => {
+            &[("罚款", 55), ("警告", 20), ("行政拘留", 15), ("罚款、行政拘留", 5), ("没收违法所得", 5)]
         }
+        Some(Dept::Market) => &[
+            ("罚款", 45),
+            ("罚款、没收违法所得", 25),
+            ("警告", 15),
+            ("没收违法所得", 10),
+            ("吊销许可证", 3),
+            ("责令停产停业", 2),
+        ],
         Some(Dept::Transport) => &[("罚款", 85), ("警告", 10), ("吊销许可证", 5)],
         Some(Dept::Eco) => &[("罚款", 80), ("责令停产停业", 10), ("罚款、没收违法所得", 5), ("警告", 5)],
         Some(Dept::Safety) => &[("罚款", 85), ("责令停产停业", 10), ("警告", 5)],
@@ -212,7 +269,13 @@ fn round_fine(yuan: f64) -> i64 {
     ((yuan / step).round().max(1.0) * step) as i64 * 100
 }
 
-fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashMap<(String, i32), u32>, rng: &mut ChaCha8Rng) -> Case {
+fn gen_case(
+    ctx: &Ctx,
+    day: NaiveDate,
+    weights: &[Vec<f64>; 2],
+    seqs: &mut HashMap<(String, i32), u32>,
+    rng: &mut ChaCha8Rng,
+) -> Case {
     let geo = ctx.geo;
     let year = day.year();
     let ci = pick_index(rng, &weights[usize::from(year >= 2024)]);
@@ -226,7 +289,11 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
     } else {
         let info = agency::pick_dept(rng, kind, Use::Pen);
         let abbr = agency::region_abbr(geo, r);
-        let prefix = if info.abbr.ends_with("决字") { format!("{abbr}{}", info.abbr) } else { format!("{abbr}{}罚", info.abbr) };
+        let prefix = if info.abbr.ends_with("决字") {
+            format!("{abbr}{}", info.abbr)
+        } else {
+            format!("{abbr}{}罚", info.abbr)
+        };
         (Some(info.dept), agency::agency_name(geo, r, info.dept), info.domain, prefix)
     };
     let seq = seqs.entry((prefix.clone(), year)).or_insert(0);
@@ -287,6 +354,7 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
         domain,
         date: day,
         kind: pkind,
+        act: violation(rng, domain),
         fine,
         confiscated,
         leniency,
@@ -305,7 +373,7 @@ fn thousands(fen: i64) -> String {
     let int = (fen / 100).to_string();
     let mut out = String::new();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -333,7 +401,11 @@ fn amount(fen: Option<i64>, file: usize, is_fine: bool, rng: &mut ChaCha8Rng) ->
     if file == 1 {
         return V::Text(wan(fen));
     }
-    let form = if is_fine { pick(rng, &[(0u8, 30), (1, 30), (2, 20), (3, 20)]) } else { pick(rng, &[(0u8, 30), (3, 50), (1, 20)]) };
+    let form = if is_fine {
+        pick(rng, &[(0u8, 30), (1, 30), (2, 20), (3, 20)])
+    } else {
+        pick(rng, &[(0u8, 30), (3, 50), (1, 20)])
+    };
     V::Text(match form {
         0 => thousands(fen),
         1 => yuan_plain(fen),
@@ -355,6 +427,7 @@ fn fields(c: &Case, file: usize, rng: &mut ChaCha8Rng) -> Vec<V> {
     f[LENIENCY] = V::text(c.leniency);
     f[DELEGATED] = V::opt_bool(c.delegated);
     f[PARTY] = V::text(c.party.as_str());
+    f[ACT] = V::text(c.act);
     f
 }
 
@@ -366,7 +439,7 @@ fn write_bad(o: &mut Out, c: Case, kind: Bad, file: usize, ctx: &Ctx, rng: &mut 
         Bad::UnknownBool => f[DELEGATED] = V::text("可能"),
         Bad::ImpossibleDate => f[DATE] = if file == 0 { V::BadDate(2023, 2, 29) } else { V::BadDate(2024, 2, 30) },
         Bad::TooOld => f[DATE] = V::Date(pick(rng, &[(ymd(1990, 9, 30), 1), (ymd(1989, 12, 1), 1)])),
-        Bad::Future => f[DATE] = V::Date(add_days(ctx.today, rng.random_range(20..400))),
+        Bad::Future => f[DATE] = V::Date(future_typo(ctx.today, rng)),
         Bad::UnknownRegion => f[REGION] = V::Code("419999".to_string()),
         Bad::NegativeAmount => f[FINE] = V::text(if file == 0 { "-500" } else { "-0.05" }),
         _ => {}

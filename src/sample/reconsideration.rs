@@ -9,7 +9,9 @@ use rand_chacha::ChaCha8Rng;
 use super::agency::{self, Dept, Use};
 use super::geo::Kind;
 use super::sink::{BoolFmt, DateFmt, Layout, Src, Style, V};
-use super::{Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, names, pick, pick_index, pick_region, ymd};
+use super::{
+    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
+};
 
 const CASE: usize = 0;
 const ORGAN: usize = 1;
@@ -63,8 +65,10 @@ const BADS: &[Bad] = &[
     Bad::UnknownRegion,
 ];
 
-const CORRECTED: &[(&str, u32)] = &[("撤销", 42), ("确认违法", 26), ("责令履行", 16), ("变更", 8), ("部分撤销", 6), ("确认无效", 2)];
-const REMARKS: &[(&str, u32)] = &[("已送达", 40), ("听证审理", 15), ("申请人已起诉", 15), ("调解结案", 10), ("延期审理", 20)];
+const CORRECTED: &[(&str, u32)] =
+    &[("撤销", 42), ("确认违法", 26), ("责令履行", 16), ("变更", 8), ("部分撤销", 6), ("确认无效", 2)];
+const REMARKS: &[(&str, u32)] =
+    &[("已送达", 40), ("听证审理", 15), ("申请人已起诉", 15), ("调解结案", 10), ("延期审理", 20)];
 
 struct Case {
     no: String,
@@ -109,7 +113,13 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     o.finish()
 }
 
-fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashMap<(String, i32), u32>, rng: &mut ChaCha8Rng) -> Case {
+fn gen_case(
+    ctx: &Ctx,
+    day: NaiveDate,
+    weights: &[Vec<f64>; 2],
+    seqs: &mut HashMap<(String, i32), u32>,
+    rng: &mut ChaCha8Rng,
+) -> Case {
     let geo = ctx.geo;
     let year = day.year();
     let ci = pick_index(rng, &weights[usize::from(year >= 2024)]);
@@ -117,7 +127,8 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
     let city_r = city.region;
     let r = pick_region(geo, ci, 0.30, 0.06, rng);
     let kind = geo.regions[r].kind;
-    let dept = if matches!(kind, Kind::Town | Kind::Street) { Dept::Gov } else { agency::pick_dept(rng, kind, Use::Rec).dept };
+    let dept =
+        if matches!(kind, Kind::Town | Kind::Street) { Dept::Gov } else { agency::pick_dept(rng, kind, Use::Rec).dept };
     let respondent = agency::agency_name(geo, r, dept);
     let domain = agency::case_domain(rng, dept, kind);
 
@@ -130,14 +141,17 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
         }
         (Kind::City, Dept::Gov) => (format!("{}人民政府", geo.province_name), "豫政复".to_string()),
         (Kind::City, Dept::Tax) => (format!("国家税务总局{}税务局", geo.province_name), "豫税复".to_string()),
-        (_, Dept::Tax) => (agency::agency_name(geo, city_r, Dept::Tax), format!("{}税复", agency::region_abbr(geo, city_r))),
+        (_, Dept::Tax) => {
+            (agency::agency_name(geo, city_r, Dept::Tax), format!("{}税复", agency::region_abbr(geo, city_r)))
+        }
         (Kind::City, _) | (Kind::Zone, _) | (_, Dept::Gov) => {
             (agency::government(geo, city_r), format!("{}政复", agency::region_abbr(geo, city_r)))
         }
         // Before the 2024 reform a department's case could go to the department one level up.
-        _ if year < 2024 && rng.random_bool(0.3) => {
-            (agency::agency_name(geo, city_r, dept), format!("{}{}复", agency::region_abbr(geo, city_r), info.abbr.trim_end_matches("（治）决字")))
-        }
+        _ if year < 2024 && rng.random_bool(0.3) => (
+            agency::agency_name(geo, city_r, dept),
+            format!("{}{}复", agency::region_abbr(geo, city_r), info.abbr.trim_end_matches("（治）决字")),
+        ),
         _ => (agency::government(geo, r), format!("{}政复", agency::region_abbr(geo, r))),
     };
     let seq = seqs.entry((prefix.clone(), year)).or_insert(0);
@@ -159,7 +173,8 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
     };
     let closed_day = add_days(day, dur);
     let stuck = rng.random_bool(0.01);
-    let (closed, decision) = if stuck || closed_day > ctx.end { (None, None) } else { (Some(closed_day), Some(decision)) };
+    let (closed, decision) =
+        if stuck || closed_day > ctx.end { (None, None) } else { (Some(closed_day), Some(decision)) };
     let sued = match decision {
         _ if rng.random_bool(0.12) => None,
         None => None,
@@ -188,7 +203,10 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
 fn decision_text(rng: &mut ChaCha8Rng, d: &str) -> String {
     match d {
         "维持" => pick(rng, &[("维持", 3), ("决定维持", 1)]).to_string(),
-        "驳回" => pick(rng, &[("驳回", 1), ("驳回行政复议请求", 3), ("驳回复议请求", 2), ("决定驳回行政复议请求", 1)]).to_string(),
+        "驳回" => {
+            pick(rng, &[("驳回", 1), ("驳回行政复议请求", 3), ("驳回复议请求", 2), ("决定驳回行政复议请求", 1)])
+                .to_string()
+        }
         "调解" | "和解" | "终止" => d.to_string(),
         _ if rng.random_bool(0.4) => format!("决定{d}"),
         _ => d.to_string(),
@@ -222,12 +240,12 @@ fn write_bad(o: &mut Out, mut c: Case, kind: Bad, ctx: &Ctx, rng: &mut ChaCha8Rn
         Bad::UnknownBool => f[SUED] = V::text("可能"),
         Bad::ImpossibleDate => f[RECEIVED] = V::BadDate(2023, 2, 29),
         Bad::TooOld => f[RECEIVED] = V::Date(pick(rng, &[(ymd(1990, 9, 30), 1), (ymd(1988, 3, 15), 1)])),
-        Bad::Future => f[CLOSED] = V::Date(add_days(ctx.today, rng.random_range(20..400))),
+        Bad::Future => f[CLOSED] = V::Date(future_typo(ctx.today, rng)),
         Bad::OutcomeNoClosed => f[CLOSED] = V::Empty,
         Bad::ClosedNoOutcome => f[DECISION] = V::Empty,
         Bad::ClosedBeforeStart => f[CLOSED] = V::Date(add_days(c.received, -rng.random_range(3..40))),
         Bad::UnknownRegion => f[REGION] = V::Code("419999".to_string()),
-        Bad::BadKey | Bad::NegativeAmount => {}
+        Bad::UnparseableKey | Bad::NegativeAmount => {}
     }
     o.write(&f, c.remark, true, rng)
 }

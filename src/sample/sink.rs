@@ -131,7 +131,15 @@ fn excel_serial(d: NaiveDate) -> f64 {
 }
 
 /// Render one row: the canonical values `f` in the file's column order and spelling.
-pub(super) fn render(layout: Layout, f: &[V], seq: u64, remark: &str, style: &Style, xlsx: bool, rng: &mut ChaCha8Rng) -> Vec<Cell> {
+pub(super) fn render(
+    layout: Layout,
+    f: &[V],
+    seq: u64,
+    remark: &str,
+    style: &Style,
+    xlsx: bool,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Cell> {
     layout
         .iter()
         .map(|(_, src)| match src {
@@ -211,10 +219,14 @@ impl<W: Write> Write for GbkWriter<W> {
             Err(e) => e.valid_up_to(),
         };
         if valid > 0 {
-            let text = std::str::from_utf8(&self.pending[..valid]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            let text = std::str::from_utf8(&self.pending[..valid])
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
             let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
             if had_errors {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, format!("text not representable in GBK: {text}")));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("text not representable in GBK: {text}"),
+                ));
             }
             self.inner.write_all(&bytes)?;
             self.pending.drain(..valid);
@@ -228,7 +240,7 @@ impl<W: Write> Write for GbkWriter<W> {
 }
 
 pub(super) enum Sink {
-    Csv { w: csv::Writer<Box<dyn Write>>, path: PathBuf },
+    Csv { w: Box<csv::Writer<Box<dyn Write>>>, path: PathBuf },
     Xlsx { book: Box<XlsxSheet>, path: PathBuf },
 }
 
@@ -271,7 +283,7 @@ impl Sink {
             // GBK files come from Excel/WPS on Windows: CRLF line ends.
             b.terminator(csv::Terminator::CRLF);
         }
-        Ok(Sink::Csv { w: b.from_writer(inner), path })
+        Ok(Sink::Csv { w: Box::new(b.from_writer(inner)), path })
     }
 
     /// An xlsx file whose first sheet is `sheet`; `notes` adds a second sheet of plain lines
@@ -305,7 +317,13 @@ impl Sink {
                 let s = &mut **book;
                 for (c, (h, _)) in layout.iter().enumerate() {
                     s.ws.write_string_with_format(0, c as u16, *h, &s.header).map_err(|e| xlsx_err(path, e))?;
-                    let width = if h.contains("日期") { 12.0 } else if h.contains("案号") || h.contains("文号") { 24.0 } else { 14.0 };
+                    let width = if h.contains("日期") {
+                        12.0
+                    } else if h.contains("案号") || h.contains("文号") {
+                        24.0
+                    } else {
+                        14.0
+                    };
                     s.ws.set_column_width(c as u16, width).map_err(|e| xlsx_err(path, e))?;
                 }
                 s.ws.set_freeze_panes(1, 0).map_err(|e| xlsx_err(path, e))?;
@@ -336,7 +354,8 @@ impl Sink {
                         Cell::Text(t) => s.ws.write_string(r, c, t).map(|_| ()),
                         Cell::Num(n) => s.ws.write_number(r, c, *n).map(|_| ()),
                         Cell::Date(d, k) => {
-                            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(|e| xlsx_err(path, e))?;
+                            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                                .map_err(|e| xlsx_err(path, e))?;
                             let f = &s.date_formats[(*k as usize).min(2)];
                             s.ws.write_datetime_with_format(r, c, &dt, f).map(|_| ())
                         }

@@ -1,0 +1,4 @@
+//! Stage 4 (documents): the briefing model computed from the engine, and its renderings —
+//! charts (PNG for documents, SVG for the web), Markdown, HTML, Word (.docx), the Excel annex and
+//! the static dashboard. Wording lives in templates under `reports/`.
+pub mod model;
