@@ -24,6 +24,8 @@ pub enum Command {
     Ingest(commands::ingest::Args),
     /// Print the metrics table (contract §5) for a period and a level or agencies.
     Metrics(commands::metrics::Args),
+    /// Write the quarterly briefing (通报): .docx, .md, .html, .xlsx annex and charts.
+    Brief(commands::brief::Args),
     /// Run read-only SQL over the warehouse, or open a prompt.
     Sql(commands::sql::Args),
     /// The main job: ledgers in a folder → warehouse → the office's metrics tables under out/.
@@ -50,6 +52,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Ingest(a) => commands::ingest::run(a, &mut out),
         Command::Metrics(a) => commands::metrics::run(a, &mut out),
         Command::Sql(a) => commands::sql::run(a, &mut out),
+        Command::Brief(a) => commands::brief::run(a, &mut out),
         Command::Sample(a) => commands::sample::run(a, &mut out),
         Command::Run(a) => commands::run::run(a, &mut out),
     };

@@ -47,11 +47,22 @@ pub struct Config {
     pub ytd: bool,
     pub inputs: PathBuf,
     pub out: PathBuf,
+    /// Folder with the office's templates; default `reports/` when present.
+    pub templates: Option<PathBuf>,
+    pub thresholds: crate::report::model::Thresholds,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { region: "411200".into(), period: "latest".into(), ytd: true, inputs: "data-samples".into(), out: "out".into() }
+        Config {
+            region: "411200".into(),
+            period: "latest".into(),
+            ytd: true,
+            inputs: "data-samples".into(),
+            out: "out".into(),
+            templates: None,
+            thresholds: Default::default(),
+        }
     }
 }
 

@@ -2,3 +2,7 @@
 //! charts (PNG for documents, SVG for the web), Markdown, HTML, Word (.docx), the Excel annex and
 //! the static dashboard. Wording lives in templates under `reports/`.
 pub mod model;
+pub mod text;
+pub mod charts;
+pub mod docx;
+pub mod xlsx;

@@ -43,6 +43,10 @@ pub struct Figures {
     pub fines_yuan: String,
     pub confiscated_yuan: String,
     pub loss_rank: Option<i64>,
+    /// Agencies only: the briefing sub-unit (county, or township for a county briefing) the
+    /// agency's region lies in; None for the region's own departments.
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 fn int(v: &Value) -> i64 {
@@ -98,6 +102,7 @@ impl Figures {
                         Value::Int(i) => Some(*i),
                         _ => None,
                     },
+                    unit: None,
                 }
             })
             .collect()
@@ -329,9 +334,14 @@ pub async fn build(engine: &Engine, regions: &Regions, region: &Region, period: 
     let peers = metrics(Units::Regions { level: region.level, parent: region.parent_code.clone() }).await?;
     let total = peers.iter().find(|f| f.code == region.code).cloned().ok_or_else(|| Error::Other(format!("no metrics row for {}", region.code)))?;
     let peer_ranked = peers.iter().filter(|f| f.loss_rank.is_some()).count() as i64;
+    let mut peers = peers;
+    sort_ranked(&mut peers);
     let mut subunits = metrics(Units::Regions { level: sub_level, parent: Some(region.code.clone()) }).await?;
     sort_ranked(&mut subunits);
-    let all_agencies = metrics(Units::Agencies { level: None, parent: Some(region.code.clone()) }).await?;
+    let mut all_agencies = metrics(Units::Agencies { level: None, parent: Some(region.code.clone()) }).await?;
+    for a in &mut all_agencies {
+        a.unit = unit_of(regions, &a.code, &subunits);
+    }
     // Departments are ranked among themselves, so rank again within that list.
     let mut departments: Vec<Figures> = all_agencies.iter().filter(|a| a.code == region.code).cloned().collect();
     rerank(&mut departments);

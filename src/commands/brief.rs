@@ -1,0 +1,96 @@
+//! `fuyuan brief --period 2024Q2 --ytd --region 411200 --out DIR [--templates DIR] [--config FILE]`
+//! — the quarterly briefing (通报): Word (.docx), Markdown, one self-contained HTML page, the
+//! Excel annex (附表), the charts (PNG and SVG) and `briefing.json` with every figure used.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::WarehouseArg;
+use super::run::Config;
+use crate::engine::{Engine, Limits, Period};
+use crate::report::model::{self, Briefing, Thresholds};
+use crate::report::text;
+use crate::warehouse::Warehouse;
+use crate::{Error, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 2024, 2024Q2, 2024H1 or 2024M05.
+    #[arg(long)]
+    pub period: String,
+    /// Year to date (quarterly briefings).
+    #[arg(long)]
+    pub ytd: bool,
+    /// The city or county the briefing is for.
+    #[arg(long, value_name = "CODE")]
+    pub region: String,
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Folder with the office's templates (brief.md.j2); default `reports/` if present.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// TOML settings; its [thresholds] table sets the supervision-letter and interview thresholds.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub warehouse: WarehouseArg,
+}
+
+/// What a briefing run wrote.
+pub struct Written {
+    pub briefing: Briefing,
+    pub files: Vec<PathBuf>,
+}
+
+/// Computes the briefing and writes every rendering into `out`.
+pub fn produce(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &Thresholds, templates: Option<&Path>, out: &Path) -> Result<Written> {
+    std::fs::create_dir_all(out.join("charts")).map_err(|e| Error::io(out, e))?;
+    let rt = super::runtime()?;
+    let briefing = rt.block_on(async {
+        let engine = Engine::open(wh, Limits::default()).await?;
+        let regions = wh.regions(Some(&engine.manifest))?;
+        let region = regions.get(region_code).ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?.clone();
+        model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await
+    })?;
+    let mut files = Vec::new();
+    let json_path = out.join("briefing.json");
+    let json = serde_json::to_vec_pretty(&briefing).map_err(|e| Error::Other(e.to_string()))?;
+    std::fs::write(&json_path, json).map_err(|e| Error::io(&json_path, e))?;
+    files.push(json_path);
+
+    let (_, template_text) = text::template(templates)?;
+    let markdown = text::render_markdown(&briefing, &template_text)?;
+    let md_path = out.join("briefing.md");
+    std::fs::write(&md_path, &markdown).map_err(|e| Error::io(&md_path, e))?;
+    files.push(md_path);
+    let charts = crate::report::charts::render_all(&briefing, &out.join("charts"))?;
+    for c in &charts {
+        files.push(c.png.clone());
+        files.push(c.svg.clone());
+    }
+    let html = text::render_html(&briefing.title, &markdown, &out.join("charts"))?;
+    let html_path = out.join("briefing.html");
+    std::fs::write(&html_path, html).map_err(|e| Error::io(&html_path, e))?;
+    files.push(html_path);
+    let docx_path = out.join("briefing.docx");
+    let pngs: Vec<(String, PathBuf)> = charts.iter().map(|c| (c.id.to_string(), c.png.clone())).collect();
+    crate::report::docx::write_docx(&markdown, &pngs, &docx_path)?;
+    files.push(docx_path);
+    let xlsx_path = out.join("annex.xlsx");
+    crate::report::xlsx::write_annex(&briefing, &xlsx_path)?;
+    files.push(xlsx_path);
+    Ok(Written { briefing, files })
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    let cfg = Config::load(args.config.as_deref())?;
+    let period = Period::parse(&args.period, args.ytd)?;
+    let wh = Warehouse::new(&args.warehouse.warehouse);
+    let templates = args.templates.clone().or(cfg.templates.clone());
+    let w = produce(&wh, &args.region, &period, &cfg.thresholds, templates.as_deref(), &args.out)?;
+    let io = |e: std::io::Error| Error::Other(e.to_string());
+    writeln!(out, "{}", w.briefing.title).map_err(io)?;
+    for f in &w.files {
+        writeln!(out, "    {}", f.display()).map_err(io)?;
+    }
+    Ok(())
+}
