@@ -1,7 +1,8 @@
 //! `fuyuan run [--config fuyuan.toml] [--inputs DIR] [--out DIR] [--region CODE] [--period P]`
 //! — the main job: every ledger in the inputs folder → warehouse → the metrics tables the office
 //! reports (the province's cities, the region's counties, townships and agencies) as CSV and
-//! JSON under `out/`, with a closing summary of what was written where.
+//! JSON → the briefing (charts, .docx, .md, .html, .xlsx annex) → the dashboard, all under
+//! `out/`, with a closing summary of what was written where.
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -159,11 +160,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if files.is_empty() {
         return Err(Error::Usage(format!("no ledgers (.csv, .xlsx) in {}", cfg.inputs.display())));
     }
-    writeln!(out, "1/2 ingest: {} ledgers from {} → {}", files.len(), cfg.inputs.display(), warehouse.display()).map_err(io)?;
+    writeln!(out, "1/4 ingest: {} ledgers from {} → {}", files.len(), cfg.inputs.display(), warehouse.display()).map_err(io)?;
+    let bar = step("reading and validating ledgers");
     let report = ingest::ingest_files(
         &files,
         &IngestOptions { warehouse: warehouse.clone(), table: None, sheet: None, regions, strict: false, today: ingest::today() },
     )?;
+    bar.finish_and_clear();
     for f in &report.files {
         if f.status == "ingested" {
             writeln!(out, "    {}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected).map_err(io)?;
@@ -177,7 +180,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let regions = wh.regions(wh.manifest()?.as_ref())?;
     let region = regions.get(&cfg.region).ok_or_else(|| Error::Usage(format!("region {} is not in the regions dimension", cfg.region)))?.clone();
     let province = regions.codes_at(Level::Province).next().map(|r| r.code.clone()).unwrap_or_else(|| "410000".into());
-    writeln!(out, "2/2 metrics: {} {} ({}){}", region.name, period.name, period.span(), if cfg.ytd { ", year to date" } else { "" }).map_err(io)?;
+    writeln!(out, "2/4 metrics: {} {} ({}){}", region.name, period.name, period.span(), if cfg.ytd { ", year to date" } else { "" }).map_err(io)?;
+    let bar = step("computing metrics");
     let dir = cfg.out.join("metrics");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let tag = format!("{}{}", period.name, if cfg.ytd { "_ytd" } else { "" });
@@ -201,13 +205,35 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             subunits = rows;
         }
     }
+    bar.finish_and_clear();
     writeln!(out, "{}", output::render_table(&summary(&subunits), output::metrics_style)).map_err(io)?;
+    writeln!(out, "3/4 briefing: charts, Word, Markdown, HTML, Excel annex → {}", cfg.out.join("briefing").display()).map_err(io)?;
+    let bar = step("writing the briefing");
+    let brief = super::brief::produce(&wh, &region.code, &period, &cfg.thresholds, cfg.templates.as_deref(), &cfg.out.join("briefing"))?;
+    bar.finish_and_clear();
+    writeln!(out, "    {}", brief.briefing.title).map_err(io)?;
+    written.extend(brief.files);
+    writeln!(out, "4/4 dashboard → {}", cfg.out.join("dashboard").display()).map_err(io)?;
+    let bar = step("writing the dashboard");
+    let dash = cfg.out.join("dashboard");
+    let charts = crate::report::charts::render_all(&brief.briefing, &dash.join("charts"))?;
+    let _ = charts;
+    written.extend(crate::report::dashboard::write_dashboard(&brief.briefing, &dash.join("charts"), &dash)?);
+    bar.finish_and_clear();
     writeln!(out, "written ({:.1} s):", started.elapsed().as_secs_f64()).map_err(io)?;
     writeln!(out, "    warehouse  {}", warehouse.display()).map_err(io)?;
     for p in &written {
         writeln!(out, "    {}", p.display()).map_err(io)?;
     }
     Ok(())
+}
+
+/// A spinner on stderr for a long step; indicatif hides it when stderr is not a terminal.
+fn step(message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 /// The columns a briefing's ranking table shows, for the terminal summary.

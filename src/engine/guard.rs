@@ -2,12 +2,12 @@
 //! that writes, creates, copies, sets options or reads other files is refused before planning.
 //! DataFusion's own `SQLOptions` (no DDL, DML or statements) is a second fence behind this one.
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
-use datafusion::sql::sqlparser::ast::Statement;
+use datafusion::sql::sqlparser::ast::{Query, SetExpr, Statement};
 
 use crate::{Error, Result};
 
 fn refuse(what: &str) -> Error {
-    Error::Refused(format!("fuyuan sql is read-only: {what} is not allowed (only SELECT, WITH, EXPLAIN, SHOW and DESCRIBE)"))
+    Error::Refused(format!("fuyuan sql is read-only: {what} is not allowed (only SELECT, WITH, EXPLAIN, SHOW TABLES, SHOW COLUMNS and DESCRIBE)"))
 }
 
 fn first_word(sql: &str) -> String {
@@ -33,13 +33,25 @@ fn check(stmt: &DfStatement, sql: &str) -> Result<()> {
     }
 }
 
+/// SELECT … INTO creates a table, wherever it stands: in a set operation, a parenthesised query
+/// or a CTE.
+fn query_has_into(q: &Query) -> bool {
+    q.with.as_ref().is_some_and(|w| w.cte_tables.iter().any(|c| query_has_into(&c.query))) || set_has_into(&q.body)
+}
+
+fn set_has_into(s: &SetExpr) -> bool {
+    match s {
+        SetExpr::Select(sel) => sel.into.is_some(),
+        SetExpr::Query(q) => query_has_into(q),
+        SetExpr::SetOperation { left, right, .. } => set_has_into(left) || set_has_into(right),
+        _ => false,
+    }
+}
+
 fn check_ansi(s: &Statement, sql: &str) -> Result<()> {
     match s {
         Statement::Query(q) => {
-            // SELECT … INTO creates a table.
-            if let datafusion::sql::sqlparser::ast::SetExpr::Select(sel) = q.body.as_ref()
-                && sel.into.is_some()
-            {
+            if query_has_into(q) {
                 return Err(refuse("SELECT … INTO (creating a table)"));
             }
             Ok(())
@@ -74,6 +86,9 @@ mod tests {
             "COPY litigation TO '/tmp/x.csv'",
             "SET datafusion.execution.batch_size = 1",
             "SELECT * INTO t2 FROM litigation",
+            "SELECT * INTO t2 FROM litigation UNION ALL SELECT * FROM litigation",
+            "(SELECT * INTO t2 FROM litigation)",
+            "WITH a AS (SELECT * INTO t3 FROM litigation) SELECT 1",
             "EXPLAIN COPY litigation TO '/tmp/x.parquet'",
             "SELECT 1; DROP TABLE litigation",
         ] {

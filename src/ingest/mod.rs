@@ -94,7 +94,7 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
     let mut records = Vec::new();
     let mut parsed: Vec<Parsed> = Vec::new();
     let mut rejects_out: Vec<(String, Vec<u8>)> = Vec::new();
-    for path in files {
+    for (file_index, path) in files.iter().enumerate() {
         let display = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let hash = sha256_hex(&bytes);
@@ -153,7 +153,8 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
         let rejects_file = if rejected.is_empty() {
             None
         } else {
-            let name = format!("{ingest_id:06}-{}.csv", stem(path));
+            // The file's position keeps two ledgers with one name (two folders) apart.
+            let name = format!("{ingest_id:06}-{:03}-{}.csv", file_index + 1, stem(path));
             rejects_out.push((name.clone(), rejects_csv(&display, &lay.headers, &rejected)?));
             Some(format!("rejects/{name}"))
         };

@@ -158,13 +158,17 @@ pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
+    // The csv crate's own line count skips blank lines and treats CRLF oddly; the physical line a
+    // user sees in an editor is 1 + the number of '\n' before the record's first byte.
+    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+    let line_at = |byte: u64| newlines.partition_point(|&p| (p as u64) < byte) as u64 + 1;
     let mut records = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 let mut cells = Vec::with_capacity(record.len());
                 for (i, field) in record.iter().enumerate() {
                     if field.len() > MAX_CELL_BYTES {
@@ -175,7 +179,7 @@ pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
                 records.push(RawRow { line, cells });
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 return Err(Error::bad_file(file, line, "-", format!("CSV cannot be read: {}", first_line(&e.to_string()))));
             }
         }
@@ -264,6 +268,9 @@ mod tests {
         let t = read_csv_bytes("a,b\n1,2\n\"x\ny\",3\n4,5\n".as_bytes(), "f").unwrap();
         let lines: Vec<u64> = t.records.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![1, 2, 3, 5]);
+        let t = read_csv_bytes(b"a,b\r\n1,2\r\n\r\n3,4\r\n", "f").unwrap();
+        let lines: Vec<u64> = t.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![1, 2, 4]);
     }
 
     #[test]

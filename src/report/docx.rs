@@ -1,6 +1,626 @@
-//! Word writer (placeholder until it lands; the API is fixed).
+//! The briefing as a Word document (.docx), laid out after GB/T 9704-2012 (党政机关公文格式).
+//!
+//! Input is the Markdown the office's template (`reports/brief.md.j2`) renders, in this subset
+//! only: `# 标题`, an optional `<!-- subtitle: … -->` (ignored, as are all HTML comments),
+//! `## 一、…`, `### （一）…`, paragraphs (consecutive lines join into one), `**bold**` runs, pipe
+//! tables with a `|---|` separator row, images `![caption](charts/x.png)`, `---` (page break) and
+//! the lines `落款: …` / `日期: …` (signature and date). Anything else is printed as text.
+//!
+//! Layout (twips: 1 mm = 56.69 twips):
+//! - A4 (11906 × 16838); margins top 37 mm (2098), bottom 35 mm (1984), left 28 mm (1587),
+//!   right 26 mm (1474): a text block of 156 × 225 mm.
+//! - Document grid: docx-rs exposes `w:docGrid`, so the section carries
+//!   `<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"/>`: 22 lines of
+//!   28.95 pt and 28 characters per line (the default font is 16 pt, and −842/4096 pt per character
+//!   brings the pitch to 15.794 pt, 28 × 15.794 = 442.2 pt = the 156 mm text width). Body paragraphs
+//!   also carry an exact line spacing of 28.95 pt (579 twips), the usual Word setting, so a page
+//!   holds 22 lines even where a reader ignores the grid. Tables, images, captions and the footer
+//!   opt out of the grid (`w:snapToGrid w:val="false"`) so smaller type is not spread out.
+//! - Title 2号 (22 pt) 方正小标宋简体, centred, one blank line below; `一、` headings 3号 黑体 and
+//!   `（一）` headings 3号 楷体_GB2312, both indented two characters like the body; body 3号 仿宋_GB2312,
+//!   justified, first line indented two characters (`w:firstLineChars="200"`); Latin letters and
+//!   digits in body and tables use Times New Roman. Runs set `w:eastAsia` and `w:hint="eastAsia"`
+//!   (so “ ” quotes take the Chinese font); `word/fontTable.xml` names the fallbacks as `w:altName`
+//!   (仿宋_GB2312 → 仿宋 → FangSong, 楷体_GB2312 → 楷体 → KaiTi, 黑体 → SimHei, 方正小标宋简体 → 宋体, 宋体 → SimSun).
+//! - Tables: full text width, 0.5 pt borders, 仿宋 4号 (≤ 5 columns), 小四 (≤ 9) or 五号 (more);
+//!   header row bold, centred and repeated on every page; numeric cells right-aligned.
+//! - Images: scaled to the 156 mm text width (at most 200 mm high), centred, caption centred below.
+//! - Signature (落款) two characters from the right margin, date below it starting two characters
+//!   further right and at least four characters from the margin (GB/T 9704 7.3.5.1).
+//! - Page numbers `— 1 —` in 4号 宋体, odd pages right and even pages left, one character in
+//!   from the edge of the text block (`w:evenAndOddHeaders`), 7 mm below the text block.
 use std::path::{Path, PathBuf};
 
-pub fn write_docx(_markdown: &str, _charts: &[(String, PathBuf)], _path: &Path) -> crate::Result<()> {
-    Err(crate::Error::Other("the Word writer is not there yet".into()))
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Pic, Run,
+    RunFonts, SpecialIndentType, Table, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
+};
+
+use crate::{Error, Result};
+
+/// Page and margins in twips.
+pub const PAGE_WIDTH: u32 = 11906;
+pub const PAGE_HEIGHT: u32 = 16838;
+pub const MARGIN_TOP: i32 = 2098;
+pub const MARGIN_BOTTOM: i32 = 1984;
+pub const MARGIN_LEFT: i32 = 1587;
+pub const MARGIN_RIGHT: i32 = 1474;
+/// The distance from the page's bottom edge to the footer: puts the top of the page number about
+/// 7 mm below the text block (35 mm − 7 mm − one 16 pt footer line ≈ 22.4 mm).
+pub const FOOTER_DISTANCE: i32 = 1270;
+/// 28.95 pt: 22 lines in the 225 mm text block.
+pub const LINE_PITCH: i32 = 579;
+/// In 1/4096 pt, added to the 16 pt default character pitch: 28 characters per line.
+pub const CHAR_SPACE: isize = -842;
+/// The text block's width in twips (156 mm).
+pub const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// The text block's width in EMU (156 mm × 36000).
+const TEXT_WIDTH_EMU: u64 = 5_616_000;
+const MAX_IMAGE_HEIGHT_EMU: u64 = 7_200_000;
+
+pub const FANGSONG: &str = "仿宋_GB2312";
+pub const HEITI: &str = "黑体";
+pub const KAITI: &str = "楷体_GB2312";
+pub const XIAOBIAOSONG: &str = "方正小标宋简体";
+pub const SONGTI: &str = "宋体";
+const LATIN: &str = "Times New Roman";
+
+/// Sizes in half-points: 2号 22 pt, 3号 16 pt, 4号 14 pt, 小四 12 pt, 五号 10.5 pt.
+const SIZE_2: usize = 44;
+const SIZE_3: usize = 32;
+const SIZE_4: usize = 28;
+const SIZE_S4: usize = 24;
+const SIZE_5: usize = 21;
+/// One 3号 character in twips (16 pt).
+const CHAR: f64 = 320.0;
+/// The first-line indent of two characters; also marks the indents that get `w:firstLineChars`.
+const INDENT_2: i32 = 640;
+
+/// Writes the briefing as a Word document. `markdown` is the briefing text rendered from the
+/// office's template; `charts` are (chart id, PNG file) pairs: an image `![…](charts/x.png)` is
+/// matched by file name (or by id = file stem) against them, and otherwise loaded from its path
+/// relative to the output file's folder.
+pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> Result<()> {
+    let blocks = parse(markdown);
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut docx = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(PageMargin::new().top(MARGIN_TOP).bottom(MARGIN_BOTTOM).left(MARGIN_LEFT).right(MARGIN_RIGHT).header(851).footer(FOOTER_DISTANCE).gutter(0))
+        .default_fonts(fonts(FANGSONG, LATIN))
+        .default_size(SIZE_3)
+        .default_line_spacing(exact(LINE_PITCH));
+    docx.document = docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE));
+    docx.settings = docx.settings.adjust_line_height_in_table();
+    docx = docx.footer(Footer::new().add_paragraph(page_number(true))).even_footer(Footer::new().add_paragraph(page_number(false)));
+
+    let mut page_break = false;
+    let mut after_title = false;
+    let mut i = 0;
+    while i < blocks.len() {
+        let next_is_table = matches!(blocks.get(i + 1), Some(Block::Table(_)));
+        let mut para: Option<Paragraph> = None;
+        match &blocks[i] {
+            Block::Title(t) => {
+                para = Some(
+                    Paragraph::new()
+                        .align(AlignmentType::Center)
+                        .line_spacing(exact(LINE_PITCH).after(LINE_PITCH as u32))
+                        .add_run(run(t, fonts(XIAOBIAOSONG, XIAOBIAOSONG), SIZE_2, false)),
+                );
+            }
+            Block::Heading(level, t) => {
+                let (font, lvl) = if *level == 2 { (HEITI, 0) } else { (KAITI, 1) };
+                // 附表 / 附件 labels sit flush left (顶格); numbered headings are indented like the body.
+                let indent = if t.starts_with('附') { 0 } else { INDENT_2 };
+                let mut p = Paragraph::new().align(AlignmentType::Both).line_spacing(exact(LINE_PITCH)).keep_next(true).outline_lvl(lvl).indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
+                for (text, bold) in inline(t) {
+                    p = p.add_run(run(&text, fonts(font, font), SIZE_3, bold));
+                }
+                para = Some(p);
+            }
+            Block::Para(t) => {
+                let salutation = after_title && (t.ends_with('：') || t.ends_with(':'));
+                let table_title = next_is_table && is_table_title(t);
+                let mut p = Paragraph::new().line_spacing(exact(LINE_PITCH));
+                p = if table_title {
+                    p.align(AlignmentType::Center).keep_next(true)
+                } else if salutation {
+                    p.align(AlignmentType::Both)
+                } else {
+                    p.align(AlignmentType::Both).indent(None, Some(SpecialIndentType::FirstLine(INDENT_2)), None, None)
+                };
+                for (text, bold) in inline(t) {
+                    p = p.add_run(run(&text, fonts(FANGSONG, LATIN), SIZE_3, bold));
+                }
+                para = Some(p);
+            }
+            Block::Image { caption, src } => {
+                let (bytes, w_px, h_px) = load_png(src, charts, base)?;
+                let mut w = TEXT_WIDTH_EMU;
+                let mut h = w * h_px as u64 / w_px.max(1) as u64;
+                if h > MAX_IMAGE_HEIGHT_EMU {
+                    w = w * MAX_IMAGE_HEIGHT_EMU / h;
+                    h = MAX_IMAGE_HEIGHT_EMU;
+                }
+                let pic = Pic::new_with_dimensions(bytes, w_px, h_px).size(w as u32, h as u32);
+                let mut p = Paragraph::new().align(AlignmentType::Center).snap_to_grid(false).line_spacing(single()).keep_next(!caption.is_empty()).add_run(Run::new().add_image(pic));
+                if page_break {
+                    p = p.page_break_before(true);
+                    page_break = false;
+                }
+                docx = docx.add_paragraph(p);
+                if !caption.is_empty() {
+                    let mut c = Paragraph::new().align(AlignmentType::Center).snap_to_grid(false).line_spacing(exact(LINE_PITCH));
+                    for (text, bold) in inline(caption) {
+                        c = c.add_run(run(&text, fonts(FANGSONG, LATIN), SIZE_4, bold));
+                    }
+                    docx = docx.add_paragraph(c);
+                }
+            }
+            Block::Table(rows) => {
+                if page_break {
+                    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+                    page_break = false;
+                }
+                docx = docx.add_table(table(rows));
+            }
+            Block::PageBreak => page_break = true,
+            Block::Signature(sig) => {
+                let date = match blocks.get(i + 1) {
+                    Some(Block::Date(d)) => {
+                        i += 1;
+                        Some(d.clone())
+                    }
+                    _ => None,
+                };
+                let (sig_r, date_r) = signature_indents(width_chars(sig), date.as_deref().map(width_chars));
+                docx = docx.add_paragraph(right_aligned(sig, sig_r, true, page_break));
+                page_break = false;
+                if let Some(d) = date {
+                    docx = docx.add_paragraph(right_aligned(&d, date_r, false, false));
+                }
+            }
+            Block::Date(d) => {
+                let (_, date_r) = signature_indents(0.0, Some(width_chars(d)));
+                docx = docx.add_paragraph(right_aligned(d, date_r, true, page_break));
+                page_break = false;
+            }
+        }
+        after_title = matches!(blocks[i], Block::Title(_));
+        if let Some(mut p) = para {
+            if page_break {
+                p = p.page_break_before(true);
+                page_break = false;
+            }
+            docx = docx.add_paragraph(p);
+        }
+        i += 1;
+    }
+    if page_break {
+        // A trailing `---`: nothing follows, so there is nothing to break before.
+    }
+
+    let mut xml = docx.build();
+    xml.font_table = FONT_TABLE.as_bytes().to_vec();
+    xml.document = patch_document(&xml.document);
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    xml.pack(file).map_err(|e| Error::Other(format!("{}: writing the Word document: {e}", path.display())))?;
+    Ok(())
+}
+
+/// One block of the Markdown subset.
+#[derive(Debug, Clone, PartialEq)]
+enum Block {
+    Title(String),
+    /// 2 for `##`, 3 for `###` (and deeper).
+    Heading(u8, String),
+    Para(String),
+    /// Rows of cells, the header row first; the `|---|` separator row is dropped.
+    Table(Vec<Vec<String>>),
+    Image { caption: String, src: String },
+    PageBreak,
+    Signature(String),
+    Date(String),
+}
+
+fn parse(md: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut in_comment = false;
+    fn flush(para: &mut Vec<&str>, out: &mut Vec<Block>) {
+        if !para.is_empty() {
+            let mut s = String::new();
+            for l in para.drain(..) {
+                if let (Some(a), Some(b)) = (s.chars().last(), l.chars().next())
+                    && a.is_ascii_alphanumeric()
+                    && b.is_ascii_alphanumeric()
+                {
+                    s.push(' ');
+                }
+                s.push_str(l);
+            }
+            out.push(Block::Para(s));
+        }
+    }
+    fn flush_table(table: &mut Vec<Vec<String>>, out: &mut Vec<Block>) {
+        if !table.is_empty() {
+            out.push(Block::Table(std::mem::take(table)));
+        }
+    }
+    for raw in md.lines() {
+        let line = raw.trim();
+        if in_comment {
+            if line.contains("-->") {
+                in_comment = false;
+            }
+            continue;
+        }
+        if line.starts_with('|') {
+            flush(&mut para, &mut out);
+            let cells = split_row(line);
+            if !cells.iter().all(|c| is_separator_cell(c)) {
+                table.push(cells);
+            }
+            continue;
+        }
+        flush_table(&mut table, &mut out);
+        if line.is_empty() {
+            flush(&mut para, &mut out);
+            continue;
+        }
+        if line.starts_with("<!--") {
+            flush(&mut para, &mut out);
+            in_comment = !line.contains("-->");
+            continue;
+        }
+        let hashes = line.chars().take_while(|c| *c == '#').count();
+        if hashes > 0 && line[hashes..].starts_with(' ') {
+            flush(&mut para, &mut out);
+            let text = line[hashes..].trim().to_string();
+            out.push(if hashes == 1 { Block::Title(text) } else { Block::Heading(hashes.min(3) as u8, text) });
+            continue;
+        }
+        if line.len() >= 3 && line.chars().all(|c| c == '-') {
+            flush(&mut para, &mut out);
+            out.push(Block::PageBreak);
+            continue;
+        }
+        if let Some((caption, src)) = image(line) {
+            flush(&mut para, &mut out);
+            out.push(Block::Image { caption, src });
+            continue;
+        }
+        if let Some(rest) = strip_label(line, "落款") {
+            flush(&mut para, &mut out);
+            out.push(Block::Signature(rest));
+            continue;
+        }
+        if let Some(rest) = strip_label(line, "日期") {
+            flush(&mut para, &mut out);
+            out.push(Block::Date(rest));
+            continue;
+        }
+        para.push(line);
+    }
+    flush_table(&mut table, &mut out);
+    flush(&mut para, &mut out);
+    out
+}
+
+fn strip_label(line: &str, label: &str) -> Option<String> {
+    let rest = line.strip_prefix(label)?;
+    let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+    Some(rest.trim().to_string())
+}
+
+fn split_row(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+fn is_separator_cell(c: &str) -> bool {
+    let c = c.trim();
+    let core = c.trim_start_matches(':').trim_end_matches(':');
+    !core.is_empty() && core.chars().all(|ch| ch == '-')
+}
+
+/// `![caption](src)` filling the whole line.
+fn image(line: &str) -> Option<(String, String)> {
+    let rest = line.strip_prefix("![")?;
+    let close = rest.find("](")?;
+    let caption = &rest[..close];
+    let src = rest[close + 2..].strip_suffix(')')?;
+    Some((caption.trim().to_string(), src.trim().to_string()))
+}
+
+/// Splits `**bold**` runs: (text, bold) pieces, empty ones dropped.
+fn inline(s: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut bold = false;
+    let parts: Vec<&str> = s.split("**").collect();
+    // An unmatched `**` (an even number of pieces) is printed as it is.
+    let balanced = parts.len() % 2 == 1;
+    for (k, part) in parts.iter().enumerate() {
+        if k > 0 {
+            if balanced {
+                bold = !bold;
+            } else {
+                out.push(("**".to_string(), false));
+            }
+        }
+        if !part.is_empty() {
+            out.push((part.to_string(), bold && balanced));
+        }
+    }
+    // Merge neighbours with the same weight (from an unbalanced `**`).
+    let mut merged: Vec<(String, bool)> = Vec::new();
+    for (t, b) in out {
+        match merged.last_mut() {
+            Some((lt, lb)) if *lb == b => lt.push_str(&t),
+            _ => merged.push((t, b)),
+        }
+    }
+    merged
+}
+
+/// 表1 … / 附表1 …: a table's title line.
+fn is_table_title(t: &str) -> bool {
+    let t = t.strip_prefix('附').unwrap_or(t);
+    t.strip_prefix('表').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn fonts(east_asia: &str, latin: &str) -> RunFonts {
+    RunFonts::new().ascii(latin).hi_ansi(latin).cs(latin).east_asia(east_asia).hint("eastAsia")
+}
+
+fn run(text: &str, f: RunFonts, size: usize, bold: bool) -> Run {
+    let r = Run::new().fonts(f).size(size).add_text(text);
+    if bold { r.bold() } else { r }
+}
+
+fn exact(twips: i32) -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Exact).line(twips).before(0).after(0)
+}
+
+fn single() -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0)
+}
+
+/// Display width in 3号 characters: CJK and other wide characters 1, ASCII ½.
+fn width_chars(s: &str) -> f64 {
+    s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+}
+
+/// Right indents (in characters) for the signature and the date: the signature two characters
+/// from the margin, the date's first character two characters right of the signature's, and the
+/// date at least four characters from the margin (GB/T 9704-2012 7.3.5.1).
+fn signature_indents(sig: f64, date: Option<f64>) -> (f64, f64) {
+    let Some(date) = date else { return (2.0, 4.0) };
+    if sig == 0.0 {
+        return (2.0, 4.0);
+    }
+    let date_r = 2.0 + sig - 2.0 - date;
+    if date_r >= 4.0 { (2.0, date_r) } else { (4.0 + date + 2.0 - sig, 4.0) }
+}
+
+fn right_aligned(text: &str, right_chars: f64, space_before: bool, page_break: bool) -> Paragraph {
+    let mut spacing = exact(LINE_PITCH);
+    if space_before {
+        spacing = spacing.before(LINE_PITCH as u32);
+    }
+    let end = (right_chars * CHAR).round() as i32;
+    let mut p = Paragraph::new().align(AlignmentType::Right).line_spacing(spacing).indent(Some(0), None, Some(end), None).add_run(run(text, fonts(FANGSONG, LATIN), SIZE_3, false));
+    if page_break {
+        p = p.page_break_before(true);
+    }
+    p
+}
+
+/// `— 1 —` in 4号 宋体: odd pages right, even pages left, one character in from the text block.
+fn page_number(odd: bool) -> Paragraph {
+    let f = || fonts(SONGTI, SONGTI);
+    let p = Paragraph::new().snap_to_grid(false).line_spacing(exact(320));
+    let p = if odd { p.align(AlignmentType::Right).indent(Some(0), None, Some(CHAR as i32), None) } else { p.align(AlignmentType::Left).indent(Some(CHAR as i32), None, None, None) };
+    p.add_run(Run::new().fonts(f()).size(SIZE_4).add_text("— "))
+        .add_run(
+            Run::new()
+                .fonts(f())
+                .size(SIZE_4)
+                .add_field_char(FieldCharType::Begin, false)
+                .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+                .add_field_char(FieldCharType::Separate, false)
+                .add_text("1")
+                .add_field_char(FieldCharType::End, false),
+        )
+        .add_run(Run::new().fonts(f()).size(SIZE_4).add_text(" —"))
+}
+
+/// Right-aligned when the cell is a figure: digits with signs, separators, % and a count in
+/// brackets (`75.00%（3/4）`, `+1.23`, `1,234`).
+fn is_numeric(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " .,%+-−/()（）".contains(c))
+}
+
+fn table(rows: &[Vec<String>]) -> Table {
+    let ncols = rows.iter().map(|r| r.len()).max().unwrap_or(1).max(1);
+    let size = match ncols {
+        0..=5 => SIZE_4,
+        6..=9 => SIZE_S4,
+        _ => SIZE_5,
+    };
+    // Column widths in proportion to content (headers may wrap onto two lines).
+    let mut weight = vec![4.0f64; ncols];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().take(ncols) {
+            let w = width_chars(&cell.replace("**", "")) * 2.0;
+            let w = if r == 0 { (w / 2.0).ceil() } else { w };
+            weight[c] = weight[c].max(w.min(30.0));
+        }
+    }
+    let total: f64 = weight.iter().map(|w| w + 2.0).sum();
+    let mut grid: Vec<usize> = weight.iter().map(|w| ((w + 2.0) / total * TEXT_WIDTH as f64).floor() as usize).collect();
+    let used: usize = grid.iter().sum();
+    if let Some(last) = grid.last_mut() {
+        *last += TEXT_WIDTH.saturating_sub(used);
+    }
+    let border = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(4).color("000000");
+    let borders = TableBorders::new()
+        .set(border(TableBorderPosition::Top))
+        .set(border(TableBorderPosition::Bottom))
+        .set(border(TableBorderPosition::Left))
+        .set(border(TableBorderPosition::Right))
+        .set(border(TableBorderPosition::InsideH))
+        .set(border(TableBorderPosition::InsideV));
+    let trs: Vec<TableRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let header = r == 0;
+            let cells = (0..ncols)
+                .map(|c| {
+                    let text = row.get(c).map(String::as_str).unwrap_or("");
+                    let plain = text.replace("**", "");
+                    let align = if header || plain.is_empty() || plain == "—" || plain == "是" || plain == "否" {
+                        AlignmentType::Center
+                    } else if is_numeric(&plain) {
+                        AlignmentType::Right
+                    } else {
+                        AlignmentType::Left
+                    };
+                    let mut p = Paragraph::new().align(align).snap_to_grid(false).line_spacing(single());
+                    for (t, b) in inline(text) {
+                        p = p.add_run(run(&t, fonts(FANGSONG, LATIN), size, b || header));
+                    }
+                    TableCell::new().width(grid[c], WidthType::Dxa).vertical_align(VAlignType::Center).add_paragraph(p)
+                })
+                .collect();
+            TableRow::new(cells).cant_split()
+        })
+        .collect();
+    Table::new(trs)
+        .set_grid(grid.clone())
+        .width(TEXT_WIDTH, WidthType::Dxa)
+        .align(TableAlignmentType::Center)
+        .layout(TableLayoutType::Fixed)
+        .margins(TableCellMargins::new().margin(30, 57, 30, 57))
+        .set_borders(borders)
+}
+
+/// Finds an image: by file name (or id = file stem) among `charts`, else relative to `base`.
+fn load_png(src: &str, charts: &[(String, PathBuf)], base: &Path) -> Result<(Vec<u8>, u32, u32)> {
+    let name = src.rsplit(['/', '\\']).next().unwrap_or(src);
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    let found = charts
+        .iter()
+        .find(|(_, p)| p.file_name().and_then(|f| f.to_str()) == Some(name))
+        .or_else(|| charts.iter().find(|(id, _)| id == stem || id == name))
+        .map(|(_, p)| p.clone());
+    let file = match found {
+        Some(p) => p,
+        None => {
+            let p = base.join(src);
+            if !p.is_file() {
+                return Err(Error::Other(format!("image {src}: no chart of that name and no file {}", p.display())));
+            }
+            p
+        }
+    };
+    let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+    let (w, h) = png_size(&bytes).ok_or_else(|| Error::Other(format!("{}: not a PNG image", file.display())))?;
+    Ok((bytes, w, h))
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(b: &[u8]) -> Option<(u32, u32)> {
+    if b.len() < 24 || &b[..8] != b"\x89PNG\r\n\x1a\n" || &b[12..16] != b"IHDR" {
+        return None;
+    }
+    let w = u32::from_be_bytes(b[16..20].try_into().ok()?);
+    let h = u32::from_be_bytes(b[20..24].try_into().ok()?);
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+/// Adds what docx-rs does not write: `w:firstLineChars` next to the two-character indents (so
+/// Word indents by grid characters) and `w:tblHeader` on each table's first row (repeated on
+/// every page).
+fn patch_document(xml: &[u8]) -> Vec<u8> {
+    let s = String::from_utf8_lossy(xml);
+    let s = s.replace(&format!("w:firstLine=\"{INDENT_2}\""), &format!("w:firstLineChars=\"200\" w:firstLine=\"{INDENT_2}\""));
+    let mut out = String::with_capacity(s.len() + 256);
+    let mut rest: &str = &s;
+    while let Some(at) = rest.find("<w:tbl>") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // The first row's properties, e.g. `<w:trPr><w:cantSplit /></w:trPr>`.
+        match (rest.find("<w:trPr>"), rest.find("</w:tr>")) {
+            (Some(p), Some(end)) if p < end => {
+                let cut = p + "<w:trPr>".len();
+                out.push_str(&rest[..cut]);
+                out.push_str("<w:tblHeader />");
+                rest = &rest[cut..];
+            }
+            _ => {
+                out.push_str("<w:tbl>");
+                rest = &rest["<w:tbl>".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+const FONT_TABLE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font><w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="仿宋"><w:altName w:val="FangSong"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="楷体"><w:altName w:val="KaiTi"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/><w:charset w:val="86"/><w:family w:val="script"/><w:pitch w:val="variable"/></w:font><w:font w:name="Symbol"><w:charset w:val="02"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="Arial"><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_subset() {
+        let md = "# 关于X的通报\n<!-- subtitle: 2024 -->\n\n各县(市、区)人民政府：\n\n## 一、总体情况\n\n第一行\n第二行**加粗**。\n\n| a | b |\n|---|---:|\n| 甲 | 1 |\n\n![图1 趋势](charts/trend.png)\n\n落款: 办公室\n日期: 2024年7月1日\n\n---\n\n## 附表\n";
+        let b = parse(md);
+        assert_eq!(
+            b,
+            vec![
+                Block::Title("关于X的通报".into()),
+                Block::Para("各县(市、区)人民政府：".into()),
+                Block::Heading(2, "一、总体情况".into()),
+                Block::Para("第一行第二行**加粗**。".into()),
+                Block::Table(vec![vec!["a".into(), "b".into()], vec!["甲".into(), "1".into()]]),
+                Block::Image { caption: "图1 趋势".into(), src: "charts/trend.png".into() },
+                Block::Signature("办公室".into()),
+                Block::Date("2024年7月1日".into()),
+                Block::PageBreak,
+                Block::Heading(2, "附表".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn bold_runs() {
+        assert_eq!(inline("a**b**c"), vec![("a".into(), false), ("b".into(), true), ("c".into(), false)]);
+        assert_eq!(inline("a**b"), vec![("a**b".into(), false)]);
+    }
+
+    #[test]
+    fn numbers_align_right() {
+        assert!(is_numeric("75.00%（3/4）"));
+        assert!(is_numeric("+1.23"));
+        assert!(is_numeric("1,234"));
+        assert!(!is_numeric("湖滨区"));
+        assert!(!is_numeric("—"));
+    }
+
+    #[test]
+    fn signature_and_date() {
+        // A long signature: two characters from the margin; the date starts two characters right of it.
+        let (s, d) = signature_indents(15.0, Some(6.5));
+        assert_eq!((s, d), (2.0, 8.5));
+        // A short signature: the date keeps four characters and the signature moves left.
+        let (s, d) = signature_indents(4.0, Some(6.5));
+        assert_eq!((s, d), (8.5, 4.0));
+    }
 }

@@ -1,0 +1,132 @@
+//! No natural person's name from the inputs appears in any output of `fuyuan run` (briefing,
+//! charts, dashboard, metrics), in text files or inside .docx/.xlsx archives.
+mod util;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{Reader, open_workbook_auto};
+use util::Dir;
+
+/// The personal-data columns of the three ledgers (contract §1).
+const NAME_HEADERS: [&str; 3] = ["原告", "申请人", "当事人"];
+
+fn names_in_csv(path: &Path, out: &mut BTreeSet<String>) {
+    let bytes = std::fs::read(path).unwrap();
+    let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
+    };
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let cols: Vec<usize> = headers.iter().enumerate().filter(|(_, h)| NAME_HEADERS.contains(&h.trim())).map(|(i, _)| i).collect();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for &c in &cols {
+            if let Some(v) = rec.get(c) {
+                out.insert(v.trim().to_string());
+            }
+        }
+    }
+}
+
+fn names_in_xlsx(path: &Path, out: &mut BTreeSet<String>) {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    let cols: Vec<usize> = header.iter().enumerate().filter(|(_, h)| NAME_HEADERS.contains(&h.trim())).map(|(i, _)| i).collect();
+    for row in rows {
+        for &c in &cols {
+            if let Some(v) = row.get(c) {
+                out.insert(v.to_string().trim().to_string());
+            }
+        }
+    }
+}
+
+/// Natural persons only: names that masking changes (an organisation stays whole).
+fn person_names(inputs: &Path) -> BTreeSet<String> {
+    let mut all = BTreeSet::new();
+    for e in std::fs::read_dir(inputs).unwrap() {
+        let p = e.unwrap().path();
+        match p.extension().and_then(|x| x.to_str()) {
+            Some("csv") if !p.file_name().unwrap().to_string_lossy().starts_with("regions") => names_in_csv(&p, &mut all),
+            Some("xlsx") => names_in_xlsx(&p, &mut all),
+            _ => {}
+        }
+    }
+    all.into_iter().filter(|n| !n.is_empty() && fuyuan::ingest::cells::mask_person(n) != *n).flat_map(|n| split_names(&n)).collect()
+}
+
+fn split_names(s: &str) -> Vec<String> {
+    s.split(['、', '，', ',', '；', ';', ' ']).map(|x| x.split('等').next().unwrap_or("").to_string()).filter(|x| x.chars().count() >= 2).collect()
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            // The warehouse is not an output for readers: rejects keep rows unchanged by contract.
+            if p.file_name().is_some_and(|n| n == "warehouse") {
+                continue;
+            }
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// The text of an output file; .docx and .xlsx are zip archives of XML.
+fn text_of(p: &Path) -> String {
+    let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+    match ext {
+        "docx" | "xlsx" => {
+            let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+            let mut all = String::new();
+            for i in 0..z.len() {
+                let mut f = z.by_index(i).unwrap();
+                if f.name().ends_with(".xml") || f.name().ends_with(".rels") {
+                    let mut s = String::new();
+                    f.read_to_string(&mut s).unwrap();
+                    all.push_str(&s);
+                }
+            }
+            all
+        }
+        "png" => String::new(),
+        _ => String::from_utf8_lossy(&std::fs::read(p).unwrap()).to_string(),
+    }
+}
+
+#[test]
+fn no_natural_person_name_reaches_any_output() {
+    let dir = Dir::new();
+    let inputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples");
+    dir.command(&["run", "--inputs", inputs.to_str().unwrap(), "--out", "o"]).stdout();
+    let names = person_names(&inputs);
+    assert!(names.len() > 100, "expected many person names in the samples, found {}", names.len());
+    let mut files = Vec::new();
+    files_under(&dir.join("o"), &mut files);
+    let kinds: BTreeSet<String> = files.iter().filter_map(|p| p.extension().map(|e| e.to_string_lossy().to_string())).collect();
+    for want in ["docx", "xlsx", "md", "html", "svg", "png", "csv", "json"] {
+        assert!(kinds.contains(want), "fuyuan run wrote no .{want} file (has {kinds:?})");
+    }
+    // Names that are also part of legitimate public text (a township or agency named like a
+    // person) cannot be told apart by a grep; they are excluded from the check.
+    let public = dir.command(&["sql", "SELECT name FROM regions UNION SELECT defendant FROM litigation UNION SELECT agency FROM penalty UNION SELECT respondent FROM reconsideration", "--format", "csv", "--warehouse", "o/warehouse"]).stdout();
+    let checked: Vec<&String> = names.iter().filter(|n| !public.contains(n.as_str())).collect();
+    let mut leaks = Vec::new();
+    for f in &files {
+        let text = text_of(f);
+        for n in &checked {
+            if text.contains(n.as_str()) {
+                leaks.push(format!("{} in {}", n, f.display()));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "personal names leaked: {:?}", &leaks[..leaks.len().min(10)]);
+}
