@@ -6,3 +6,4 @@ pub mod text;
 pub mod charts;
 pub mod docx;
 pub mod xlsx;
+pub mod dashboard;

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agency::{self, Dept, Use};
 use super::sink::{BoolFmt, DateFmt, Enc, Layout, Sink, Src, Style, V};
 use super::{
-    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
+    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
 };
 
 const NO: usize = 0;
