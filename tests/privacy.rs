@@ -89,7 +89,8 @@ fn text_of(p: &Path) -> String {
             let mut all = String::new();
             for i in 0..z.len() {
                 let mut f = z.by_index(i).unwrap();
-                if f.name().ends_with(".xml") || f.name().ends_with(".rels") {
+                let name = f.name().unwrap().to_string();
+                if name.ends_with(".xml") || name.ends_with(".rels") {
                     let mut s = String::new();
                     f.read_to_string(&mut s).unwrap();
                     all.push_str(&s);

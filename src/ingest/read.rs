@@ -161,7 +161,15 @@ pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
     // The csv crate's own line count skips blank lines and treats CRLF oddly; the physical line a
     // user sees in an editor is 1 + the number of '\n' before the record's first byte.
     let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    let line_at = |byte: u64| newlines.partition_point(|&p| (p as u64) < byte) as u64 + 1;
+    let bytes = text.as_bytes();
+    let line_at = |byte: u64| {
+        // A record's reported start may sit on the line break (CRLF, blank lines) before it.
+        let mut b = byte as usize;
+        while b < bytes.len() && (bytes[b] == b'\r' || bytes[b] == b'\n') {
+            b += 1;
+        }
+        newlines.partition_point(|&p| p < b) as u64 + 1
+    };
     let mut records = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {

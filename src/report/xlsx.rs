@@ -1,6 +1,335 @@
-//! Excel annex (placeholder until it lands; the API is fixed).
+//! The Excel annex (附表): the briefing's tables as an editable workbook.
+//!
+//! One sheet per table, each with a title row naming the region, the period and its span, a bold
+//! header row (frozen, with the name column), and the data. Counts are integers, rates numbers in
+//! `0.00%`, changes in percentage points numbers in `0.00`, money numbers in `#,##0.00`; an
+//! unknown value is an empty cell. Text that starts with `=`, `+`, `-` or `@` is prefixed with `'`
+//! (`crate::output::neutralise`) so a name can never run as a formula. The last sheet, 统计口径,
+//! explains every column.
 use std::path::Path;
 
-pub fn write_annex(_b: &super::model::Briefing, _path: &Path) -> crate::Result<()> {
-    Err(crate::Error::Other("the Excel annex is not there yet".into()))
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, IgnoreError, Workbook, Worksheet, XlsxError};
+
+use super::model::{Briefing, DomainRow, Figures, Flag};
+use crate::output::neutralise;
+use crate::{Error, Result};
+
+/// One cell's value, typed by how it is printed.
+enum Cell {
+    Text(String),
+    Int(i64),
+    OptInt(Option<i64>),
+    Rate(Option<f64>),
+    Pp(Option<f64>),
+    /// Money as the model prints it ("1234.50"); written as a number.
+    Money(String),
+    YesNo(Option<bool>),
+}
+
+struct Col<'a, T> {
+    header: &'a str,
+    get: Box<dyn Fn(&T) -> Cell + 'a>,
+}
+
+fn col<'a, T>(header: &'a str, get: impl Fn(&T) -> Cell + 'a) -> Col<'a, T> {
+    Col { header, get: Box::new(get) }
+}
+
+struct Formats {
+    title: Format,
+    header: Format,
+    text: Format,
+    int: Format,
+    rate: Format,
+    pp: Format,
+    money: Format,
+    center: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let cell = Format::new().set_border(FormatBorder::Thin);
+        Formats {
+            title: Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
+            header: cell.clone().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_background_color(Color::RGB(0xD9E1F2)),
+            text: cell.clone().set_align(FormatAlign::VerticalCenter),
+            int: cell.clone().set_num_format("0"),
+            rate: cell.clone().set_num_format("0.00%"),
+            pp: cell.clone().set_num_format("0.00"),
+            money: cell.clone().set_num_format("#,##0.00"),
+            center: cell.clone().set_align(FormatAlign::Center),
+            wrap: cell.set_text_wrap().set_align(FormatAlign::VerticalCenter),
+        }
+    }
+}
+
+fn xl(e: XlsxError) -> Error {
+    Error::Other(format!("Excel annex: {e}"))
+}
+
+/// Display width in Excel's units (a CJK character counts two).
+fn width_of(s: &str) -> f64 {
+    s.chars().map(|c| if c.is_ascii() { 1.0 } else { 2.0 }).sum()
+}
+
+/// The Excel annex (附表): sheets 各县(市、区)排名 (b.subunits), 市直部门 (b.departments), 全部机关
+/// (b.agencies), 全省各市 (b.peers), 领域分析 (b.by_domain), 监督建议 (b.flags), 统计口径 (a sheet
+/// explaining each column in Chinese). Sheet names follow the briefing's level (a county's first
+/// sheet is 各乡镇(街道)排名).
+pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
+    let mut wb = Workbook::new();
+    let f = Formats::new();
+    let span = format!("统计期间{}，同比期间{}", b.period.span.replace("..", "至"), b.period.prev_span.replace("..", "至"));
+    let dept_word = format!("{}直部门", b.scope_word.chars().skip(1).collect::<String>());
+
+    let sheet = sheet_name(&format!("{}排名", b.subunit_word));
+    let title = format!("{}{}{}行政诉讼、复议和处罚情况（按败诉率由低到高排名；{}）", b.region_name, b.period.label, b.subunit_word, span);
+    write_sheet(&mut wb, &f, &sheet, &title, &figure_cols("地区", true, false), &b.subunits)?;
+
+    let title = format!("{}{}{}行政诉讼、复议和处罚情况（{}内排名；{}）", b.region_name, b.period.label, dept_word, dept_word, span);
+    write_sheet(&mut wb, &f, &sheet_name(&dept_word), &title, &figure_cols("部门", true, false), &b.departments)?;
+
+    let title = format!("{}{}全部行政机关情况（按败诉数由多到少；{}）", b.region_name, b.period.label, span);
+    write_sheet(&mut wb, &f, "全部机关", &title, &figure_cols("行政机关", false, true), &b.agencies)?;
+
+    let title = format!("{}{}行政诉讼、复议和处罚情况（按败诉率由低到高排名；{}）", b.period.label, b.peer_word, span);
+    write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &figure_cols("地区", true, false), &b.peers)?;
+
+    let title = format!("{}{}败诉和复议纠错案件领域分布（{}）", b.region_name, b.period.label, span);
+    write_sheet(&mut wb, &f, "领域分析", &title, &domain_cols(), &b.by_domain)?;
+
+    let t = &b.thresholds;
+    let title = format!(
+        "{}{}需重点关注的行政机关（败诉{}件或复议纠错{}件以上制发监督意见书；败诉{}件以上或败诉率达{:.0}%且审结{}件以上约谈；{}）",
+        b.region_name,
+        b.period.label,
+        t.letter_losses,
+        t.letter_corrections,
+        t.interview_losses,
+        t.interview_loss_rate * 100.0,
+        t.interview_min_concluded,
+        span
+    );
+    write_sheet(&mut wb, &f, "监督建议", &title, &flag_cols(), &b.flags)?;
+
+    write_definitions(&mut wb, &f, b, &span)?;
+    wb.save(path).map_err(|e| Error::Other(format!("{}: writing the Excel annex: {e}", path.display())))?;
+    Ok(())
+}
+
+/// Excel refuses `[]:*?/\` in sheet names and more than 31 characters.
+fn sheet_name(s: &str) -> String {
+    let cleaned: String = s.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).collect();
+    cleaned.chars().take(31).collect()
+}
+
+fn figure_cols<'a>(name_header: &'a str, ranked: bool, agency: bool) -> Vec<Col<'a, Figures>> {
+    let mut v: Vec<Col<'a, Figures>> = Vec::new();
+    if ranked {
+        v.push(col("排名", |f: &Figures| Cell::OptInt(f.loss_rank)));
+    }
+    v.push(col(name_header, |f: &Figures| Cell::Text(f.name.clone())));
+    v.push(col(if agency { "所属区划代码" } else { "区划代码" }, |f: &Figures| Cell::Text(f.code.clone())));
+    v.extend([
+        col("发案量", |f: &Figures| Cell::Int(f.filed)),
+        col("上年同期", |f: &Figures| Cell::Int(f.filed_prev)),
+        col("同比", |f: &Figures| Cell::Rate(f.filed_yoy)),
+        col("审结", |f: &Figures| Cell::Int(f.concluded)),
+        col("败诉", |f: &Figures| Cell::Int(f.lost)),
+        col("败诉率", |f: &Figures| Cell::Rate(f.loss_rate)),
+        col("实体败诉率", |f: &Figures| Cell::Rate(f.judgment_loss_rate)),
+        col("上年同期败诉率", |f: &Figures| Cell::Rate(f.loss_rate_prev)),
+        col("变化(百分点)", |f: &Figures| Cell::Pp(f.loss_rate_change_pp)),
+        col("双下降(是/否)", |f: &Figures| Cell::YesNo(f.double_decline)),
+        col("开庭", |f: &Figures| Cell::Int(f.hearings)),
+        col("出庭", |f: &Figures| Cell::Int(f.appeared)),
+        col("出庭率", |f: &Figures| Cell::Rate(f.appearance_rate)),
+        col("出声率", |f: &Figures| Cell::Rate(f.spoke_rate)),
+        col("应出庭出庭率", |f: &Figures| Cell::Rate(f.required_appearance_rate)),
+        col("复议收案", |f: &Figures| Cell::Int(f.recon_received)),
+        col("复议审结", |f: &Figures| Cell::Int(f.recon_concluded)),
+        col("纠错", |f: &Figures| Cell::Int(f.recon_corrected)),
+        col("纠错率", |f: &Figures| Cell::Rate(f.recon_correction_rate)),
+        col("复议后起诉率", |f: &Figures| Cell::Rate(f.recon_sued_rate)),
+        col("处罚案件", |f: &Figures| Cell::Int(f.penalty_cases)),
+        col("罚款(元)", |f: &Figures| Cell::Money(f.fines_yuan.clone())),
+        col("没收(元)", |f: &Figures| Cell::Money(f.confiscated_yuan.clone())),
+    ]);
+    v
+}
+
+fn domain_cols<'a>() -> Vec<Col<'a, DomainRow>> {
+    vec![
+        col("领域", |d: &DomainRow| Cell::Text(d.domain.clone())),
+        col("审结", |d: &DomainRow| Cell::Int(d.concluded)),
+        col("败诉", |d: &DomainRow| Cell::Int(d.lost)),
+        col("败诉率", |d: &DomainRow| Cell::Rate(d.loss_rate)),
+        col("复议以决定审结", |d: &DomainRow| Cell::Int(d.recon_decided)),
+        col("纠错", |d: &DomainRow| Cell::Int(d.recon_corrected)),
+        col("纠错率", |d: &DomainRow| Cell::Rate(d.recon_correction_rate)),
+    ]
+}
+
+fn flag_cols<'a>() -> Vec<Col<'a, Flag>> {
+    vec![
+        col("建议", |x: &Flag| Cell::Text(x.action.clone())),
+        col("行政机关", |x: &Flag| Cell::Text(x.agency.clone())),
+        col("所属地区", |x: &Flag| Cell::Text(x.region_name.clone())),
+        col("区划代码", |x: &Flag| Cell::Text(x.code.clone())),
+        col("审结", |x: &Flag| Cell::Int(x.concluded)),
+        col("败诉", |x: &Flag| Cell::Int(x.lost)),
+        col("败诉率", |x: &Flag| Cell::Rate(x.loss_rate)),
+        col("纠错", |x: &Flag| Cell::Int(x.recon_corrected)),
+        col("依据", |x: &Flag| Cell::Text(x.why.clone())),
+    ]
+}
+
+/// Money text as a number: "1234.50" → 1234.5; None when it is not a plain decimal.
+fn money(s: &str) -> Option<f64> {
+    let t = s.trim().replace(',', "");
+    if t.is_empty() {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+fn write_sheet<T>(wb: &mut Workbook, f: &Formats, name: &str, title: &str, cols: &[Col<'_, T>], rows: &[T]) -> Result<()> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).map_err(xl)?;
+    page_setup(ws)?;
+    let ncols = cols.len() as u16;
+    ws.merge_range(0, 0, 0, ncols - 1, title, &f.title).map_err(xl)?;
+    ws.set_row_height(0, 30).map_err(xl)?;
+    ws.set_row_height(1, 32).map_err(xl)?;
+    let mut widths: Vec<f64> = cols.iter().map(|c| (width_of(c.header) / 2.0).max(6.0)).collect();
+    let mut text_cols = vec![false; cols.len()];
+    for (c, spec) in cols.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, spec.header, &f.header).map_err(xl)?;
+    }
+    for (r, item) in rows.iter().enumerate() {
+        let row = r as u32 + 2;
+        for (c, spec) in cols.iter().enumerate() {
+            let cc = c as u16;
+            let w = match (spec.get)(item) {
+                Cell::Text(s) => {
+                    text_cols[c] = true;
+                    let s = neutralise(&s);
+                    let long = width_of(&s) > 40.0;
+                    ws.write_string_with_format(row, cc, &s, if long { &f.wrap } else { &f.text }).map_err(xl)?;
+                    width_of(&s).min(40.0)
+                }
+                Cell::Int(n) => {
+                    ws.write_number_with_format(row, cc, n as f64, &f.int).map_err(xl)?;
+                    n.to_string().len() as f64
+                }
+                Cell::OptInt(Some(n)) => {
+                    ws.write_number_with_format(row, cc, n as f64, &f.int).map_err(xl)?;
+                    n.to_string().len() as f64
+                }
+                Cell::Rate(Some(x)) => {
+                    ws.write_number_with_format(row, cc, x, &f.rate).map_err(xl)?;
+                    8.0
+                }
+                Cell::Pp(Some(x)) => {
+                    ws.write_number_with_format(row, cc, x, &f.pp).map_err(xl)?;
+                    7.0
+                }
+                Cell::Money(s) => match money(&s) {
+                    Some(x) => {
+                        ws.write_number_with_format(row, cc, x, &f.money).map_err(xl)?;
+                        format!("{x:.2}").len() as f64 * 1.3
+                    }
+                    None if s.trim().is_empty() => {
+                        ws.write_blank(row, cc, &f.money).map_err(xl)?;
+                        0.0
+                    }
+                    None => {
+                        let s = neutralise(&s);
+                        ws.write_string_with_format(row, cc, &s, &f.text).map_err(xl)?;
+                        width_of(&s)
+                    }
+                },
+                Cell::YesNo(Some(v)) => {
+                    ws.write_string_with_format(row, cc, if v { "是" } else { "否" }, &f.center).map_err(xl)?;
+                    2.0
+                }
+                Cell::OptInt(None) | Cell::Rate(None) | Cell::Pp(None) | Cell::YesNo(None) => {
+                    ws.write_blank(row, cc, &f.text).map_err(xl)?;
+                    0.0
+                }
+            };
+            widths[c] = widths[c].max(w);
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (w + 2.0).clamp(6.0, 44.0)).map_err(xl)?;
+    }
+    // Freeze the title and header rows and every column up to the name.
+    let name_col = text_cols.iter().position(|t| *t).map(|c| c as u16 + 1).unwrap_or(1);
+    ws.set_freeze_panes(2, name_col.min(3)).map_err(xl)?;
+    if !rows.is_empty() {
+        // Region codes are text on purpose; don't flag them.
+        ws.ignore_error_range(2, 0, rows.len() as u32 + 1, ncols - 1, IgnoreError::NumberStoredAsText).map_err(xl)?;
+    }
+    Ok(())
+}
+
+fn page_setup(ws: &mut Worksheet) -> Result<()> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 1).map_err(xl)?;
+    Ok(())
+}
+
+/// 统计口径: what each column means.
+fn write_definitions(wb: &mut Workbook, f: &Formats, b: &Briefing, span: &str) -> Result<()> {
+    let rows: &[(&str, &str)] = &[
+        ("排名", "按总体败诉率由低到高排名，仅对有审结案件的单位排名；并列时取最小名次（1、2、2、4）。各表单独排名：县(市、区)在本地区内，直属部门在直属部门内，各市在全省内。审结案件少时排名不稳定，请结合审结数阅读"),
+        ("区划代码", "行政区划代码；机关按其所属区划统计，地区数据含所辖下级地区"),
+        ("发案量", "一审行政诉讼案件（案号类型代字为“行初”“行赔初”）中立案日期在统计期间内的件数"),
+        ("上年同期", "上年同期（同比期间）的发案量"),
+        ("同比", "发案量同比增减：(发案量−上年同期)÷上年同期；上年同期为0时留空"),
+        ("审结", "一审行政诉讼案件中结案日期在统计期间内的件数"),
+        ("败诉", "审结案件中行政机关败诉的件数：撤销、部分撤销、变更、确认违法、确认无效、责令履行、给付、赔偿"),
+        ("败诉率", "总体败诉率＝败诉÷审结（地方通报口径）；审结为0时留空"),
+        ("实体败诉率", "败诉÷以判决结案的案件（败诉类结果加驳回诉讼请求），即最高人民法院口径；分母为0时留空"),
+        ("上年同期败诉率", "同比期间的总体败诉率"),
+        ("变化(百分点)", "(败诉率−上年同期败诉率)×100，单位为百分点；正数为上升，负数为下降"),
+        ("双下降(是/否)", "发案量低于上年同期且败诉率低于上年同期为“是”；任一败诉率无法计算时留空"),
+        ("开庭", "开庭日期在统计期间内的一审案件数"),
+        ("出庭", "其中行政机关负责人出庭应诉的件数（未填写的按未出庭计）"),
+        ("出庭率", "负责人出庭应诉率＝出庭÷开庭"),
+        ("出声率", "出庭又出声的比例＝出庭并发表意见的件数÷出庭"),
+        ("应出庭出庭率", "人民法院通知应当出庭的案件中负责人出庭的比例"),
+        ("复议收案", "收案日期在统计期间内的行政复议案件数"),
+        ("复议审结", "结案日期在统计期间内的行政复议案件数"),
+        ("纠错", "复议审结案件中决定撤销、部分撤销、变更、确认违法、确认无效、责令履行的件数"),
+        ("纠错率", "纠错÷以决定审结的复议案件（调解、和解、终止不计入分母）"),
+        ("复议后起诉率", "复议审结后当事人又提起行政诉讼的比例＝复议后起诉件数÷复议审结"),
+        ("处罚案件", "处罚决定日期在统计期间内的行政处罚案件数"),
+        ("罚款(元)", "上述处罚案件的罚款金额合计，单位元"),
+        ("没收(元)", "上述处罚案件的没收违法所得、非法财物金额合计，单位元"),
+        ("复议以决定审结", "领域分析表中纠错率的分母：以决定审结的复议案件数"),
+        ("建议", "监督建议表：约谈，或制发行政执法监督意见书；依据列写明达到的标准"),
+        ("空白单元格", "分母为0或数据未填写，无法计算"),
+    ];
+    let ws = wb.add_worksheet();
+    ws.set_name("统计口径").map_err(xl)?;
+    page_setup(ws)?;
+    let title = format!("统计口径（{}{}；{}；生成日期{}）", b.region_name, b.period.label, span, b.generated_on);
+    ws.merge_range(0, 0, 0, 1, &title, &f.title).map_err(xl)?;
+    ws.set_row_height(0, 30).map_err(xl)?;
+    ws.write_string_with_format(1, 0, "列", &f.header).map_err(xl)?;
+    ws.write_string_with_format(1, 1, "含义", &f.header).map_err(xl)?;
+    for (i, (name, meaning)) in rows.iter().enumerate() {
+        let r = i as u32 + 2;
+        ws.write_string_with_format(r, 0, *name, &f.text).map_err(xl)?;
+        ws.write_string_with_format(r, 1, *meaning, &f.wrap).map_err(xl)?;
+    }
+    ws.set_column_width(0, 18).map_err(xl)?;
+    ws.set_column_width(1, 90).map_err(xl)?;
+    ws.set_freeze_panes(2, 1).map_err(xl)?;
+    Ok(())
 }
