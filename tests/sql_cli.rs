@@ -294,3 +294,25 @@ fn piped_stdin_runs_the_statements() {
     assert_one_line(&String::from_utf8_lossy(&o.stderr), &["read-only"]);
     assert!(snapshot(dir.path()) == before);
 }
+
+/// A runaway query (a cross join of the largest table with itself, grouped) is stopped by the
+/// memory limit or the time limit with one clear line, well within the limits.
+#[test]
+fn runaway_queries_stop_at_their_limits() {
+    let dir = util::Dir::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples");
+    dir.command(&["ingest", samples.join("penalty_2023.csv").to_str().unwrap(), "--warehouse", "w"]).stdout();
+    let runaway = "SELECT a.decision_no || b.decision_no AS k, COUNT(*) FROM penalty a CROSS JOIN penalty b GROUP BY 1";
+    let started = std::time::Instant::now();
+    let err = dir.command(&["sql", runaway, "--warehouse", "w", "--memory-limit", "64", "--timeout", "60"]).fails(5);
+    assert!(err.contains("memory limit of 64 MiB"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let started = std::time::Instant::now();
+    let err = dir.command(&["sql", runaway, "--warehouse", "w", "--timeout", "2"]).fails(5);
+    assert!(err.contains("time limit of 2 s"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "took {:?}", started.elapsed());
+    // The warehouse and the engine are fine afterwards.
+    let out = dir.command(&["sql", "SELECT COUNT(*) AS n FROM penalty", "--warehouse", "w", "--format", "csv"]).stdout();
+    assert!(out.starts_with("n\n"), "{out}");
+}

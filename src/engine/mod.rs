@@ -9,6 +9,7 @@ use std::time::Duration;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use datafusion::execution::context::{SQLOptions, SessionContext};
+use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig};
 
@@ -81,6 +82,11 @@ pub fn statements(script: &str) -> Vec<String> {
     out
 }
 
+/// DataFusion's ways of saying a query hit the memory pool or the spill-space limit.
+fn is_out_of_memory(message: &str) -> bool {
+    message.contains("Resources exhausted") || (message.contains("spilling") && message.contains("allowable limit"))
+}
+
 /// Which rows `fuyuan metrics` prints.
 #[derive(Debug, Clone)]
 pub enum Units {
@@ -91,7 +97,10 @@ pub enum Units {
 impl Engine {
     pub async fn open(wh: &Warehouse, limits: Limits) -> Result<Engine> {
         let manifest = wh.require()?;
-        let runtime = RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).build_arc()?;
+        // Spilling to disk is allowed, but only as much as the memory limit, so a runaway query
+        // ends with a clear error instead of filling the disk.
+        let disk = DiskManagerBuilder::default().with_max_temp_directory_size(limits.memory_bytes as u64);
+        let runtime = RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).with_disk_manager_builder(disk).build_arc()?;
         let config = SessionConfig::new().with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)).with_information_schema(true);
         let ctx = SessionContext::new_with_config_rt(config, runtime);
         for name in ["litigation", "reconsideration", "penalty", "regions"] {
@@ -122,6 +131,10 @@ impl Engine {
             Ok::<_, datafusion::error::DataFusionError>((schema, batches))
         };
         match tokio::time::timeout(self.limits.timeout, work).await {
+            Ok(Err(e)) if is_out_of_memory(&e.to_string()) => Err(Error::Query(format!(
+                "stopped: the query needs more than the memory limit of {} MiB (raise it with --memory-limit)",
+                self.limits.memory_bytes >> 20
+            ))),
             Ok(r) => Ok(r?),
             Err(_) => Err(Error::Query(format!("stopped after the time limit of {} s (raise it with --timeout)", self.limits.timeout.as_secs()))),
         }
