@@ -16,6 +16,10 @@
 //!   also carry an exact line spacing of 28.95 pt (579 twips), the usual Word setting, so a page
 //!   holds 22 lines even where a reader ignores the grid. Tables, images, captions and the footer
 //!   opt out of the grid (`w:snapToGrid w:val="false"`) so smaller type is not spread out.
+//!   Word and WPS squeeze the 16 pt characters onto the 15.79 pt pitch. LibreOffice doesn't: it
+//!   gives each character that is wider than the pitch two grid cells, so there the body shows
+//!   about 14 characters a line. Without the character grid (lines only), 16 pt type fits
+//!   27 characters, not 28, so the grid stays as Word and WPS expect it.
 //! - Title 2号 (22 pt) 方正小标宋简体, centred, one blank line below; `一、` headings 3号 黑体 and
 //!   `（一）` headings 3号 楷体_GB2312, both indented two characters like the body; body 3号 仿宋_GB2312,
 //!   justified, first line indented two characters (`w:firstLineChars="200"`); Latin letters and
@@ -32,8 +36,9 @@
 use std::path::{Path, PathBuf};
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Pic, Run,
-    RunFonts, SpecialIndentType, Table, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableAlignmentType, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use crate::{Error, Result};
@@ -83,13 +88,19 @@ const INDENT_2: i32 = 640;
 pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> Result<()> {
     let blocks = parse(markdown);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut docx = Docx::new()
-        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(PageMargin::new().top(MARGIN_TOP).bottom(MARGIN_BOTTOM).left(MARGIN_LEFT).right(MARGIN_RIGHT).header(851).footer(FOOTER_DISTANCE).gutter(0))
-        .default_fonts(fonts(FANGSONG, LATIN))
-        .default_size(SIZE_3)
-        .default_line_spacing(exact(LINE_PITCH));
-    docx.document = docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE));
+    // Styles (document defaults and Normal) are replaced wholesale in `STYLES` after building.
+    let mut docx = Docx::new().page_size(PAGE_WIDTH, PAGE_HEIGHT).page_margin(
+        PageMargin::new()
+            .top(MARGIN_TOP)
+            .bottom(MARGIN_BOTTOM)
+            .left(MARGIN_LEFT)
+            .right(MARGIN_RIGHT)
+            .header(851)
+            .footer(FOOTER_DISTANCE)
+            .gutter(0),
+    );
+    docx.document =
+        docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE));
     docx.settings = docx.settings.adjust_line_height_in_table();
     docx = docx.footer(Footer::new().add_paragraph(page_number(true))).even_footer(Footer::new().add_paragraph(page_number(false)));
 
@@ -101,9 +112,11 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
         let mut para: Option<Paragraph> = None;
         match &blocks[i] {
             Block::Title(t) => {
+                // Off the character grid: 2号 characters would otherwise take two grid cells each.
                 para = Some(
                     Paragraph::new()
                         .align(AlignmentType::Center)
+                        .snap_to_grid(false)
                         .line_spacing(exact(LINE_PITCH).after(LINE_PITCH as u32))
                         .add_run(run(t, fonts(XIAOBIAOSONG, XIAOBIAOSONG), SIZE_2, false)),
                 );
@@ -112,7 +125,12 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
                 let (font, lvl) = if *level == 2 { (HEITI, 0) } else { (KAITI, 1) };
                 // 附表 / 附件 labels sit flush left (顶格); numbered headings are indented like the body.
                 let indent = if t.starts_with('附') { 0 } else { INDENT_2 };
-                let mut p = Paragraph::new().align(AlignmentType::Both).line_spacing(exact(LINE_PITCH)).keep_next(true).outline_lvl(lvl).indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
+                let mut p = Paragraph::new()
+                    .align(AlignmentType::Both)
+                    .line_spacing(exact(LINE_PITCH))
+                    .keep_next(true)
+                    .outline_lvl(lvl)
+                    .indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
                 for (text, bold) in inline(t) {
                     p = p.add_run(run(&text, fonts(font, font), SIZE_3, bold));
                 }
@@ -143,7 +161,12 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
                     h = MAX_IMAGE_HEIGHT_EMU;
                 }
                 let pic = Pic::new_with_dimensions(bytes, w_px, h_px).size(w as u32, h as u32);
-                let mut p = Paragraph::new().align(AlignmentType::Center).snap_to_grid(false).line_spacing(single()).keep_next(!caption.is_empty()).add_run(Run::new().add_image(pic));
+                let mut p = Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .snap_to_grid(false)
+                    .line_spacing(single())
+                    .keep_next(!caption.is_empty())
+                    .add_run(Run::new().add_image(pic));
                 if page_break {
                     p = p.page_break_before(true);
                     page_break = false;
@@ -202,6 +225,7 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
 
     let mut xml = docx.build();
     xml.font_table = FONT_TABLE.as_bytes().to_vec();
+    xml.styles = STYLES.as_bytes().to_vec();
     xml.document = patch_document(&xml.document);
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     xml.pack(file).map_err(|e| Error::Other(format!("{}: writing the Word document: {e}", path.display())))?;
@@ -217,7 +241,10 @@ enum Block {
     Para(String),
     /// Rows of cells, the header row first; the `|---|` separator row is dropped.
     Table(Vec<Vec<String>>),
-    Image { caption: String, src: String },
+    Image {
+        caption: String,
+        src: String,
+    },
     PageBreak,
     Signature(String),
     Date(String),
@@ -411,7 +438,12 @@ fn right_aligned(text: &str, right_chars: f64, space_before: bool, page_break: b
         spacing = spacing.before(LINE_PITCH as u32);
     }
     let end = (right_chars * CHAR).round() as i32;
-    let mut p = Paragraph::new().align(AlignmentType::Right).line_spacing(spacing).indent(Some(0), None, Some(end), None).add_run(run(text, fonts(FANGSONG, LATIN), SIZE_3, false));
+    let mut p = Paragraph::new().align(AlignmentType::Right).line_spacing(spacing).indent(Some(0), None, Some(end), None).add_run(run(
+        text,
+        fonts(FANGSONG, LATIN),
+        SIZE_3,
+        false,
+    ));
     if page_break {
         p = p.page_break_before(true);
     }
@@ -422,7 +454,11 @@ fn right_aligned(text: &str, right_chars: f64, space_before: bool, page_break: b
 fn page_number(odd: bool) -> Paragraph {
     let f = || fonts(SONGTI, SONGTI);
     let p = Paragraph::new().snap_to_grid(false).line_spacing(exact(320));
-    let p = if odd { p.align(AlignmentType::Right).indent(Some(0), None, Some(CHAR as i32), None) } else { p.align(AlignmentType::Left).indent(Some(CHAR as i32), None, None, None) };
+    let p = if odd {
+        p.align(AlignmentType::Right).indent(Some(0), None, Some(CHAR as i32), None)
+    } else {
+        p.align(AlignmentType::Left).indent(Some(CHAR as i32), None, None, None)
+    };
     p.add_run(Run::new().fonts(f()).size(SIZE_4).add_text("— "))
         .add_run(
             Run::new()
@@ -450,21 +486,7 @@ fn table(rows: &[Vec<String>]) -> Table {
         6..=9 => SIZE_S4,
         _ => SIZE_5,
     };
-    // Column widths in proportion to content (headers may wrap onto two lines).
-    let mut weight = vec![4.0f64; ncols];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate().take(ncols) {
-            let w = width_chars(&cell.replace("**", "")) * 2.0;
-            let w = if r == 0 { (w / 2.0).ceil() } else { w };
-            weight[c] = weight[c].max(w.min(30.0));
-        }
-    }
-    let total: f64 = weight.iter().map(|w| w + 2.0).sum();
-    let mut grid: Vec<usize> = weight.iter().map(|w| ((w + 2.0) / total * TEXT_WIDTH as f64).floor() as usize).collect();
-    let used: usize = grid.iter().sum();
-    if let Some(last) = grid.last_mut() {
-        *last += TEXT_WIDTH.saturating_sub(used);
-    }
+    let grid = column_widths(rows, ncols, size);
     let border = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(4).color("000000");
     let borders = TableBorders::new()
         .set(border(TableBorderPosition::Top))
@@ -508,6 +530,46 @@ fn table(rows: &[Vec<String>]) -> Table {
         .set_borders(borders)
 }
 
+/// Column widths in twips summing to the text width. Widths are counted in half-characters
+/// (a CJK character is 2, an ASCII one 1); every column gets its widest body cell and at least
+/// half its header (headers may wrap onto two lines); room left over goes first to headers that
+/// would otherwise wrap, then to every column in proportion. A table too wide for the page is
+/// scaled down and its cells wrap.
+fn column_widths(rows: &[Vec<String>], ncols: usize, size: usize) -> Vec<usize> {
+    const PAD: f64 = 2.0;
+    let w = |s: &str| width_chars(&s.replace("**", "")) * 2.0;
+    let head: Vec<f64> = (0..ncols).map(|c| rows.first().and_then(|r| r.get(c)).map(|s| w(s)).unwrap_or(0.0)).collect();
+    let body: Vec<f64> =
+        (0..ncols).map(|c| rows.iter().skip(1).filter_map(|r| r.get(c)).map(|s| w(s).min(40.0)).fold(4.0, f64::max)).collect();
+    let mut need: Vec<f64> = (0..ncols).map(|c| body[c].max((head[c] / 2.0).ceil()) + PAD).collect();
+    // One half-character of this table's type in twips: size (half-points) / 4 pt.
+    let total = TEXT_WIDTH as f64 / (size as f64 * 5.0);
+    let sum: f64 = need.iter().sum();
+    if sum < total {
+        let mut extra = total - sum;
+        let wants: Vec<f64> = (0..ncols).map(|c| (head[c] + PAD - need[c]).max(0.0)).collect();
+        let wanted: f64 = wants.iter().sum();
+        if wanted > 0.0 {
+            let k = (extra / wanted).min(1.0);
+            for c in 0..ncols {
+                need[c] += wants[c] * k;
+            }
+            extra -= wanted * k;
+        }
+        let sum: f64 = need.iter().sum();
+        for n in need.iter_mut() {
+            *n += extra * *n / sum;
+        }
+    }
+    let sum: f64 = need.iter().sum();
+    let mut grid: Vec<usize> = need.iter().map(|n| (n / sum * TEXT_WIDTH as f64).floor() as usize).collect();
+    let used: usize = grid.iter().sum();
+    if let Some(last) = grid.last_mut() {
+        *last += TEXT_WIDTH.saturating_sub(used);
+    }
+    grid
+}
+
 /// Finds an image: by file name (or id = file stem) among `charts`, else relative to `base`.
 fn load_png(src: &str, charts: &[(String, PathBuf)], base: &Path) -> Result<(Vec<u8>, u32, u32)> {
     let name = src.rsplit(['/', '\\']).next().unwrap_or(src);
@@ -544,10 +606,12 @@ fn png_size(b: &[u8]) -> Option<(u32, u32)> {
 
 /// Adds what docx-rs does not write: `w:firstLineChars` next to the two-character indents (so
 /// Word indents by grid characters) and `w:tblHeader` on each table's first row (repeated on
-/// every page).
+/// every page); and moves the section's header/footer references to the front of `w:sectPr`,
+/// where the schema wants them.
 fn patch_document(xml: &[u8]) -> Vec<u8> {
     let s = String::from_utf8_lossy(xml);
     let s = s.replace(&format!("w:firstLine=\"{INDENT_2}\""), &format!("w:firstLineChars=\"200\" w:firstLine=\"{INDENT_2}\""));
+    let s = reorder_sect_pr(&s);
     let mut out = String::with_capacity(s.len() + 256);
     let mut rest: &str = &s;
     while let Some(at) = rest.find("<w:tbl>") {
@@ -570,6 +634,44 @@ fn patch_document(xml: &[u8]) -> Vec<u8> {
     out.push_str(rest);
     out.into_bytes()
 }
+
+/// `<w:sectPr>…</w:sectPr>` (the last one, the body's) with its `w:headerReference` and
+/// `w:footerReference` elements first.
+fn reorder_sect_pr(s: &str) -> String {
+    let (Some(start), Some(end)) = (s.rfind("<w:sectPr>"), s.rfind("</w:sectPr>")) else { return s.to_string() };
+    if end < start {
+        return s.to_string();
+    }
+    let inner = &s[start + "<w:sectPr>".len()..end];
+    let mut refs = String::new();
+    let mut rest = String::new();
+    let mut cur = inner;
+    while let Some(lt) = cur.find('<') {
+        rest.push_str(&cur[..lt]);
+        cur = &cur[lt..];
+        // Only self-closing children are expected here; anything else is copied as it is.
+        let Some(gt) = cur.find("/>") else { break };
+        let el = &cur[..gt + 2];
+        if el.contains('>') && el.find('>') != Some(el.len() - 1) {
+            // Not a simple self-closing element: give up and keep the original order.
+            return s.to_string();
+        }
+        if el.starts_with("<w:headerReference") || el.starts_with("<w:footerReference") {
+            refs.push_str(el);
+        } else {
+            rest.push_str(el);
+        }
+        cur = &cur[gt + 2..];
+    }
+    rest.push_str(cur);
+    format!("{}<w:sectPr>{refs}{rest}{}", &s[..start], &s[end..])
+}
+
+/// The styles part: document defaults and the Normal style carry the body font and size
+/// explicitly (LibreOffice takes the character-grid pitch from Normal, Word from the defaults),
+/// Chinese as the East Asian language, widow control off so pages stay at 22 lines.
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman" w:hint="eastAsia"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman" w:hint="eastAsia"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
 
 const FONT_TABLE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font><w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="仿宋"><w:altName w:val="FangSong"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="楷体"><w:altName w:val="KaiTi"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/><w:charset w:val="86"/><w:family w:val="script"/><w:pitch w:val="variable"/></w:font><w:font w:name="Symbol"><w:charset w:val="02"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="Arial"><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"#;
@@ -612,6 +714,26 @@ mod tests {
         assert!(is_numeric("1,234"));
         assert!(!is_numeric("湖滨区"));
         assert!(!is_numeric("—"));
+    }
+
+    #[test]
+    fn column_widths_fill_the_text_width() {
+        let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let rows = vec![row(&["排名", "地区", "双下降", "出庭应诉率"]), row(&["1", "湖滨区", "是", "97.50%（39/40）"])];
+        let g = column_widths(&rows, 4, SIZE_4);
+        assert_eq!(g.iter().sum::<usize>(), TEXT_WIDTH);
+        // The headers get room not to wrap: 双下降 is 3 characters of 14 pt plus padding.
+        assert!(g[2] >= 3 * 280, "{g:?}");
+        assert!(g[3] > g[0], "{g:?}");
+    }
+
+    #[test]
+    fn section_references_go_first() {
+        let s = r#"<w:body><w:p /><w:sectPr><w:pgSz w:w="1" /><w:docGrid w:type="lines" /><w:footerReference w:type="default" r:id="a" /><w:footerReference w:type="even" r:id="b" /></w:sectPr></w:body>"#;
+        assert_eq!(
+            reorder_sect_pr(s),
+            r#"<w:body><w:p /><w:sectPr><w:footerReference w:type="default" r:id="a" /><w:footerReference w:type="even" r:id="b" /><w:pgSz w:w="1" /><w:docGrid w:type="lines" /></w:sectPr></w:body>"#
+        );
     }
 
     #[test]

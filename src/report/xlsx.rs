@@ -52,7 +52,13 @@ impl Formats {
         let cell = Format::new().set_border(FormatBorder::Thin);
         Formats {
             title: Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
-            header: cell.clone().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_background_color(Color::RGB(0xD9E1F2)),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(0xD9E1F2)),
             text: cell.clone().set_align(FormatAlign::VerticalCenter),
             int: cell.clone().set_num_format("0"),
             rate: cell.clone().set_num_format("0.00%"),
@@ -91,7 +97,19 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
     write_sheet(&mut wb, &f, &sheet_name(&dept_word), &title, &figure_cols("部门", true, false), &b.departments)?;
 
     let title = format!("{}{}全部行政机关情况（按败诉数由多到少；{}）", b.region_name, b.period.label, span);
-    write_sheet(&mut wb, &f, "全部机关", &title, &figure_cols("行政机关", false, true), &b.agencies)?;
+    // Which sub-unit (county, or township) an agency belongs to; the region's own departments
+    // read 市直 (县直 …).
+    let unit_header = format!("所属{}", b.subunit_word.trim_start_matches('各'));
+    let mut cols = figure_cols("行政机关", false, true);
+    let direct = format!("{}直", b.scope_word.chars().skip(1).collect::<String>());
+    let unit_name = move |a: &Figures| -> Cell {
+        match &a.unit {
+            Some(code) => Cell::Text(b.subunits.iter().find(|s| &s.code == code).map(|s| s.name.clone()).unwrap_or_else(|| code.clone())),
+            None => Cell::Text(direct.clone()),
+        }
+    };
+    cols.insert(1, col(&unit_header, unit_name));
+    write_sheet(&mut wb, &f, "全部机关", &title, &cols, &b.agencies)?;
 
     let title = format!("{}{}行政诉讼、复议和处罚情况（按败诉率由低到高排名；{}）", b.period.label, b.peer_word, span);
     write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &figure_cols("地区", true, false), &b.peers)?;
@@ -286,7 +304,10 @@ fn page_setup(ws: &mut Worksheet) -> Result<()> {
 /// 统计口径: what each column means.
 fn write_definitions(wb: &mut Workbook, f: &Formats, b: &Briefing, span: &str) -> Result<()> {
     let rows: &[(&str, &str)] = &[
-        ("排名", "按总体败诉率由低到高排名，仅对有审结案件的单位排名；并列时取最小名次（1、2、2、4）。各表单独排名：县(市、区)在本地区内，直属部门在直属部门内，各市在全省内。审结案件少时排名不稳定，请结合审结数阅读"),
+        (
+            "排名",
+            "按总体败诉率由低到高排名，仅对有审结案件的单位排名；并列时取最小名次（1、2、2、4）。各表单独排名：县(市、区)在本地区内，直属部门在直属部门内，各市在全省内。审结案件少时排名不稳定，请结合审结数阅读",
+        ),
         ("区划代码", "行政区划代码；机关按其所属区划统计，地区数据含所辖下级地区"),
         ("发案量", "一审行政诉讼案件（案号类型代字为“行初”“行赔初”）中立案日期在统计期间内的件数"),
         ("上年同期", "上年同期（同比期间）的发案量"),
