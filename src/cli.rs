@@ -26,6 +26,8 @@ pub enum Command {
     Metrics(commands::metrics::Args),
     /// Write the quarterly briefing (通报): .docx, .md, .html, .xlsx annex and charts.
     Brief(commands::brief::Args),
+    /// Write the static dashboard (HTML pages with sortable tables and drill-down to case numbers).
+    Dashboard(commands::dashboard::Args),
     /// Run read-only SQL over the warehouse, or open a prompt.
     Sql(commands::sql::Args),
     /// The main job: ledgers in a folder → warehouse → the office's metrics tables under out/.
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Metrics(a) => commands::metrics::run(a, &mut out),
         Command::Sql(a) => commands::sql::run(a, &mut out),
         Command::Brief(a) => commands::brief::run(a, &mut out),
+        Command::Dashboard(a) => commands::dashboard::run(a, &mut out),
         Command::Sample(a) => commands::sample::run(a, &mut out),
         Command::Run(a) => commands::run::run(a, &mut out),
     };

@@ -1,6 +1,7 @@
 //! One file per subcommand (usage, arguments, run), in the manner of xsv. Each `run` returns the
 //! library's `Result`; `cli` turns errors into one line and an exit code.
 pub mod brief;
+pub mod dashboard;
 pub mod ingest;
 pub mod metrics;
 pub mod run;

@@ -216,9 +216,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "4/4 dashboard → {}", cfg.out.join("dashboard").display()).map_err(io)?;
     let bar = step("writing the dashboard");
     let dash = cfg.out.join("dashboard");
-    let charts = crate::report::charts::render_all(&brief.briefing, &dash.join("charts"))?;
-    let _ = charts;
-    written.extend(crate::report::dashboard::write_dashboard(&brief.briefing, &dash.join("charts"), &dash)?);
+    // The briefing's charts are inlined into the pages, so they are not drawn twice.
+    let extras = super::dashboard::extras(&wh, &period, &brief.briefing)?;
+    written.extend(crate::report::dashboard::write_dashboard_with(&brief.briefing, &extras, &cfg.out.join("briefing").join("charts"), &dash)?);
     bar.finish_and_clear();
     writeln!(out, "written ({:.1} s):", started.elapsed().as_secs_f64()).map_err(io)?;
     writeln!(out, "    warehouse  {}", warehouse.display()).map_err(io)?;

@@ -1,6 +1,313 @@
-//! Static dashboard (placeholder until it lands; the API is fixed).
+//! The static dashboard: `index.html` for the region (KPI cards, charts, sortable ranking tables,
+//! flagged agencies) and one `unit-<code>.html` per sub-unit, with drill-down from every count
+//! and rate to the case numbers behind it. Works from file:// with no network: the data is one
+//! `data.js` (`const DATA = …;`, loaded by `<script src>`, since fetch() is refused on file://),
+//! the style and script are `dashboard.css` and `dashboard.js` (embedded in the binary from
+//! `reports/dashboard/`), and the charts' SVG files are inlined into the page.
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub fn write_dashboard(_b: &super::model::Briefing, _charts_svg_dir: &Path, _out: &Path) -> crate::Result<Vec<PathBuf>> {
-    Err(crate::Error::Other("the dashboard is not there yet".into()))
+use serde::Serialize;
+
+use super::model::{Briefing, Figures};
+use crate::{Error, Result};
+
+pub const CSS: &str = include_str!("../../reports/dashboard/dashboard.css");
+pub const JS: &str = include_str!("../../reports/dashboard/dashboard.js");
+
+/// The charts the dashboard shows, in order: file stem under the charts folder and caption.
+pub fn chart_list(b: &Briefing) -> Vec<(&'static str, String)> {
+    vec![
+        ("ranking", format!("{}败诉率排名（由低到高）", b.subunit_word)),
+        ("trend", "近八个季度发案量与败诉率".to_string()),
+        ("appearance", "负责人出庭应诉率和出庭出声率".to_string()),
+        ("domains", "各领域败诉案件与复议纠错率".to_string()),
+        ("province", format!("{}败诉率排名", b.peer_word)),
+    ]
+}
+
+/// Figures the briefing itself does not carry: the same span one year earlier (for the
+/// year-on-year arrows of every KPI card, not only filings and loss rate) and region names
+/// for the agencies' regions. All optional: the dashboard shows "—" where a comparison is missing.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// The region's own row for the previous span.
+    pub prev_total: Option<Figures>,
+    /// The sub-units' rows for the previous span.
+    pub prev_subunits: Vec<Figures>,
+    /// Region code → name, for the agencies' regions.
+    pub region_names: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    title: &'a str,
+    region_code: &'a str,
+    region_name: &'a str,
+    scope_word: &'a str,
+    subunit_word: &'a str,
+    peer_word: &'a str,
+    peer_rank: Option<i64>,
+    peer_ranked: i64,
+    period: &'a super::model::PeriodInfo,
+    generated_on: &'a str,
+    thresholds: &'a super::model::Thresholds,
+    total: &'a Figures,
+    prev_total: Option<&'a Figures>,
+    subunits: &'a [Figures],
+    prev_subunits: BTreeMap<&'a str, &'a Figures>,
+    departments: &'a [Figures],
+    agencies: &'a [Figures],
+    region_names: &'a BTreeMap<String, String>,
+    flags: &'a [super::model::Flag],
+    trend: &'a [super::model::TrendPoint],
+    by_domain: &'a [super::model::DomainRow],
+    loss_reasons: &'a [super::model::ReasonRow],
+    cases: &'a [super::model::CaseRow],
+    recon_cases: &'a [super::model::ReconCaseRow],
+}
+
+/// Writes the dashboard with only what the briefing carries (year-on-year where it has it).
+pub fn write_dashboard(b: &Briefing, charts_svg_dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    write_dashboard_with(b, &Extras::default(), charts_svg_dir, out)
+}
+
+/// Writes `index.html`, `unit-<code>.html` per sub-unit, `data.js`, `dashboard.css` and
+/// `dashboard.js` into `out`; returns the files written.
+pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut files = Vec::new();
+    let mut write = |name: &str, text: &str| -> Result<()> {
+        let p = out.join(name);
+        std::fs::write(&p, text).map_err(|e| Error::io(&p, e))?;
+        files.push(p);
+        Ok(())
+    };
+    let data = Data {
+        title: &b.title,
+        region_code: &b.region_code,
+        region_name: &b.region_name,
+        scope_word: &b.scope_word,
+        subunit_word: &b.subunit_word,
+        peer_word: &b.peer_word,
+        peer_rank: b.peer_rank,
+        peer_ranked: b.peer_ranked,
+        period: &b.period,
+        generated_on: &b.generated_on,
+        thresholds: &b.thresholds,
+        total: &b.total,
+        prev_total: extras.prev_total.as_ref(),
+        subunits: &b.subunits,
+        prev_subunits: extras.prev_subunits.iter().map(|f| (f.code.as_str(), f)).collect(),
+        departments: &b.departments,
+        agencies: &b.agencies,
+        region_names: &extras.region_names,
+        flags: &b.flags,
+        trend: &b.trend,
+        by_domain: &b.by_domain,
+        loss_reasons: &b.loss_reasons,
+        cases: &b.cases,
+        recon_cases: &b.recon_cases,
+    };
+    let json = serde_json::to_string(&data).map_err(|e| Error::Other(e.to_string()))?;
+    write(
+        "data.js",
+        &format!("// 府院联动数据看板的数据（由 fuyuan dashboard 生成，勿手工修改）\nconst DATA = {};\n", script_safe(&json)),
+    )?;
+    write("dashboard.css", CSS)?;
+    write("dashboard.js", JS)?;
+
+    let charts: Vec<String> = chart_list(b)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (stem, caption))| {
+            let caption = format!("图{} {}", i + 1, caption);
+            match std::fs::read_to_string(charts_svg_dir.join(format!("{stem}.svg"))) {
+                Ok(svg) => match inline_svg(&svg) {
+                    Some(svg) => {
+                        format!("<figure class=\"chart\" id=\"chart-{stem}\">{svg}<figcaption>{}</figcaption></figure>", esc(&caption))
+                    }
+                    None => missing_chart(stem, &caption, "文件不是 SVG"),
+                },
+                Err(_) => missing_chart(stem, &caption, "图表文件未生成"),
+            }
+        })
+        .collect();
+    let subtitle = format!(
+        "{} · {}（{}至{}）· 同比：{} · 生成日期 {}",
+        b.region_name, b.period.label, b.period.start, b.period.end, b.period.prev_label, b.generated_on
+    );
+    let nav = unit_nav(b, None);
+    let index_body = format!(
+        r#"<header class="top"><div class="wrap"><p class="kicker">府院联动 · 行政诉讼“双下降”数据看板</p><h1>{title}</h1><p class="sub">{subtitle}</p>{nav}</div></header>
+<main class="wrap">
+<section id="kpis" aria-label="总体情况"><h2>一、总体情况</h2><div class="kpis" id="kpi-cards"></div><p class="note" id="kpi-note"></p></section>
+<section id="charts"><h2>二、图表</h2><div class="charts">{charts}</div></section>
+<section id="sec-subunits"><h2>三、{subunit_word}情况</h2><p class="hint">点击表头排序；点击数字查看对应案件（分子在分母中高亮）。</p><div id="tbl-subunits"></div></section>
+<section id="sec-departments"><h2>四、市直部门情况</h2><div id="tbl-departments"></div></section>
+<section id="sec-flags"><h2>五、建议约谈和制发监督意见书的行政机关</h2><div id="tbl-flags"></div></section>
+<section id="sec-agencies"><h2>六、全部行政机关</h2><div id="tbl-agencies"></div></section>
+<section id="sec-domains"><h2>七、领域和败诉原因</h2><div class="two"><div id="tbl-domains"></div><div id="tbl-reasons"></div></div></section>
+<section id="sec-notes"><h2>统计口径</h2><div id="notes"></div></section>
+</main>"#,
+        title = esc(&b.title),
+        subtitle = esc(&subtitle),
+        nav = nav,
+        charts = charts.join("\n"),
+        subunit_word = esc(&b.subunit_word),
+    );
+    write("index.html", &page(&b.title, "index", "", &index_body))?;
+
+    for u in &b.subunits {
+        let code = file_safe(&u.code);
+        let title = format!("{} · {}", u.name, b.period.label);
+        let body = format!(
+            r#"<header class="top"><div class="wrap"><p class="kicker"><a href="index.html">← 返回{region}总览</a></p><h1>{name}</h1><p class="sub">{subtitle}</p>{nav}</div></header>
+<main class="wrap">
+<section id="kpis" aria-label="总体情况"><h2>一、总体情况</h2><div class="kpis" id="kpi-cards"></div><p class="note" id="kpi-note"></p></section>
+<section id="sec-flags"><h2>二、建议约谈和制发监督意见书的行政机关</h2><div id="tbl-flags"></div></section>
+<section id="sec-agencies"><h2>三、本地区行政机关</h2><p class="hint">点击表头排序；点击数字查看对应案件（分子在分母中高亮）。</p><div id="tbl-agencies"></div></section>
+<section id="sec-cases"><h2>四、一审行政诉讼案件</h2><div id="tbl-cases"></div></section>
+<section id="sec-recon"><h2>五、行政复议案件（本期审结）</h2><div id="tbl-recon"></div></section>
+<section id="sec-notes"><h2>统计口径</h2><div id="notes"></div></section>
+</main>"#,
+            region = esc(&b.region_name),
+            name = esc(&u.name),
+            subtitle = esc(&subtitle),
+            nav = unit_nav(b, Some(&u.code)),
+        );
+        write(&format!("unit-{code}.html"), &page(&title, "unit", &u.code, &body))?;
+    }
+    Ok(files)
+}
+
+fn missing_chart(stem: &str, caption: &str, why: &str) -> String {
+    format!(
+        "<figure class=\"chart missing\" id=\"chart-{stem}\"><div class=\"chart-note\">（{}：{}.svg）</div><figcaption>{}</figcaption></figure>",
+        esc(why),
+        esc(stem),
+        esc(caption)
+    )
+}
+
+fn unit_nav(b: &Briefing, current: Option<&str>) -> String {
+    let mut s = String::from("<nav class=\"units\" aria-label=\"分地区页面\">");
+    s.push_str(&format!(
+        "<a href=\"index.html\"{}>{}</a>",
+        if current.is_none() { " aria-current=\"page\"" } else { "" },
+        esc(&b.region_name)
+    ));
+    for u in &b.subunits {
+        let cur = if current == Some(u.code.as_str()) { " aria-current=\"page\"" } else { "" };
+        s.push_str(&format!("<a href=\"unit-{}.html\"{cur}>{}</a>", file_safe(&u.code), esc(&u.name)));
+    }
+    s.push_str("</nav>");
+    s
+}
+
+fn page(title: &str, kind: &str, unit: &str, body: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="dashboard.css">
+</head>
+<body data-page="{kind}" data-unit="{unit}">
+<noscript><p class="noscript">本看板需要启用 JavaScript 才能显示表格和明细。</p></noscript>
+{body}
+<div id="drill-layer" class="drill-layer" hidden></div>
+<script src="data.js"></script>
+<script src="dashboard.js"></script>
+</body>
+</html>
+"#,
+        title = esc(title),
+        kind = esc(kind),
+        unit = esc(unit),
+        body = body,
+    )
+}
+
+/// JSON made safe inside a `<script>` element: `</` becomes `<\/` (still the same JSON string).
+/// U+2028/U+2029 are escaped too, for older script parsers.
+pub fn script_safe(json: &str) -> String {
+    json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+}
+
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn file_safe(code: &str) -> String {
+    code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// The `<svg …>…</svg>` element of an SVG file (no XML prolog or doctype), with a viewBox added
+/// when it has only width and height so that it scales with the page. Scripts, foreign objects
+/// and external references are not expected from the chart helper; a file containing them is
+/// refused rather than inlined.
+pub fn inline_svg(text: &str) -> Option<String> {
+    let start = text.find("<svg")?;
+    let end = text.rfind("</svg>")? + "</svg>".len();
+    if end <= start {
+        return None;
+    }
+    let svg = &text[start..end];
+    let lower = svg.to_ascii_lowercase();
+    if lower.contains("<script") || lower.contains("<foreignobject") || lower.contains("href=\"http") || lower.contains("url(http") {
+        return None;
+    }
+    let tag_end = svg.find('>')?;
+    let tag = &svg[..tag_end];
+    if tag.contains("viewBox") {
+        return Some(svg.to_string());
+    }
+    let attr = |name: &str| -> Option<f64> {
+        let key = format!(" {name}=\"");
+        let i = tag.find(&key)? + key.len();
+        let j = tag[i..].find('"')? + i;
+        tag[i..j].trim_end_matches("px").parse().ok()
+    };
+    match (attr("width"), attr("height")) {
+        (Some(w), Some(h)) => Some(format!("<svg viewBox=\"0 0 {w} {h}\"{}", &svg[4..])),
+        _ => Some(svg.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_keeps_json() {
+        let s = script_safe(r#"{"a":"</script><b>"}"#);
+        assert!(!s.contains("</"));
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["a"], "</script><b>");
+    }
+
+    #[test]
+    fn inline_svg_adds_viewbox_and_drops_prolog() {
+        let s =
+            inline_svg("<?xml version=\"1.0\"?>\n<svg width=\"800\" height=\"400\" xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>\n")
+                .unwrap();
+        assert!(s.starts_with("<svg viewBox=\"0 0 800 400\" width=\"800\""), "{s}");
+        assert!(s.ends_with("</svg>"));
+        assert!(inline_svg("<svg><script>alert(1)</script></svg>").is_none());
+        assert!(inline_svg("not svg").is_none());
+    }
 }
