@@ -363,7 +363,10 @@ fn word_briefing_follows_gbt9704_and_carries_the_figures() {
     assert!(normal[..normal.find("</w:style>").unwrap()].contains("<w:sz w:val=\"32\"/>"), "Normal is 16 pt (the grid's pitch)");
     assert!(styles.contains("w:eastAsia=\"zh-CN\""));
     let grid = element(doc, "w:docGrid");
-    assert!(grid.contains("w:linePitch=\"579\"") && grid.contains("linesAndChars"), "{grid}");
+    assert!(grid.contains("w:linePitch=\"579\"") && grid.contains("w:type=\"lines\""), "{grid}");
+    // 28 characters a line: every run condensed by 0.25 pt (16 pt − 0.25 pt) × 28 = 441 pt ≤ 156 mm.
+    let styles = &parts["word/styles.xml"];
+    assert!(styles.contains("<w:spacing w:val=\"-5\"/>"), "default run spacing not condensed");
 
     // Table 1: figures in cells, header bold, numbers right-aligned, header repeated.
     let t1_start = doc.find("<w:tbl>").unwrap();

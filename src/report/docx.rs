@@ -9,17 +9,15 @@
 //! Layout (twips: 1 mm = 56.69 twips):
 //! - A4 (11906 × 16838); margins top 37 mm (2098), bottom 35 mm (1984), left 28 mm (1587),
 //!   right 26 mm (1474): a text block of 156 × 225 mm.
-//! - Document grid: docx-rs exposes `w:docGrid`, so the section carries
-//!   `<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"/>`: 22 lines of
-//!   28.95 pt and 28 characters per line (the default font is 16 pt, and −842/4096 pt per character
-//!   brings the pitch to 15.794 pt, 28 × 15.794 = 442.2 pt = the 156 mm text width). Body paragraphs
-//!   also carry an exact line spacing of 28.95 pt (579 twips), the usual Word setting, so a page
-//!   holds 22 lines even where a reader ignores the grid. Tables, images, captions and the footer
-//!   opt out of the grid (`w:snapToGrid w:val="false"`) so smaller type is not spread out.
-//!   Word and WPS squeeze the 16 pt characters onto the 15.79 pt pitch. LibreOffice doesn't: it
-//!   gives each character that is wider than the pitch two grid cells, so there the body shows
-//!   about 14 characters a line. Without the character grid (lines only), 16 pt type fits
-//!   27 characters, not 28, so the grid stays as Word and WPS expect it.
+//! - Document grid: `<w:docGrid w:type="lines" w:linePitch="579"/>` — 22 lines of 28.95 pt — and
+//!   28 characters per line by condensing every run by 0.25 pt (`w:spacing w:val="-5"` in the
+//!   default run properties): 16 pt − 0.25 pt = 15.75 pt per character, 28 × 15.75 = 441 pt within
+//!   the 442.2 pt (156 mm) text width. A `linesAndChars` grid would say the same to Word and WPS,
+//!   but LibreOffice gives every character wider than the grid pitch two cells (about 14
+//!   characters a line there), so the condensed spacing is used: it lays out alike in Word, WPS
+//!   and LibreOffice. Body paragraphs carry an exact line spacing of 28.95 pt (579 twips), so a
+//!   page holds 22 lines. Tables, images, captions and the footer opt out of the grid
+//!   (`w:snapToGrid w:val="false"`) so smaller type is not spread out.
 //! - Title 2号 (22 pt) 方正小标宋简体, centred, one blank line below; `一、` headings 3号 黑体 and
 //!   `（一）` headings 3号 楷体_GB2312, both indented two characters like the body; body 3号 仿宋_GB2312,
 //!   justified, first line indented two characters (`w:firstLineChars="200"`); Latin letters and
@@ -55,8 +53,6 @@ pub const MARGIN_RIGHT: i32 = 1474;
 pub const FOOTER_DISTANCE: i32 = 1270;
 /// 28.95 pt: 22 lines in the 225 mm text block.
 pub const LINE_PITCH: i32 = 579;
-/// In 1/4096 pt, added to the 16 pt default character pitch: 28 characters per line.
-pub const CHAR_SPACE: isize = -842;
 /// The text block's width in twips (156 mm).
 pub const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 /// The text block's width in EMU (156 mm × 36000).
@@ -100,7 +96,7 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
             .gutter(0),
     );
     docx.document =
-        docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(LINE_PITCH as usize).char_space(CHAR_SPACE));
+        docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
     docx.settings = docx.settings.adjust_line_height_in_table();
     docx = docx.footer(Footer::new().add_paragraph(page_number(true))).even_footer(Footer::new().add_paragraph(page_number(false)));
 
@@ -671,7 +667,7 @@ fn reorder_sect_pr(s: &str) -> String {
 /// explicitly (LibreOffice takes the character-grid pitch from Normal, Word from the defaults),
 /// Chinese as the East Asian language, widow control off so pages stay at 22 lines.
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman" w:hint="eastAsia"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman" w:hint="eastAsia"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman" w:hint="eastAsia"/><w:kern w:val="2"/><w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman" w:hint="eastAsia"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
 
 const FONT_TABLE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font><w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="仿宋"><w:altName w:val="FangSong"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="楷体"><w:altName w:val="KaiTi"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font><w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/><w:charset w:val="86"/><w:family w:val="script"/><w:pitch w:val="variable"/></w:font><w:font w:name="Symbol"><w:charset w:val="02"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="Arial"><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"#;
