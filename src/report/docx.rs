@@ -557,6 +557,24 @@ fn column_widths(rows: &[Vec<String>], ncols: usize, size: usize) -> Vec<usize> 
             *n += extra * *n / sum;
         }
     }
+    // Too wide: numbers must not break mid-figure ("10.00\n%"), so the text columns (names),
+    // which wrap between characters gracefully, give up their room first.
+    let sum: f64 = need.iter().sum();
+    if sum > total {
+        let numeric = |c: usize| {
+            rows.iter().skip(1).filter_map(|r| r.get(c)).all(|s| s.chars().all(|ch| ch.is_ascii_digit() || "+-.,%/（）()—".contains(ch)))
+        };
+        let fixed: f64 = (0..ncols).filter(|&c| numeric(c)).map(|c| need[c]).sum();
+        let flexible: f64 = sum - fixed;
+        let room = total - fixed;
+        if flexible > 0.0 && room > 0.0 {
+            for c in 0..ncols {
+                if !numeric(c) {
+                    need[c] = (need[c] * room / flexible).max(4.0 + PAD);
+                }
+            }
+        }
+    }
     let sum: f64 = need.iter().sum();
     let mut grid: Vec<usize> = need.iter().map(|n| (n / sum * TEXT_WIDTH as f64).floor() as usize).collect();
     let used: usize = grid.iter().sum();
