@@ -6,12 +6,7 @@ use std::path::PathBuf;
 pub enum Error {
     /// A whole input file cannot be used (unreadable, unknown layout, bad encoding …).
     #[error("{file}: line {line}, column {column}: {message}")]
-    BadFile {
-        file: String,
-        line: u64,
-        column: String,
-        message: String,
-    },
+    BadFile { file: String, line: u64, column: String, message: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

@@ -13,7 +13,14 @@ fn setup() -> Dir {
     let dir = Dir::new();
     let s = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples");
     let mut args: Vec<String> = vec!["ingest".into()];
-    for f in ["litigation_2022Q4_2023.xlsx", "litigation_2024.csv", "litigation_corrections_2024.csv", "reconsideration_2023_2024.xlsx", "penalty_2023.csv", "penalty_2024.csv"] {
+    for f in [
+        "litigation_2022Q4_2023.xlsx",
+        "litigation_2024.csv",
+        "litigation_corrections_2024.csv",
+        "reconsideration_2023_2024.xlsx",
+        "penalty_2023.csv",
+        "penalty_2024.csv",
+    ] {
         args.push(s.join(f).to_string_lossy().to_string());
     }
     args.extend(["--regions".into(), s.join("regions_sanmenxia.csv").to_string_lossy().to_string(), "--warehouse".into(), "w".into()]);
@@ -25,7 +32,9 @@ fn setup() -> Dir {
 
 /// `fuyuan metrics` rows keyed by region code.
 fn metrics(dir: &Dir, level: &str, parent: &str) -> HashMap<String, HashMap<String, String>> {
-    let out = dir.command(&["metrics", "--period", "2024Q2", "--ytd", "--level", level, "--parent", parent, "--warehouse", "w", "--format", "csv"]).stdout();
+    let out = dir
+        .command(&["metrics", "--period", "2024Q2", "--ytd", "--level", level, "--parent", parent, "--warehouse", "w", "--format", "csv"])
+        .stdout();
     let (header, rows) = parse_csv(&out);
     rows.into_iter().map(|r| (r[1].clone(), header.iter().cloned().zip(r).collect())).collect()
 }
@@ -58,7 +67,14 @@ fn docx_has_the_sections_and_the_metrics_figures() {
     let dir = setup();
     let text = docx_text(&dir.join("b/briefing.docx"));
     let mut at = 0;
-    for heading in ["关于2024年上半年全市行政诉讼“双下降”工作和行政机关负责人出庭应诉情况的通报", "一、总体情况", "二、各县(市、区)和市直部门情况", "三、主要特点和存在问题", "四、下步工作要求", "附表"] {
+    for heading in [
+        "关于2024年上半年全市行政诉讼“双下降”工作和行政机关负责人出庭应诉情况的通报",
+        "一、总体情况",
+        "二、各县(市、区)和市直部门情况",
+        "三、主要特点和存在问题",
+        "四、下步工作要求",
+        "附表",
+    ] {
         let i = text[at..].find(heading).unwrap_or_else(|| panic!("section {heading} missing or out of order"));
         at += i + heading.len();
     }
@@ -78,7 +94,10 @@ fn docx_has_the_sections_and_the_metrics_figures() {
     let counties = metrics(&dir, "county", "411200");
     assert!(counties.len() >= 6);
     for (code, m) in &counties {
-        let line = text.lines().position(|l| l == m["region_name"]).unwrap_or_else(|| panic!("table 1 has no row for {code} {}", m["region_name"]));
+        let line = text
+            .lines()
+            .position(|l| l == m["region_name"])
+            .unwrap_or_else(|| panic!("table 1 has no row for {code} {}", m["region_name"]));
         let cells: Vec<&str> = text.lines().skip(line + 1).take(7).collect();
         assert_eq!(cells[0], m["filed"], "{code} filed");
         assert_eq!(cells[2], m["concluded"], "{code} concluded");
@@ -94,7 +113,8 @@ fn xlsx_annex_numbers_equal_the_metrics() {
     let counties = metrics(&dir, "county", "411200");
     let mut wb = open_workbook_auto(dir.join("b/annex.xlsx")).unwrap();
     let names = wb.sheet_names().to_vec();
-    for want in ["各县(市、区)排名", "市直部门", "全部机关", "全省各市", "领域分析", "监督建议", "统计口径"] {
+    for want in ["各县(市、区)排名", "市直部门", "全部机关", "全省各市", "领域分析", "监督建议", "统计口径"]
+    {
         assert!(names.iter().any(|n| n == want), "annex lacks sheet {want} (has {names:?})");
     }
     let range = wb.worksheet_range("各县(市、区)排名").unwrap();
@@ -106,12 +126,27 @@ fn xlsx_annex_numbers_equal_the_metrics() {
         let code = r[col("区划代码")].to_string();
         let Some(m) = counties.get(&code) else { continue };
         seen += 1;
-        for (xl, mc) in [("发案量", "filed"), ("上年同期", "filed_prev"), ("审结", "concluded"), ("败诉", "lost"), ("开庭", "hearings"), ("出庭", "appeared"), ("复议收案", "recon_received"), ("纠错", "recon_corrected"), ("处罚案件", "penalty_cases")] {
+        for (xl, mc) in [
+            ("发案量", "filed"),
+            ("上年同期", "filed_prev"),
+            ("审结", "concluded"),
+            ("败诉", "lost"),
+            ("开庭", "hearings"),
+            ("出庭", "appeared"),
+            ("复议收案", "recon_received"),
+            ("纠错", "recon_corrected"),
+            ("处罚案件", "penalty_cases"),
+        ] {
             let cell = &r[col(xl)];
             assert!(matches!(cell, Data::Float(_) | Data::Int(_)), "{code} {xl} is not a number: {cell:?}");
             assert_eq!(cell.as_f64().unwrap(), m[mc].parse::<f64>().unwrap(), "{code} {xl}");
         }
-        for (xl, mc) in [("败诉率", "loss_rate"), ("实体败诉率", "judgment_loss_rate"), ("出庭率", "appearance_rate"), ("纠错率", "recon_correction_rate")] {
+        for (xl, mc) in [
+            ("败诉率", "loss_rate"),
+            ("实体败诉率", "judgment_loss_rate"),
+            ("出庭率", "appearance_rate"),
+            ("纠错率", "recon_correction_rate"),
+        ] {
             let cell = &r[col(xl)];
             match m[mc].as_str() {
                 "" => assert!(matches!(cell, Data::Empty), "{code} {xl} should be empty: {cell:?}"),

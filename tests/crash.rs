@@ -17,14 +17,20 @@ const KILL_POINTS: usize = 100;
 /// The warehouse's logical state: the manifest's tables and every Parquet file's bytes. The
 /// manifest's timestamps are left out: the same ingest run twice is the same state.
 fn state(dir: &Path) -> String {
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest")).expect("manifest is JSON");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest")).expect("manifest is JSON");
     let data_dir = dir.join(manifest["data_dir"].as_str().expect("data_dir"));
     let mut files = BTreeMap::new();
     for (name, info) in manifest["tables"].as_object().expect("tables") {
         let bytes = std::fs::read(data_dir.join(info["file"].as_str().unwrap())).expect("table file named by the manifest exists");
         files.insert(name.clone(), (info["rows"].as_u64().unwrap(), format!("{:x}", Sha256::digest(&bytes))));
     }
-    let ingests: Vec<String> = manifest["ingests"].as_array().unwrap().iter().flat_map(|i| i["files"].as_array().unwrap().iter().map(|f| f["sha256"].as_str().unwrap().to_string())).collect();
+    let ingests: Vec<String> = manifest["ingests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["files"].as_array().unwrap().iter().map(|f| f["sha256"].as_str().unwrap().to_string()))
+        .collect();
     format!("{files:?} {ingests:?}")
 }
 
@@ -43,7 +49,13 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn ingest(cwd: &Path, warehouse: &str, files: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fuyuan"));
-    cmd.current_dir(cwd).env("FUYUAN_TODAY", TODAY).arg("ingest").args(files).args(["--warehouse", warehouse]).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.current_dir(cwd)
+        .env("FUYUAN_TODAY", TODAY)
+        .arg("ingest")
+        .args(files)
+        .args(["--warehouse", warehouse])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     cmd
 }
 

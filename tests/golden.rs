@@ -37,16 +37,7 @@ fn ingested() -> (Dir, String) {
         dir.create(f, &fixture(f));
     }
     let out = dir
-        .command(&[
-            "ingest",
-            "litigation.csv",
-            "reconsideration.csv",
-            "penalty.csv",
-            "--regions",
-            "regions.csv",
-            "--warehouse",
-            WH,
-        ])
+        .command(&["ingest", "litigation.csv", "reconsideration.csv", "penalty.csv", "--regions", "regions.csv", "--warehouse", WH])
         .stdout();
     (dir, out)
 }
@@ -91,17 +82,19 @@ fn assert_matches_expected(got_text: &str, expected_file: &str) {
             }
         }
     }
-    assert!(diffs.is_empty(), "{expected_file}: {} cell(s) differ from the hand-computed figures (see README.md):\n{}\n--- got:\n{got_text}", diffs.len(), diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{expected_file}: {} cell(s) differ from the hand-computed figures (see README.md):\n{}\n--- got:\n{got_text}",
+        diffs.len(),
+        diffs.join("\n")
+    );
 }
 
 #[test]
 fn ingest_counts_and_rejects() {
     let (dir, out) = ingested();
     let line_for = |file: &str| {
-        out.lines()
-            .find(|l| l.starts_with(file))
-            .unwrap_or_else(|| panic!("no summary line for {file} in:\n{out}"))
-            .to_string()
+        out.lines().find(|l| l.starts_with(file)).unwrap_or_else(|| panic!("no summary line for {file} in:\n{out}")).to_string()
     };
     // rows_read = rows_accepted + rows_rejected, per file.
     let lit = line_for("litigation.csv");
@@ -165,8 +158,7 @@ fn ingest_counts_and_rejects() {
 fn find_file_record<'a>(v: &'a serde_json::Value, file: &str) -> Option<&'a serde_json::Value> {
     match v {
         serde_json::Value::Object(m) => {
-            if m.get("rows_read").is_some()
-                && m.values().any(|x| x.as_str().is_some_and(|s| s == file || s.ends_with(&format!("/{file}"))))
+            if m.get("rows_read").is_some() && m.values().any(|x| x.as_str().is_some_and(|s| s == file || s.ends_with(&format!("/{file}"))))
             {
                 return Some(v);
             }

@@ -5,17 +5,28 @@
 //! rows_rejected, and that the rejects file holds the row's original cells unchanged.
 mod util;
 
-use util::{parse_csv, Dir};
+use util::{Dir, parse_csv};
 
 const LIT: &str = "案号,审理法院,被告,区划代码,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,原告";
 const REC: &str = "复议案号,复议机关,被申请人,区划代码,收案日期,结案日期,复议决定,复议后起诉,申请人";
 const PEN: &str = "处罚决定书文号,执法机关,区划代码,处罚决定日期,处罚种类,罚款金额,没收金额,裁量情形,赋权事项,当事人";
 
 fn lit_ok(n: u32) -> Vec<String> {
-    [&format!("（2024）豫1202行初{n}号"), "湖滨区人民法院", "三门峡市自然资源局", "411202", "2024-01-05", "2024-03-01", "撤销", "2024-02-01", "是", "张三"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    [
+        &format!("（2024）豫1202行初{n}号"),
+        "湖滨区人民法院",
+        "三门峡市自然资源局",
+        "411202",
+        "2024-01-05",
+        "2024-03-01",
+        "撤销",
+        "2024-02-01",
+        "是",
+        "张三",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
 }
 
 fn rec_ok(n: u32) -> Vec<String> {
@@ -93,7 +104,13 @@ fn check(file: &str, header: &str, rows: &[String], expected: &[Bad]) -> Dir {
             .unwrap_or_else(|| panic!("no reject for line {line} ({}); rejects: {rejects:?}", rows[e.idx]));
         assert!(rec[0].ends_with(file), "_file {:?} should name {file}", &rec[0]);
         if !e.columns.is_empty() {
-            assert!(e.columns.contains(&&rec[2]), "line {line}: _column is {:?}, expected one of {:?} (reason: {})", &rec[2], e.columns, &rec[3]);
+            assert!(
+                e.columns.contains(&&rec[2]),
+                "line {line}: _column is {:?}, expected one of {:?} (reason: {})",
+                &rec[2],
+                e.columns,
+                &rec[3]
+            );
         }
         let reason = rec[3].to_lowercase();
         for w in e.words {
@@ -207,7 +224,12 @@ fn unknown_outcome() {
         // A known variant is accepted.
         row(lit_ok(4), &[(6, "判决驳回原告诉讼请求")]),
     ];
-    check("lit.csv", LIT, &rows, &[bad(1, "裁判结果 (outcome)", &["unknown", "outcome", "胜诉"]), bad(2, "裁判结果 (outcome)", &["unknown", "outcome", "待定"])]);
+    check(
+        "lit.csv",
+        LIT,
+        &rows,
+        &[bad(1, "裁判结果 (outcome)", &["unknown", "outcome", "胜诉"]), bad(2, "裁判结果 (outcome)", &["unknown", "outcome", "待定"])],
+    );
 }
 
 #[test]
@@ -349,15 +371,15 @@ fn closed_before_filed_or_received() {
 #[test]
 fn unparseable_case_number() {
     let bad_numbers = [
-        "2024豫1202行初15号",          // no brackets
-        "（24）豫1202行初15号",        // two-digit year
-        "（2024）豫1202行初15",        // no final 号
-        "（2024）豫123行初15号",       // court code with 3 digits
-        "（2024）1202行初15号",        // no province short name
-        "（2024）豫1202民初15号",      // not an administrative case
-        "（2024豫1202行初15号",        // bracket not closed
-        "豫1202行初15号",              // no year at all
-        "（2024）豫1202行初号",        // no sequence number
+        "2024豫1202行初15号",     // no brackets
+        "（24）豫1202行初15号",   // two-digit year
+        "（2024）豫1202行初15",   // no final 号
+        "（2024）豫123行初15号",  // court code with 3 digits
+        "（2024）1202行初15号",   // no province short name
+        "（2024）豫1202民初15号", // not an administrative case
+        "（2024豫1202行初15号",   // bracket not closed
+        "豫1202行初15号",         // no year at all
+        "（2024）豫1202行初号",   // no sequence number
         "案号待补",
     ];
     let mut rows = vec![join(&lit_ok(1))];
@@ -475,8 +497,10 @@ fn rejected_rows_in_several_tables_in_one_ingest() {
     dir.command(&["ingest", "a.csv", "b.csv", "c.csv"]).stdout();
     let m = dir.manifest("warehouse");
     let files = m["ingests"][0]["files"].as_array().unwrap();
-    let counts: Vec<(u64, u64, u64)> =
-        files.iter().map(|f| (f["rows_read"].as_u64().unwrap(), f["rows_accepted"].as_u64().unwrap(), f["rows_rejected"].as_u64().unwrap())).collect();
+    let counts: Vec<(u64, u64, u64)> = files
+        .iter()
+        .map(|f| (f["rows_read"].as_u64().unwrap(), f["rows_accepted"].as_u64().unwrap(), f["rows_rejected"].as_u64().unwrap()))
+        .collect();
     assert_eq!(counts, vec![(2, 1, 1), (1, 0, 1), (3, 2, 1)]);
     let rejects = dir.rejects("warehouse");
     assert_eq!(rejects.len(), 3);
@@ -581,7 +605,11 @@ fn files_with_the_same_name_in_one_ingest_keep_all_their_rejects() {
     let rejects = dir.rejects("warehouse");
     let mut got: Vec<(String, String)> = rejects.iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
     got.sort();
-    assert_eq!(got, vec![("hubin/lit.csv".to_string(), "3".to_string()), ("lingbao/lit.csv".to_string(), "2".to_string())], "rejects: {rejects:?}");
+    assert_eq!(
+        got,
+        vec![("hubin/lit.csv".to_string(), "3".to_string()), ("lingbao/lit.csv".to_string(), "2".to_string())],
+        "rejects: {rejects:?}"
+    );
     // Each file's manifest entry names a rejects file holding exactly its own rejected rows.
     for f in files {
         let rel = f["rejects_file"].as_str().unwrap();
@@ -620,7 +648,8 @@ fn reject_lines_are_physical_lines() {
         dir.command(&["ingest", file]).stdout();
         let mut got: Vec<(String, String)> = dir.rejects("warehouse").iter().map(|r| (r[1].to_string(), r[2].to_string())).collect();
         got.sort_by_key(|(l, _)| l.parse::<u32>().unwrap_or(0));
-        let want = vec![(want[0].to_string(), "立案日期 (filed_date)".to_string()), (want[1].to_string(), "区划代码 (region_code)".to_string())];
+        let want =
+            vec![(want[0].to_string(), "立案日期 (filed_date)".to_string()), (want[1].to_string(), "区划代码 (region_code)".to_string())];
         if got != want {
             failures.push(format!("{file}: rejects at {got:?}, expected {want:?}"));
         }

@@ -5,7 +5,7 @@ mod util;
 
 use std::path::Path;
 
-use util::{parse_csv, Dir};
+use util::{Dir, parse_csv};
 
 const LIT: &str = "案号,审理法院,被告,区划代码,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,原告";
 
@@ -79,7 +79,11 @@ fn file_record(dir: &Dir, ingest: usize, file: usize) -> serde_json::Value {
 #[test]
 fn gbk_csv_is_detected_and_decoded() {
     let dir = Dir::new();
-    let text = format!("{LIT}\r\n{}\r\n{}\r\n", lit(1, "411202", "2024-03-01", "撤销"), lit(2, "411282", "", "").replace("三门峡市自然资源局", "灵宝市人力资源和社会保障局"));
+    let text = format!(
+        "{LIT}\r\n{}\r\n{}\r\n",
+        lit(1, "411202", "2024-03-01", "撤销"),
+        lit(2, "411282", "", "").replace("三门峡市自然资源局", "灵宝市人力资源和社会保障局")
+    );
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&gbk).is_err(), "the fixture must not be valid UTF-8");
@@ -222,7 +226,10 @@ fn header_aliases_and_variants_and_wan_yuan() {
         assert_eq!(f["rows_rejected"].as_u64(), Some(0), "{f}");
         assert!(f["ignored_columns"].as_array().unwrap().is_empty(), "every header is an alias: {f}");
     }
-    let (_, rows) = sql_csv(&dir, "SELECT decision_no, agency, fine_yuan, confiscated_yuan, leniency, delegated, party FROM penalty ORDER BY decision_no");
+    let (_, rows) = sql_csv(
+        &dir,
+        "SELECT decision_no, agency, fine_yuan, confiscated_yuan, leniency, delegated, party FROM penalty ORDER BY decision_no",
+    );
     let want = [
         ["三市监罚〔2024〕1号", "三门峡市市场监督管理局", "15000.00", "2000.00", "从轻处罚", "true", "王某"],
         ["三市监罚〔2024〕2号", "三门峡市市场监督管理局", "1234.56", "", "一般", "false", "三门峡某某建筑有限公司"],
@@ -233,7 +240,10 @@ fn header_aliases_and_variants_and_wan_yuan() {
         &dir,
         "SELECT case_no, defendant, region_code, CAST(filed_date AS VARCHAR), CAST(closed_date AS VARCHAR), outcome, head_appeared, head_spoke, appearance_required, reconsidered FROM litigation ORDER BY case_no",
     );
-    assert_eq!(rows[0], ["（2024）豫1202行初1号", "三门峡市自然资源局", "411202", "2024-01-05", "2024-03-01", "确认违法", "true", "false", "true", "false"]);
+    assert_eq!(
+        rows[0],
+        ["（2024）豫1202行初1号", "三门峡市自然资源局", "411202", "2024-01-05", "2024-03-01", "确认违法", "true", "false", "true", "false"]
+    );
     assert_eq!(rows[1][..4], ["（2024）豫1202行初2号", "三门峡市公安局", "411202", "2024-02-01"]);
     let (_, rows) = sql_csv(&dir, "SELECT case_no, respondent, decision, sued_after FROM reconsideration");
     assert_eq!(rows, vec![vec!["三政复〔2024〕1号", "三门峡市公安局", "驳回", "true"]]);
@@ -401,12 +411,18 @@ fn a_later_file_corrects_a_case_written_with_other_brackets() {
     );
     dir.command(&["ingest", "a.csv"]).stdout();
     let t = metrics(&dir, &["--level", "county", "--parent", "411200", "--period", "2024"]);
-    assert_eq!((cell(&t, "411202", "concluded"), cell(&t, "411202", "lost"), cell(&t, "411202", "loss_rate")), ("2".into(), "1".into(), "0.5".into()));
+    assert_eq!(
+        (cell(&t, "411202", "concluded"), cell(&t, "411202", "lost"), cell(&t, "411202", "loss_rate")),
+        ("2".into(), "1".into(), "0.5".into())
+    );
 
     dir.command(&["ingest", "b.csv"]).stdout();
     let t = metrics(&dir, &["--level", "county", "--parent", "411200", "--period", "2024"]);
     assert_eq!(cell(&t, "411202", "filed"), "3");
-    assert_eq!((cell(&t, "411202", "concluded"), cell(&t, "411202", "lost"), cell(&t, "411202", "loss_rate")), ("2".into(), "2".into(), "1".into()));
+    assert_eq!(
+        (cell(&t, "411202", "concluded"), cell(&t, "411202", "lost"), cell(&t, "411202", "loss_rate")),
+        ("2".into(), "2".into(), "1".into())
+    );
     let (_, rows) = sql_csv(&dir, "SELECT case_no, outcome, CAST(closed_date AS VARCHAR) FROM litigation WHERE case_no LIKE '%行初5号'");
     assert_eq!(rows, vec![vec!["（2024）豫1202行初5号", "撤销", "2024-07-01"]]);
 
@@ -441,7 +457,11 @@ fn a_duplicate_key_within_one_file_keeps_the_last_row() {
     let dir = Dir::new();
     dir.create(
         "lit.csv",
-        &lit_file(&[lit(5, "411202", "2024-06-01", "驳回诉讼请求"), lit(6, "411203", "", ""), lit(5, "411202", "2024-06-01", "撤销").replace("（2024）", "[2024]")]),
+        &lit_file(&[
+            lit(5, "411202", "2024-06-01", "驳回诉讼请求"),
+            lit(6, "411203", "", ""),
+            lit(5, "411202", "2024-06-01", "撤销").replace("（2024）", "[2024]"),
+        ]),
     );
     dir.command(&["ingest", "lit.csv"]).stdout();
     let (_, rows) = sql_csv(&dir, "SELECT case_no, outcome FROM litigation ORDER BY case_no");
@@ -539,7 +559,10 @@ fn regions_additions_persist_across_later_ingests() {
     assert_eq!(cell(&t, "411202001", "region_name"), "湖滨街道", "the user's name, not the code");
     let t = metrics(&dir, &["--level", "city", "--period", "2024"]);
     assert_eq!(cell(&t, "411200", "filed"), "4");
-    let (_, rows) = sql_csv(&dir, "SELECT code, name, level, parent_code FROM regions WHERE code IN ('411271', '411202001', '411271100') ORDER BY code");
+    let (_, rows) = sql_csv(
+        &dir,
+        "SELECT code, name, level, parent_code FROM regions WHERE code IN ('411271', '411202001', '411271100') ORDER BY code",
+    );
     assert_eq!(
         rows,
         vec![
@@ -599,7 +622,10 @@ fn cell_forms_of_the_contract_are_accepted() {
     dir.create("lit.csv", &lit_file(&rows.map(String::from)));
     dir.command(&["ingest", "lit.csv"]).stdout();
     assert_eq!(file_record(&dir, 0, 0)["rows_rejected"].as_u64(), Some(0), "{}", file_record(&dir, 0, 0));
-    let (_, got) = sql_csv(&dir, "SELECT CAST(filed_date AS VARCHAR), CAST(closed_date AS VARCHAR), outcome, CAST(hearing_date AS VARCHAR), head_appeared, region_code FROM litigation ORDER BY case_no");
+    let (_, got) = sql_csv(
+        &dir,
+        "SELECT CAST(filed_date AS VARCHAR), CAST(closed_date AS VARCHAR), outcome, CAST(hearing_date AS VARCHAR), head_appeared, region_code FROM litigation ORDER BY case_no",
+    );
     let want = [
         ["2024-05-30", "2024-06-01", "驳回诉讼请求", "2024-05-31", "true", "411202"],
         ["2024-05-30", "2024-06-01", "驳回起诉", "", "true", "411202"],

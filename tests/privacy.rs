@@ -62,7 +62,10 @@ fn person_names(inputs: &Path) -> BTreeSet<String> {
 }
 
 fn split_names(s: &str) -> Vec<String> {
-    s.split(['、', '，', ',', '；', ';', ' ']).map(|x| x.split('等').next().unwrap_or("").to_string()).filter(|x| x.chars().count() >= 2).collect()
+    s.split(['、', '，', ',', '；', ';', ' '])
+        .map(|x| x.split('等').next().unwrap_or("").to_string())
+        .filter(|x| x.chars().count() >= 2)
+        .collect()
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {

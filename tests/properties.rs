@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
-use util::{parse_csv, Dir};
+use util::{Dir, parse_csv};
 
 fn config(cases: u32) -> ProptestConfig {
     // No regression files next to the sources; a failure is shrunk only a little, since every
@@ -50,8 +50,22 @@ fn bool_text(b: Option<bool>, form: u8) -> String {
     }
 }
 
-const OUTCOMES: [&str; 14] =
-    ["撤销", "驳回诉讼请求", "判决驳回原告诉讼请求", "确认违法", "判决确认违法", "驳回起诉", "裁定驳回起诉", "准予撤诉", "撤诉", "调解", "责令履行", "部分撤销", "赔偿", "其他"];
+const OUTCOMES: [&str; 14] = [
+    "撤销",
+    "驳回诉讼请求",
+    "判决驳回原告诉讼请求",
+    "确认违法",
+    "判决确认违法",
+    "驳回起诉",
+    "裁定驳回起诉",
+    "准予撤诉",
+    "撤诉",
+    "调解",
+    "责令履行",
+    "部分撤销",
+    "赔偿",
+    "其他",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Fault {
@@ -224,14 +238,45 @@ fn metrics(dir: &Dir, period: &str, ytd: bool, level: &[&str]) -> (Vec<String>, 
 }
 
 const METRIC_COLUMNS: [&str; 27] = [
-    "period", "region_code", "region_name", "filed", "filed_prev", "filed_yoy", "concluded", "lost", "loss_rate", "judgment_loss_rate",
-    "loss_rate_prev", "loss_rate_change_pp", "double_decline", "hearings", "appeared", "appearance_rate", "spoke_rate",
-    "required_appearance_rate", "recon_received", "recon_concluded", "recon_corrected", "recon_correction_rate", "recon_sued_rate",
-    "penalty_cases", "fines_yuan", "confiscated_yuan", "loss_rank",
+    "period",
+    "region_code",
+    "region_name",
+    "filed",
+    "filed_prev",
+    "filed_yoy",
+    "concluded",
+    "lost",
+    "loss_rate",
+    "judgment_loss_rate",
+    "loss_rate_prev",
+    "loss_rate_change_pp",
+    "double_decline",
+    "hearings",
+    "appeared",
+    "appearance_rate",
+    "spoke_rate",
+    "required_appearance_rate",
+    "recon_received",
+    "recon_concluded",
+    "recon_corrected",
+    "recon_correction_rate",
+    "recon_sued_rate",
+    "penalty_cases",
+    "fines_yuan",
+    "confiscated_yuan",
+    "loss_rank",
 ];
 
-const RATE_COLUMNS: [&str; 8] =
-    ["loss_rate", "judgment_loss_rate", "loss_rate_prev", "appearance_rate", "spoke_rate", "required_appearance_rate", "recon_correction_rate", "recon_sued_rate"];
+const RATE_COLUMNS: [&str; 8] = [
+    "loss_rate",
+    "judgment_loss_rate",
+    "loss_rate_prev",
+    "appearance_rate",
+    "spoke_rate",
+    "required_appearance_rate",
+    "recon_correction_rate",
+    "recon_sued_rate",
+];
 
 #[derive(Debug, Clone)]
 struct RecRow {
@@ -247,7 +292,19 @@ fn arb_rec() -> impl Strategy<Value = RecRow> {
         proptest::sample::select(vec!["411200", "411202", "411203", "411282", "411282101"]),
         0u32..600,
         proptest::option::weighted(0.7, 0u32..200),
-        proptest::sample::select(vec!["维持", "驳回", "撤销", "部分撤销", "变更", "确认违法", "责令履行", "调解", "和解", "终止", "驳回行政复议请求"]),
+        proptest::sample::select(vec![
+            "维持",
+            "驳回",
+            "撤销",
+            "部分撤销",
+            "变更",
+            "确认违法",
+            "责令履行",
+            "调解",
+            "和解",
+            "终止",
+            "驳回行政复议请求",
+        ]),
         proptest::option::of(any::<bool>()),
     )
         .prop_map(|(region, received, closed, decision, sued)| RecRow { region, received, closed, decision, sued })
@@ -257,7 +314,12 @@ fn render_rec(r: &RecRow, seq: u32) -> String {
     let received = day(r.received);
     let closed = r.closed.map(|g| (received + Duration::days(g as i64)).format("%Y-%m-%d").to_string()).unwrap_or_default();
     let decision = if r.closed.is_some() { r.decision } else { "" };
-    format!("三政复〔2024〕{seq}号,三门峡市公安局,{},{},{closed},{decision},{}", r.region, received.format("%Y-%m-%d"), bool_text(r.sued, seq as u8))
+    format!(
+        "三政复〔2024〕{seq}号,三门峡市公安局,{},{},{closed},{decision},{}",
+        r.region,
+        received.format("%Y-%m-%d"),
+        bool_text(r.sued, seq as u8)
+    )
 }
 
 proptest! {
@@ -362,7 +424,8 @@ proptest! {
 
 /// One county's first-instance cases concluded in 2024: (concluded, lost, pending, second-instance losses).
 fn arb_county() -> impl Strategy<Value = (u32, u32, u32, u32)> {
-    (0u32..5, 0u32..3, 0u32..2).prop_flat_map(|(concluded, pending, appeals)| (Just(concluded), 0..=concluded, Just(pending), Just(appeals)))
+    (0u32..5, 0u32..3, 0u32..2)
+        .prop_flat_map(|(concluded, pending, appeals)| (Just(concluded), 0..=concluded, Just(pending), Just(appeals)))
 }
 
 proptest! {

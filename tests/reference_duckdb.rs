@@ -188,7 +188,11 @@ fn check_all(dir: &Dir, combos: &[(&str, bool, &str, Option<&str>)]) {
     let mut total_rows = 0;
     let mut active = false;
     for &(period, ytd, level, parent) in combos {
-        let label = format!("metrics --period {period}{} --level {level}{}", if ytd { " --ytd" } else { "" }, parent.map(|p| format!(" --parent {p}")).unwrap_or_default());
+        let label = format!(
+            "metrics --period {period}{} --level {level}{}",
+            if ytd { " --ytd" } else { "" },
+            parent.map(|p| format!(" --parent {p}")).unwrap_or_default()
+        );
         let ours = fuyuan_metrics(dir, "wh", period, ytd, level, parent);
         let theirs = reference(&wh, period, ytd, level, parent);
         match compare(&label, &ours, &theirs) {
@@ -304,19 +308,56 @@ fn fmt_date(d: u64) -> String {
 fn write_synthetic(dir: &Dir) {
     let mut r = Lcg(0x5eed_f00d);
     let regions = [
-        "410100", "410102", "410103", "410105", "410122", "410181", // 郑州
-        "410300", "410302", "410323", "410307", // 洛阳
-        "411200", "411202", "411203", "411221", "411224", "411281", "411282", // 三门峡
-        "411202001", "411202201", "411203100", "411282100", // bare township codes
-        "410000", "419001",
+        "410100",
+        "410102",
+        "410103",
+        "410105",
+        "410122",
+        "410181", // 郑州
+        "410300",
+        "410302",
+        "410323",
+        "410307", // 洛阳
+        "411200",
+        "411202",
+        "411203",
+        "411221",
+        "411224",
+        "411281",
+        "411282", // 三门峡
+        "411202001",
+        "411202201",
+        "411203100",
+        "411282100", // bare township codes
+        "410000",
+        "419001",
     ];
     let outcomes = [
-        "驳回诉讼请求", "撤销", "部分撤销", "变更", "确认违法", "确认无效", "责令履行", "给付", "赔偿", "驳回起诉", "不予立案", "准予撤诉", "调解", "移送", "终结", "其他",
-        "判决驳回原告诉讼请求", "裁定准予撤诉", "撤诉",
+        "驳回诉讼请求",
+        "撤销",
+        "部分撤销",
+        "变更",
+        "确认违法",
+        "确认无效",
+        "责令履行",
+        "给付",
+        "赔偿",
+        "驳回起诉",
+        "不予立案",
+        "准予撤诉",
+        "调解",
+        "移送",
+        "终结",
+        "其他",
+        "判决驳回原告诉讼请求",
+        "裁定准予撤诉",
+        "撤诉",
     ];
     let types = ["行初", "行初", "行初", "行赔初", "行终", "行申"];
 
-    let mut lit = String::from("案号,审理法院,被告,行政区划代码,管理领域,被诉行为,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,负责人出声,应当出庭,经复议,败诉原因,原告\n");
+    let mut lit = String::from(
+        "案号,审理法院,被告,行政区划代码,管理领域,被诉行为,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,负责人出声,应当出庭,经复议,败诉原因,原告\n",
+    );
     for i in 0..420u64 {
         let code = r.pick(&regions);
         let filed = r.below(LAST_DAY - 20);
@@ -341,7 +382,8 @@ fn write_synthetic(dir: &Dir) {
     }
     dir.create("synthetic/litigation.csv", &lit);
 
-    let decisions = ["维持", "驳回", "撤销", "部分撤销", "变更", "确认违法", "确认无效", "责令履行", "调解", "和解", "终止", "驳回复议请求"];
+    let decisions =
+        ["维持", "驳回", "撤销", "部分撤销", "变更", "确认违法", "确认无效", "责令履行", "调解", "和解", "终止", "驳回复议请求"];
     let mut rec = String::from("复议案号,复议机关,被申请人,行政区划代码,管理领域,收案日期,结案日期,复议决定,复议后起诉,申请人\n");
     for i in 0..300u64 {
         let code = r.pick(&regions);
@@ -362,7 +404,8 @@ fn write_synthetic(dir: &Dir) {
 
     let kinds = ["警告", "罚款", "没收", "吊销", "责令停产停业"];
     let leniency = ["不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚", ""];
-    let mut pen = String::from("处罚决定书文号,执法机关,行政区划代码,执法领域,处罚决定日期,处罚种类,罚款金额,没收金额,裁量情形,是否赋权,当事人\n");
+    let mut pen =
+        String::from("处罚决定书文号,执法机关,行政区划代码,执法领域,处罚决定日期,处罚种类,罚款金额,没收金额,裁量情形,是否赋权,当事人\n");
     for i in 0..400u64 {
         let code = r.pick(&regions);
         let decided = r.below(LAST_DAY);

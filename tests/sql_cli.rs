@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
-use util::{parse_csv, Dir};
+use util::{Dir, parse_csv};
 
 /// A warehouse with three litigation cases and one penalty.
 fn warehouse() -> Dir {
@@ -60,7 +60,10 @@ fn refused(sql: &str) {
     assert_one_line(&err, &["read-only"]);
     assert!(snapshot(dir.path()) == before, "{sql}: the folder changed");
     // The tables are all still there and whole.
-    let (_, rows) = parse_csv(&dir.command(&["sql", "SELECT (SELECT count(*) FROM litigation) AS l, (SELECT count(*) FROM penalty) AS p", "--format", "csv"]).stdout());
+    let (_, rows) = parse_csv(
+        &dir.command(&["sql", "SELECT (SELECT count(*) FROM litigation) AS l, (SELECT count(*) FROM penalty) AS p", "--format", "csv"])
+            .stdout(),
+    );
     assert_eq!(rows, vec![vec!["3", "1"]], "{sql}");
 }
 
@@ -191,8 +194,11 @@ fn select_in_table_csv_and_json() {
     assert_eq!(arr[0]["case_no"], "（2024）豫1202行初1号");
     assert_eq!(arr[2]["defendant"], "灵宝市人民政府");
     // Numbers stay numbers, nulls are null.
-    let json: serde_json::Value =
-        serde_json::from_str(&dir.command(&["sql", "SELECT count(*) AS n, max(outcome) FILTER (WHERE false) AS none FROM litigation", "--format", "json"]).stdout()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &dir.command(&["sql", "SELECT count(*) AS n, max(outcome) FILTER (WHERE false) AS none FROM litigation", "--format", "json"])
+            .stdout(),
+    )
+    .unwrap();
     assert_eq!(json[0]["n"], 3);
     assert!(json[0]["none"].is_null());
     // The views are there too.
@@ -212,7 +218,8 @@ fn script_file_with_two_statements() {
 #[test]
 fn max_rows_limits_the_rows() {
     let dir = warehouse();
-    let (_, rows) = parse_csv(&dir.command(&["sql", "SELECT case_no FROM litigation ORDER BY case_no", "--format", "csv", "--max-rows", "1"]).stdout());
+    let (_, rows) =
+        parse_csv(&dir.command(&["sql", "SELECT case_no FROM litigation ORDER BY case_no", "--format", "csv", "--max-rows", "1"]).stdout());
     assert_eq!(rows, vec![vec!["（2024）豫1202行初1号"]]);
     let table = dir.command(&["sql", "SELECT case_no FROM litigation ORDER BY case_no", "--max-rows", "1"]).stdout();
     assert!(table.contains("行初1号") && !table.contains("行初2号") && !table.contains("行初3号"), "{table}");
@@ -237,8 +244,22 @@ fn backslash_d_name_describes_a_table() {
     let (_, rows) = parse_csv(&out);
     let cols: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     for c in [
-        "case_no", "court", "defendant", "region_code", "domain", "action_type", "filed_date", "closed_date", "outcome", "hearing_date", "head_appeared",
-        "head_spoke", "appearance_required", "reconsidered", "loss_reason", "plaintiff",
+        "case_no",
+        "court",
+        "defendant",
+        "region_code",
+        "domain",
+        "action_type",
+        "filed_date",
+        "closed_date",
+        "outcome",
+        "hearing_date",
+        "head_appeared",
+        "head_spoke",
+        "appearance_required",
+        "reconsidered",
+        "loss_reason",
+        "plaintiff",
     ] {
         assert!(cols.contains(&c), "\\d litigation lacks {c}:\n{out}");
     }
@@ -283,7 +304,8 @@ fn run_with_stdin(dir: &Dir, args: &[&str], input: &str) -> std::process::Output
 #[test]
 fn piped_stdin_runs_the_statements() {
     let dir = warehouse();
-    let o = run_with_stdin(&dir, &["sql", "--format", "csv"], "SELECT count(*) AS n FROM litigation;\nSELECT count(*) AS m\nFROM penalty;\n");
+    let o =
+        run_with_stdin(&dir, &["sql", "--format", "csv"], "SELECT count(*) AS n FROM litigation;\nSELECT count(*) AS m\nFROM penalty;\n");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.contains("n\n3\n") && out.contains("m\n1\n"), "{out}");

@@ -87,7 +87,13 @@ impl TestCommand {
     /// Runs and asserts success; returns stdout.
     pub fn stdout(&mut self) -> String {
         let o = self.output();
-        assert!(o.status.success(), "fuyuan failed ({:?}):\nstdout: {}\nstderr: {}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "fuyuan failed ({:?}):\nstdout: {}\nstderr: {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8(o.stdout).expect("utf-8 stdout")
     }
 

@@ -42,13 +42,23 @@ pub struct Written {
 }
 
 /// Computes the briefing and writes every rendering into `out`.
-pub fn produce(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &Thresholds, templates: Option<&Path>, out: &Path) -> Result<Written> {
+pub fn produce(
+    wh: &Warehouse,
+    region_code: &str,
+    period: &Period,
+    thresholds: &Thresholds,
+    templates: Option<&Path>,
+    out: &Path,
+) -> Result<Written> {
     std::fs::create_dir_all(out.join("charts")).map_err(|e| Error::io(out, e))?;
     let rt = super::runtime()?;
     let briefing = rt.block_on(async {
         let engine = Engine::open(wh, Limits::default()).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
-        let region = regions.get(region_code).ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?.clone();
+        let region = regions
+            .get(region_code)
+            .ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?
+            .clone();
         model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await
     })?;
     let mut files = Vec::new();

@@ -42,7 +42,10 @@ pub fn units(level: Option<&str>, parent: Option<&str>, by: &str) -> Result<Unit
     let level = level.map(parse_level).transpose()?;
     Ok(match by {
         "agency" => Units::Agencies { level, parent },
-        _ => Units::Regions { level: level.ok_or_else(|| Error::Usage("--level is required (province, city, county or township)".into()))?, parent },
+        _ => Units::Regions {
+            level: level.ok_or_else(|| Error::Usage("--level is required (province, city, county or township)".into()))?,
+            parent,
+        },
     })
 }
 

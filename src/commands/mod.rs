@@ -21,5 +21,8 @@ pub struct WarehouseArg {
 /// A tokio runtime for DataFusion; two worker threads match the machines fuyuan runs on, more
 /// are used when the machine has them.
 pub fn runtime() -> crate::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| crate::Error::Other(format!("cannot start the query runtime: {e}")))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::Error::Other(format!("cannot start the query runtime: {e}")))
 }

@@ -75,7 +75,14 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        toml::from_str(&text).map_err(|e| Error::bad_file(path.display().to_string(), e.span().map(|s| line_of(&text, s.start)).unwrap_or(1), "-", e.message().to_string()))
+        toml::from_str(&text).map_err(|e| {
+            Error::bad_file(
+                path.display().to_string(),
+                e.span().map(|s| line_of(&text, s.start)).unwrap_or(1),
+                "-",
+                e.message().to_string(),
+            )
+        })
     }
 }
 
@@ -169,7 +176,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     bar.finish_and_clear();
     for f in &report.files {
         if f.status == "ingested" {
-            writeln!(out, "    {}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected).map_err(io)?;
+            writeln!(out, "    {}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
+                .map_err(io)?;
         } else {
             writeln!(out, "    {}: {}", f.path, f.status).map_err(io)?;
         }
@@ -178,9 +186,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let period_name = if cfg.period == "latest" { latest_quarter(&wh)? } else { cfg.period.clone() };
     let period = Period::parse(&period_name, cfg.ytd)?;
     let regions = wh.regions(wh.manifest()?.as_ref())?;
-    let region = regions.get(&cfg.region).ok_or_else(|| Error::Usage(format!("region {} is not in the regions dimension", cfg.region)))?.clone();
+    let region =
+        regions.get(&cfg.region).ok_or_else(|| Error::Usage(format!("region {} is not in the regions dimension", cfg.region)))?.clone();
     let province = regions.codes_at(Level::Province).next().map(|r| r.code.clone()).unwrap_or_else(|| "410000".into());
-    writeln!(out, "2/4 metrics: {} {} ({}){}", region.name, period.name, period.span(), if cfg.ytd { ", year to date" } else { "" }).map_err(io)?;
+    writeln!(out, "2/4 metrics: {} {} ({}){}", region.name, period.name, period.span(), if cfg.ytd { ", year to date" } else { "" })
+        .map_err(io)?;
     let bar = step("computing metrics");
     let dir = cfg.out.join("metrics");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -218,7 +228,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let dash = cfg.out.join("dashboard");
     // The briefing's charts are inlined into the pages, so they are not drawn twice.
     let extras = super::dashboard::extras(&wh, &period, &brief.briefing)?;
-    written.extend(crate::report::dashboard::write_dashboard_with(&brief.briefing, &extras, &cfg.out.join("briefing").join("charts"), &dash)?);
+    written.extend(crate::report::dashboard::write_dashboard_with(
+        &brief.briefing,
+        &extras,
+        &cfg.out.join("briefing").join("charts"),
+        &dash,
+    )?);
     bar.finish_and_clear();
     writeln!(out, "written ({:.1} s):", started.elapsed().as_secs_f64()).map_err(io)?;
     writeln!(out, "    warehouse  {}", warehouse.display()).map_err(io)?;
@@ -238,7 +253,21 @@ fn step(message: &'static str) -> indicatif::ProgressBar {
 
 /// The columns a briefing's ranking table shows, for the terminal summary.
 fn summary(rows: &Rows) -> Rows {
-    let keep = ["region_name", "filed", "filed_prev", "filed_yoy", "concluded", "lost", "loss_rate", "loss_rate_change_pp", "appearance_rate", "loss_rank"];
+    let keep = [
+        "region_name",
+        "filed",
+        "filed_prev",
+        "filed_yoy",
+        "concluded",
+        "lost",
+        "loss_rate",
+        "loss_rate_change_pp",
+        "appearance_rate",
+        "loss_rank",
+    ];
     let idx: Vec<usize> = keep.iter().filter_map(|k| rows.index(k)).collect();
-    Rows { columns: idx.iter().map(|&i| rows.columns[i].clone()).collect(), rows: rows.rows.iter().map(|r| idx.iter().map(|&i| r[i].clone()).collect()).collect() }
+    Rows {
+        columns: idx.iter().map(|&i| rows.columns[i].clone()).collect(),
+        rows: rows.rows.iter().map(|r| idx.iter().map(|&i| r[i].clone()).collect()).collect(),
+    }
 }

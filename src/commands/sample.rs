@@ -22,9 +22,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         return Err(Error::Usage("--scale must be at least 1".into()));
     }
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
-    let report = sample::generate(&SampleOptions { out: args.out.clone(), scale: args.scale, seed: args.seed, today: crate::ingest::today() })?;
+    let report =
+        sample::generate(&SampleOptions { out: args.out.clone(), scale: args.scale, seed: args.seed, today: crate::ingest::today() })?;
     for f in &report.files {
-        writeln!(out, "{}: {} rows ({}), {} deliberately bad", f.path.display(), f.rows, f.table, f.bad_rows).map_err(|e| Error::Other(e.to_string()))?;
+        writeln!(out, "{}: {} rows ({}), {} deliberately bad", f.path.display(), f.rows, f.table, f.bad_rows)
+            .map_err(|e| Error::Other(e.to_string()))?;
     }
     Ok(())
 }

@@ -45,7 +45,9 @@ impl Session<'_> {
             return Ok(());
         }
         let sql = match meta_command(trimmed) {
-            Some(Meta::ListTables) => "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name".to_string(),
+            Some(Meta::ListTables) => {
+                "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name".to_string()
+            }
             Some(Meta::Describe(name)) => format!("DESCRIBE {name}"),
             Some(Meta::Help) => {
                 writeln!(out, "\\d            list tables and views\n\\d NAME       describe a table\n\\q            quit\nSQL statements end with ';'").map_err(io)?;

@@ -7,7 +7,9 @@ use datafusion::sql::sqlparser::ast::{Query, SetExpr, Statement};
 use crate::{Error, Result};
 
 fn refuse(what: &str) -> Error {
-    Error::Refused(format!("fuyuan sql is read-only: {what} is not allowed (only SELECT, WITH, EXPLAIN, SHOW TABLES, SHOW COLUMNS and DESCRIBE)"))
+    Error::Refused(format!(
+        "fuyuan sql is read-only: {what} is not allowed (only SELECT, WITH, EXPLAIN, SHOW TABLES, SHOW COLUMNS and DESCRIBE)"
+    ))
 }
 
 fn first_word(sql: &str) -> String {
@@ -68,7 +70,9 @@ mod tests {
 
     #[test]
     fn queries_pass() {
-        for q in ["SELECT 1", "WITH a AS (SELECT 1 x) SELECT * FROM a", "EXPLAIN SELECT * FROM litigation", "SHOW TABLES", "DESCRIBE litigation"] {
+        for q in
+            ["SELECT 1", "WITH a AS (SELECT 1 x) SELECT * FROM a", "EXPLAIN SELECT * FROM litigation", "SHOW TABLES", "DESCRIBE litigation"]
+        {
             assert!(check_read_only(q).is_ok(), "{q}");
         }
     }

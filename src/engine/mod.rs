@@ -25,10 +25,33 @@ pub const METRICS_SQL: &str = include_str!("../../queries/metrics.sql");
 
 /// The contract's column list for `fuyuan metrics`, in order.
 pub const METRIC_COLUMNS: [&str; 27] = [
-    "period", "region_code", "region_name", "filed", "filed_prev", "filed_yoy", "concluded", "lost", "loss_rate", "judgment_loss_rate",
-    "loss_rate_prev", "loss_rate_change_pp", "double_decline", "hearings", "appeared", "appearance_rate", "spoke_rate",
-    "required_appearance_rate", "recon_received", "recon_concluded", "recon_corrected", "recon_correction_rate", "recon_sued_rate",
-    "penalty_cases", "fines_yuan", "confiscated_yuan", "loss_rank",
+    "period",
+    "region_code",
+    "region_name",
+    "filed",
+    "filed_prev",
+    "filed_yoy",
+    "concluded",
+    "lost",
+    "loss_rate",
+    "judgment_loss_rate",
+    "loss_rate_prev",
+    "loss_rate_change_pp",
+    "double_decline",
+    "hearings",
+    "appeared",
+    "appearance_rate",
+    "spoke_rate",
+    "required_appearance_rate",
+    "recon_received",
+    "recon_concluded",
+    "recon_corrected",
+    "recon_correction_rate",
+    "recon_sued_rate",
+    "penalty_cases",
+    "fines_yuan",
+    "confiscated_yuan",
+    "loss_rank",
 ];
 
 /// Limits that keep a careless query from taking the machine down.
@@ -101,10 +124,14 @@ impl Engine {
         // ends with a clear error instead of filling the disk.
         let disk = DiskManagerBuilder::default().with_max_temp_directory_size(limits.memory_bytes as u64);
         let runtime = RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).with_disk_manager_builder(disk).build_arc()?;
-        let config = SessionConfig::new().with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)).with_information_schema(true);
+        let config = SessionConfig::new()
+            .with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+            .with_information_schema(true);
         let ctx = SessionContext::new_with_config_rt(config, runtime);
         for name in ["litigation", "reconsideration", "penalty", "regions"] {
-            let path = wh.table_path(&manifest, name).ok_or_else(|| Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") })?;
+            let path = wh
+                .table_path(&manifest, name)
+                .ok_or_else(|| Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") })?;
             ctx.register_parquet(name, path.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
         }
         let engine = Engine { ctx, manifest, limits };
@@ -136,7 +163,9 @@ impl Engine {
                 self.limits.memory_bytes >> 20
             ))),
             Ok(r) => Ok(r?),
-            Err(_) => Err(Error::Query(format!("stopped after the time limit of {} s (raise it with --timeout)", self.limits.timeout.as_secs()))),
+            Err(_) => {
+                Err(Error::Query(format!("stopped after the time limit of {} s (raise it with --timeout)", self.limits.timeout.as_secs())))
+            }
         }
     }
 
@@ -156,7 +185,9 @@ impl Engine {
     pub async fn metrics(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let (script, level, parent) = match units {
             Units::Regions { level, parent } => (UNITS_REGION_SQL, level.name().to_string(), parent.clone().unwrap_or_default()),
-            Units::Agencies { level, parent } => (UNITS_AGENCY_SQL, level.map(|l| l.name().to_string()).unwrap_or_default(), parent.clone().unwrap_or_default()),
+            Units::Agencies { level, parent } => {
+                (UNITS_AGENCY_SQL, level.map(|l| l.name().to_string()).unwrap_or_default(), parent.clone().unwrap_or_default())
+            }
         };
         if !parent.chars().all(|c| c.is_ascii_digit()) {
             return Err(Error::Usage(format!("--parent '{parent}' is not a region code")));

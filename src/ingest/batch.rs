@@ -35,11 +35,8 @@ fn kind_type(kind: Kind) -> DataType {
 }
 
 pub fn arrow_schema(table: Table) -> SchemaRef {
-    let mut fields: Vec<Field> = table
-        .columns()
-        .iter()
-        .map(|c| Field::new(c.name, kind_type(c.kind), c.need != super::schema::Need::Required))
-        .collect();
+    let mut fields: Vec<Field> =
+        table.columns().iter().map(|c| Field::new(c.name, kind_type(c.kind), c.need != super::schema::Need::Required)).collect();
     if table == Table::Litigation {
         fields.push(Field::new("case_year", DataType::Int32, false));
         fields.push(Field::new("court_code", DataType::Utf8, false));

@@ -133,8 +133,7 @@ fn parse_date_form(raw: &str) -> Result<NaiveDate, DateError> {
         return match s.len() {
             8 => ymd(s[0..4].parse().unwrap_or(0), s[4..6].parse().unwrap_or(0), s[6..8].parse().unwrap_or(0)),
             // An Excel serial that reached us as text (CSV exported from Excel without formatting).
-            4 | 5 => excel_serial_to_date(s.parse::<f64>().map_err(|_| DateError::Unreadable)?)
-                .ok_or(DateError::Unreadable),
+            4 | 5 => excel_serial_to_date(s.parse::<f64>().map_err(|_| DateError::Unreadable)?).ok_or(DateError::Unreadable),
             _ => Err(DateError::Unreadable),
         };
     }
@@ -214,9 +213,7 @@ pub fn amount_fen(raw: &str, in_wan: bool) -> Result<i64, String> {
     }
     // Exact decimal arithmetic: value = int.frac × 10^(4 if wan) in units of 10^-len(frac).
     let scale_up: u32 = if wan { 4 } else { 0 };
-    let mantissa: i128 = format!("{}{}", if digits_int.is_empty() { "0" } else { &digits_int }, frac_part)
-        .parse()
-        .map_err(|_| bad())?;
+    let mantissa: i128 = format!("{}{}", if digits_int.is_empty() { "0" } else { &digits_int }, frac_part).parse().map_err(|_| bad())?;
     let exp = scale_up as i32 + 2 - frac_part.len() as i32; // to fen
     let fen = if exp >= 0 {
         mantissa.checked_mul(10i128.pow(exp as u32))
@@ -240,24 +237,59 @@ pub fn region_code(raw: &str) -> Option<String> {
     let s = fold_width(raw, &[]);
     let s = s.trim();
     let s = s.strip_suffix(".0").unwrap_or(s);
-    if (s.len() == 6 || s.len() == 9) && s.chars().all(|c| c.is_ascii_digit()) {
-        Some(s.to_string())
-    } else {
-        None
-    }
+    if (s.len() == 6 || s.len() == 9) && s.chars().all(|c| c.is_ascii_digit()) { Some(s.to_string()) } else { None }
 }
 
 /// Compound surnames that keep both characters when a name is masked.
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐",
-    "端木", "西门", "南宫", "独孤", "百里", "呼延", "申屠", "太史", "澹台", "闻人", "万俟",
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "西门",
+    "南宫", "独孤", "百里", "呼延", "申屠", "太史", "澹台", "闻人", "万俟",
 ];
 
 /// Words that mark an organisation rather than a natural person.
 const ORG_MARKERS: &[&str] = &[
-    "公司", "集团", "厂", "店", "中心", "委员会", "政府", "局", "合作社", "银行", "医院", "学校", "大学", "学院", "村",
-    "社区", "协会", "商行", "经营部", "门市", "部", "所", "站", "场", "馆", "院", "队", "处", "办", "会", "社", "行",
-    "有限", "企业", "工作室", "超市", "酒店", "宾馆", "饭店", "农庄", "矿", "组",
+    "公司",
+    "集团",
+    "厂",
+    "店",
+    "中心",
+    "委员会",
+    "政府",
+    "局",
+    "合作社",
+    "银行",
+    "医院",
+    "学校",
+    "大学",
+    "学院",
+    "村",
+    "社区",
+    "协会",
+    "商行",
+    "经营部",
+    "门市",
+    "部",
+    "所",
+    "站",
+    "场",
+    "馆",
+    "院",
+    "队",
+    "处",
+    "办",
+    "会",
+    "社",
+    "行",
+    "有限",
+    "企业",
+    "工作室",
+    "超市",
+    "酒店",
+    "宾馆",
+    "饭店",
+    "农庄",
+    "矿",
+    "组",
 ];
 
 /// Masks a natural person's name (张三 → 张某, 欧阳娜娜 → 欧阳某); organisations stay whole.
@@ -294,11 +326,8 @@ fn mask_one(name: &str) -> String {
     if ORG_MARKERS.iter().any(|m| core.contains(m)) && core.chars().count() > 3 {
         return name.to_string();
     }
-    let surname_len = COMPOUND_SURNAMES
-        .iter()
-        .find(|p| core.starts_with(*p) && core.chars().count() > 2)
-        .map(|p| p.chars().count())
-        .unwrap_or(1);
+    let surname_len =
+        COMPOUND_SURNAMES.iter().find(|p| core.starts_with(*p) && core.chars().count() > 2).map(|p| p.chars().count()).unwrap_or(1);
     let surname: String = core.chars().take(surname_len).collect();
     if core.chars().count() <= surname_len {
         return format!("{core}{tail}");
@@ -322,7 +351,8 @@ mod tests {
     #[test]
     fn date_forms() {
         let want = NaiveDate::from_ymd_opt(2024, 5, 30).unwrap();
-        for s in ["2024-05-30", "2024/5/30", "2024.5.30", "2024年5月30日", "20240530", "2024-05-30 00:00:00", "45442", "２０２４-０５-３０"] {
+        for s in ["2024-05-30", "2024/5/30", "2024.5.30", "2024年5月30日", "20240530", "2024-05-30 00:00:00", "45442", "２０２４-０５-３０"]
+        {
             assert_eq!(date(s, today()), Ok(want), "{s}");
         }
     }

@@ -98,7 +98,10 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
             let missing = missing_required(table, &sources);
             if missing.is_empty() {
                 if best.as_ref().is_none_or(|(m, _)| matched > *m) {
-                    best = Some((matched, Layout { table, header_index: idx, header_line: row.line, headers: headers.clone(), sources, in_wan, ignored }));
+                    best = Some((
+                        matched,
+                        Layout { table, header_index: idx, header_line: row.line, headers: headers.clone(), sources, in_wan, ignored },
+                    ));
                 }
             } else if closest.as_ref().is_none_or(|(m, ..)| matched > *m) {
                 closest = Some((matched, table, missing, row.line));
@@ -114,7 +117,11 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
     match closest {
         Some((matched, table, missing, line)) if matched > 0 => {
             let names: Vec<String> = missing.iter().map(|c| describe(c)).collect();
-            let what = if forced.is_some() { format!("not a {} ledger", table.name()) } else { format!("unknown layout (closest: {})", table.name()) };
+            let what = if forced.is_some() {
+                format!("not a {} ledger", table.name())
+            } else {
+                format!("unknown layout (closest: {})", table.name())
+            };
             Err(Error::bad_file(file, line, names.join(", "), format!("{what}: missing required column {}", names.join(", "))))
         }
         _ => Err(Error::bad_file(

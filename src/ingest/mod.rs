@@ -96,7 +96,7 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
     let mut rejects_out: Vec<(String, Vec<u8>)> = Vec::new();
     for (file_index, path) in files.iter().enumerate() {
         let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = read::read_bytes(path)?;
         let hash = sha256_hex(&bytes);
         if let Some(first) = seen.get(&hash) {
             records.push(FileRecord {
@@ -206,7 +206,8 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
                 owners.push(pi);
             }
         }
-        let file_index: HashMap<usize, usize> = records.iter().enumerate().filter(|(_, r)| r.status == "ingested").map(|(i, _)| i).enumerate().collect();
+        let file_index: HashMap<usize, usize> =
+            records.iter().enumerate().filter(|(_, r)| r.status == "ingested").map(|(i, _)| i).enumerate().collect();
         let (kept, replaced) = upsert(table, batches)?;
         for (bi, rep) in replaced {
             // Attribute each replacement to the file whose row replaced the old one.
@@ -217,7 +218,8 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
         }
         tables.insert(table, kept);
     }
-    let record = IngestRecord { id: ingest_id, at: chrono::Local::now().to_rfc3339(), files: records.clone(), regions_added: regions_added.clone() };
+    let record =
+        IngestRecord { id: ingest_id, at: chrono::Local::now().to_rfc3339(), files: records.clone(), regions_added: regions_added.clone() };
     wh.commit(manifest.as_ref(), &tables, &regions, record, &rejects_out)?;
     Ok(IngestReport { ingest_id, files: records, regions_added, committed: true })
 }
@@ -255,7 +257,13 @@ fn upsert(table: Table, batches: Vec<RecordBatch>) -> Result<(Vec<RecordBatch>, 
                 let wl = winner.column(line_i).as_any().downcast_ref::<Int64Array>().expect("int");
                 replaced.push((
                     lb,
-                    Replaced { key: keys.value(r).to_string(), old_file: files.value(r).to_string(), old_line: lines.value(r), new_file: wf.value(lr).to_string(), new_line: wl.value(lr) },
+                    Replaced {
+                        key: keys.value(r).to_string(),
+                        old_file: files.value(r).to_string(),
+                        old_line: lines.value(r),
+                        new_file: wf.value(lr).to_string(),
+                        new_line: wl.value(lr),
+                    },
                 ));
             }
             mask.push(keep);

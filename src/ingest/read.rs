@@ -70,10 +70,19 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, &display, sheet),
         _ => {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let bytes = read_bytes(path)?;
             read_csv_bytes(&bytes, &display)
         }
     }
+}
+
+/// A ledger's bytes; a missing file or a folder is a bad input file like any other (exit 3).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let file = path.display().to_string();
+    if path.is_dir() {
+        return Err(Error::bad_file(file, 1, "-", "this is a folder, not a ledger file"));
+    }
+    std::fs::read(path).map_err(|e| Error::bad_file(file, 1, "-", format!("cannot read the file: {e}")))
 }
 
 /// Decodes CSV bytes: a UTF-8 BOM, else valid UTF-8, else GB18030 (a superset of GBK).
@@ -93,11 +102,12 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<(String, &'static str)> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((s.to_string(), "utf-8")),
         Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            // Chinese text in GBK is practically never valid UTF-8 for long: if the valid prefix
-            // already holds UTF-8 Chinese, the file mixes encodings and no single decoding is right.
-            if good.iter().any(|b| *b >= 0x80) {
-                return Err(encoding_error(bytes, e.valid_up_to(), file, "mixed encodings: UTF-8 text followed by bytes that are not UTF-8"));
+            // Chinese text in GBK is practically never valid UTF-8 for a whole line (a GBK pair
+            // may pass as a two-byte UTF-8 sequence, a run of three-byte CJK sequences does not).
+            // A file with UTF-8 Chinese lines and lines that are not UTF-8 mixes encodings, and
+            // no single decoding is right.
+            if bytes.split(|b| *b == b'\n').any(|line| std::str::from_utf8(line).is_ok_and(|l| l.chars().any(|c| c as u32 >= 0x800))) {
+                return Err(encoding_error(bytes, e.valid_up_to(), file, "mixed encodings: lines in UTF-8 and lines that are not UTF-8"));
             }
             let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
@@ -127,17 +137,24 @@ fn encoding_error(bytes: &[u8], pos: usize, file: &str, what: &str) -> Error {
     Error::bad_file(file, line, format!("field {column}"), format!("{what} (byte {pos})"))
 }
 
+/// The delimiter of the header line: the candidate that splits the first non-blank line most,
+/// unless that line has none (a caption above the header) — then the one that splits the most
+/// of the top ten lines, among those that split some line into at least four fields.
 fn sniff_delimiter(text: &str) -> u8 {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let candidates = [b',', b'\t', b';', b'|'];
-    let mut best = (b',', 0usize);
-    for d in candidates {
-        let n = first.bytes().filter(|b| *b == d).count();
-        if n > best.1 {
-            best = (d, n);
-        }
+    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+    let top: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(10).collect();
+    let count = |l: &str, d: u8| l.bytes().filter(|b| *b == d).count();
+    let first = top.first().copied().unwrap_or("");
+    let pick = |score: &dyn Fn(u8) -> usize| {
+        CANDIDATES.into_iter().map(|d| (score(d), d)).filter(|(n, _)| *n > 0).max_by_key(|(n, d)| (*n, *d == b','))
+    };
+    if let Some((_, d)) = pick(&|d| count(first, d)) {
+        return d;
     }
-    best.0
+    // A ledger header has at least four columns, so a delimiter that never splits a top line
+    // into four is not one.
+    let header_like = |d: u8| top.iter().any(|l| count(l, d) >= 3);
+    pick(&|d| if header_like(d) { top.iter().filter(|l| count(l, d) > 0).count() } else { 0 }).map(|(_, d)| d).unwrap_or(b',')
 }
 
 pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
@@ -148,27 +165,33 @@ pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
     if head.starts_with(b"PK\x03\x04") {
         return Err(Error::bad_file(file, 1, "-", "this is a zip/xlsx workbook, not CSV: give it an .xlsx name"));
     }
-    if head.contains(&0) && !(head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")) {
-        return Err(Error::bad_file(file, 1, "-", "binary data (NUL bytes), not a CSV text file"));
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if !utf16 && let Some(pos) = bytes.iter().position(|b| *b == 0) {
+        // A NUL near the start means the whole file is binary (line 1); later, it names its line.
+        let line = if pos < 8192 { 1 } else { bytes[..pos].iter().filter(|b| **b == b'\n').count() as u64 + 1 };
+        let hint = if pos < 2 || bytes.len() > 1 && (bytes[1] == 0 || bytes[0] == 0) {
+            " (UTF-16 without a byte-order mark? save it as UTF-8)"
+        } else {
+            ""
+        };
+        return Err(Error::bad_file(file, line, "-", format!("binary data (a NUL byte at byte {pos}), not a CSV text file{hint}")));
     }
     let (text, encoding) = decode(bytes, file)?;
     let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     // The csv crate's own line count skips blank lines and treats CRLF oddly; the physical line a
     // user sees in an editor is 1 + the number of '\n' before the record's first byte.
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
     let bytes = text.as_bytes();
+    // Line breaks as an editor counts them: "\r\n", "\n", or a lone "\r" (old Mac exports).
+    let breaks: Vec<usize> =
+        (0..bytes.len()).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).collect();
     let line_at = |byte: u64| {
         // A record's reported start may sit on the line break (CRLF, blank lines) before it.
         let mut b = byte as usize;
         while b < bytes.len() && (bytes[b] == b'\r' || bytes[b] == b'\n') {
             b += 1;
         }
-        newlines.partition_point(|&p| p < b) as u64 + 1
+        breaks.partition_point(|&p| p < b) as u64 + 1
     };
     let mut records = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -180,7 +203,12 @@ pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
                 let mut cells = Vec::with_capacity(record.len());
                 for (i, field) in record.iter().enumerate() {
                     if field.len() > MAX_CELL_BYTES {
-                        return Err(Error::bad_file(file, line, format!("field {}", i + 1), format!("cell of {} bytes exceeds the 1 MiB limit", field.len())));
+                        return Err(Error::bad_file(
+                            file,
+                            line,
+                            format!("field {}", i + 1),
+                            format!("cell of {} bytes exceeds the 1 MiB limit", field.len()),
+                        ));
                     }
                     cells.push(if field.is_empty() { Cell::Empty } else { Cell::Text(field.to_string()) });
                 }
@@ -201,7 +229,8 @@ fn first_line(s: &str) -> String {
 
 fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTable> {
     use calamine::{Data, Reader, open_workbook_auto};
-    let mut wb = open_workbook_auto(path).map_err(|e| Error::bad_file(file, 1, "-", format!("workbook cannot be opened: {}", first_line(&e.to_string()))))?;
+    let mut wb = open_workbook_auto(path)
+        .map_err(|e| Error::bad_file(file, 1, "-", format!("workbook cannot be opened: {}", first_line(&e.to_string()))))?;
     let names = wb.sheet_names().to_vec();
     let name = match sheet {
         Some(s) => names
@@ -237,7 +266,7 @@ fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTabl
                     None => Cell::Text(format!("{}", dt.as_f64())),
                 },
                 Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                Data::Error(e) => Cell::Error(format!("#{e:?}")),
+                Data::Error(e) => Cell::Error(e.to_string()),
             });
         }
         records.push(RawRow { line: row0 as u64 + i as u64 + 1, cells });
@@ -269,6 +298,9 @@ mod tests {
         bytes.extend_from_slice(&gbk);
         let err = decode(&bytes, "x.csv").unwrap_err().to_string();
         assert!(err.starts_with("x.csv: line 2, column field 1: mixed encodings"), "{err}");
+        // GBK whose first character happens to be a valid two-byte UTF-8 sequence is still GBK.
+        let (gbk, _, _) = encoding_rs::GBK.encode("郑州市,豫\n原告,执法机关\n");
+        assert_eq!(decode(&gbk, "f").unwrap().1, "gb18030");
     }
 
     #[test]

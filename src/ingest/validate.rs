@@ -103,7 +103,8 @@ impl Validator<'_> {
                     Value::Str(c.to_string())
                 }
                 Kind::Region => {
-                    let code = cells::region_code(&text).ok_or_else(|| (label(), format!("region code '{}' is not 6 or 9 digits", text.trim())))?;
+                    let code = cells::region_code(&text)
+                        .ok_or_else(|| (label(), format!("region code '{}' is not 6 or 9 digits", text.trim())))?;
                     match self.regions.resolve(&code) {
                         Some(Resolved::Known(_)) => {}
                         Some(Resolved::NewTownship(r)) => new_region = Some(r),
@@ -127,12 +128,20 @@ impl Validator<'_> {
                         Cell::Bool(b) => Some(*b),
                         _ => cells::boolean(&text),
                     };
-                    Value::Bool(b.ok_or_else(|| (label(), format!("'{}' is not a yes/no value (是/否, Y/N, 1/0, true/false, √/×)", text.trim())))?)
+                    Value::Bool(
+                        b.ok_or_else(|| (label(), format!("'{}' is not a yes/no value (是/否, Y/N, 1/0, true/false, √/×)", text.trim())))?,
+                    )
                 }
                 Kind::Amount => Value::Fen(cells::amount_fen(&text, self.layout.in_wan[ci]).map_err(|e| (label(), e))?),
-                Kind::Outcome => Value::Str(vocab::outcome(&text).ok_or_else(|| (label(), format!("unknown outcome '{}'", text.trim())))?.into()),
-                Kind::Decision => Value::Str(vocab::decision(&text).ok_or_else(|| (label(), format!("unknown decision '{}'", text.trim())))?.into()),
-                Kind::Leniency => Value::Str(vocab::leniency(&text).ok_or_else(|| (label(), format!("unknown leniency '{}'", text.trim())))?.into()),
+                Kind::Outcome => {
+                    Value::Str(vocab::outcome(&text).ok_or_else(|| (label(), format!("unknown outcome '{}'", text.trim())))?.into())
+                }
+                Kind::Decision => {
+                    Value::Str(vocab::decision(&text).ok_or_else(|| (label(), format!("unknown decision '{}'", text.trim())))?.into())
+                }
+                Kind::Leniency => {
+                    Value::Str(vocab::leniency(&text).ok_or_else(|| (label(), format!("unknown leniency '{}'", text.trim())))?.into())
+                }
             };
             values.push(v);
         }

@@ -4,7 +4,9 @@
 use std::io::Write;
 
 use arrow::array::{Array, AsArray, RecordBatch};
-use arrow::datatypes::{DataType, Date32Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, SchemaRef, UInt32Type, UInt64Type};
+use arrow::datatypes::{
+    DataType, Date32Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, SchemaRef, UInt32Type, UInt64Type,
+};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
 use crate::{Error, Result};
@@ -163,11 +165,8 @@ fn json_value(v: &Value) -> serde_json::Value {
 }
 
 pub fn write_json(rows: &Rows, w: &mut dyn Write) -> Result<()> {
-    let list: Vec<serde_json::Value> = rows
-        .rows
-        .iter()
-        .map(|r| serde_json::Value::Object(rows.columns.iter().cloned().zip(r.iter().map(json_value)).collect()))
-        .collect();
+    let list: Vec<serde_json::Value> =
+        rows.rows.iter().map(|r| serde_json::Value::Object(rows.columns.iter().cloned().zip(r.iter().map(json_value)).collect())).collect();
     serde_json::to_writer_pretty(&mut *w, &list).map_err(|e| Error::Other(e.to_string()))?;
     writeln!(w).map_err(|e| Error::Other(e.to_string()))?;
     Ok(())
@@ -219,7 +218,10 @@ mod tests {
     fn csv_neutralises_text_but_not_numbers() {
         let rows = Rows {
             columns: vec!["a".into(), "b".into(), "c".into()],
-            rows: vec![vec![Value::Text("=1+1".into()), Value::Int(-5), Value::Float(-0.25)], vec![Value::Text("@x".into()), Value::Null, Value::Bool(true)]],
+            rows: vec![
+                vec![Value::Text("=1+1".into()), Value::Int(-5), Value::Float(-0.25)],
+                vec![Value::Text("@x".into()), Value::Null, Value::Bool(true)],
+            ],
         };
         let mut out = Vec::new();
         write_csv(&rows, &mut out).unwrap();

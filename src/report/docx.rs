@@ -95,8 +95,7 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
             .footer(FOOTER_DISTANCE)
             .gutter(0),
     );
-    docx.document =
-        docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
+    docx.document = docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
     docx.settings = docx.settings.adjust_line_height_in_table();
     docx = docx.footer(Footer::new().add_paragraph(page_number(true))).even_footer(Footer::new().add_paragraph(page_number(false)));
 

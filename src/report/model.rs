@@ -319,7 +319,14 @@ fn unit_of(regions: &Regions, code: &str, units: &[Figures]) -> Option<String> {
     units.iter().find(|u| regions.is_within(code, &u.code)).map(|u| u.code.clone())
 }
 
-pub async fn build(engine: &Engine, regions: &Regions, region: &Region, period: &Period, thresholds: &Thresholds, generated_on: String) -> Result<Briefing> {
+pub async fn build(
+    engine: &Engine,
+    regions: &Regions,
+    region: &Region,
+    period: &Period,
+    thresholds: &Thresholds,
+    generated_on: String,
+) -> Result<Briefing> {
     let (scope_word, subunit_word, sub_level) = match region.level {
         Level::Province => ("全省", "各市", Level::City),
         Level::City => ("全市", "各县(市、区)", Level::County),
@@ -332,7 +339,8 @@ pub async fn build(engine: &Engine, regions: &Regions, region: &Region, period: 
     };
     // The region among its peers (same level, same parent): its own row and its rank.
     let peers = metrics(Units::Regions { level: region.level, parent: region.parent_code.clone() }).await?;
-    let total = peers.iter().find(|f| f.code == region.code).cloned().ok_or_else(|| Error::Other(format!("no metrics row for {}", region.code)))?;
+    let total =
+        peers.iter().find(|f| f.code == region.code).cloned().ok_or_else(|| Error::Other(format!("no metrics row for {}", region.code)))?;
     let peer_ranked = peers.iter().filter(|f| f.loss_rank.is_some()).count() as i64;
     let mut peers = peers;
     sort_ranked(&mut peers);
@@ -380,7 +388,8 @@ pub async fn build(engine: &Engine, regions: &Regions, region: &Region, period: 
         })
         .collect();
     let r = rows(engine, LOSS_REASONS_SQL, &params).await?;
-    let loss_reasons = (0..r.rows.len()).map(|i| ReasonRow { reason: r.get(i, "loss_reason").plain(), lost: int(r.get(i, "lost")) }).collect();
+    let loss_reasons =
+        (0..r.rows.len()).map(|i| ReasonRow { reason: r.get(i, "loss_reason").plain(), lost: int(r.get(i, "lost")) }).collect();
     let c = rows(engine, CASES_SQL, &params).await?;
     let cases = (0..c.rows.len())
         .map(|i| {
@@ -486,7 +495,13 @@ pub fn flag_agencies(agencies: &[Figures], regions: &Regions, t: &Thresholds) ->
             let why = if a.lost >= t.interview_losses {
                 format!("败诉{}件，达到约谈标准（{}件）", a.lost, t.interview_losses)
             } else {
-                format!("败诉率{:.2}%（{}/{}），达到约谈标准（{:.0}%）", a.loss_rate.unwrap_or(0.0) * 100.0, a.lost, a.concluded, t.interview_loss_rate * 100.0)
+                format!(
+                    "败诉率{:.2}%（{}/{}），达到约谈标准（{:.0}%）",
+                    a.loss_rate.unwrap_or(0.0) * 100.0,
+                    a.lost,
+                    a.concluded,
+                    t.interview_loss_rate * 100.0
+                )
             };
             ("约谈", why)
         } else if a.lost >= t.letter_losses || a.recon_corrected >= t.letter_corrections {
@@ -513,7 +528,9 @@ pub fn flag_agencies(agencies: &[Figures], regions: &Regions, t: &Thresholds) ->
             why,
         });
     }
-    out.sort_by(|a, b| (a.action != "约谈", -a.lost, -a.recon_corrected, &a.agency).cmp(&(b.action != "约谈", -b.lost, -b.recon_corrected, &b.agency)));
+    out.sort_by(|a, b| {
+        (a.action != "约谈", -a.lost, -a.recon_corrected, &a.agency).cmp(&(b.action != "约谈", -b.lost, -b.recon_corrected, &b.agency))
+    });
     out
 }
 

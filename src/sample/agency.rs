@@ -246,11 +246,7 @@ pub(super) fn first_instance_basic(geo: &Geo, r: usize, rng: &mut ChaCha8Rng) ->
         return basic_court(geo, geo.cities[city].region);
     }
     let own = courts.contains(&county);
-    if own && rng.random_bool(0.65) {
-        basic_court(geo, county)
-    } else {
-        basic_court(geo, courts[rng.random_range(0..courts.len())])
-    }
+    if own && rng.random_bool(0.65) { basic_court(geo, county) } else { basic_court(geo, courts[rng.random_range(0..courts.len())]) }
 }
 
 /// Domain of a litigation or reconsideration case against `dept` at a region of `kind`.
@@ -259,10 +255,7 @@ pub(super) fn case_domain(rng: &mut ChaCha8Rng, dept: Dept, kind: Kind) -> &'sta
         return pick(rng, &[("征收拆迁", 40), ("城乡建设", 35), ("自然资源", 20), ("信息公开", 5)]);
     }
     if dept == Dept::Gov {
-        return pick(
-            rng,
-            &[("征收拆迁", 45), ("信息公开", 20), ("自然资源", 15), ("城乡建设", 12), ("人社", 3), ("农业农村", 5)],
-        );
+        return pick(rng, &[("征收拆迁", 45), ("信息公开", 20), ("自然资源", 15), ("城乡建设", 12), ("人社", 3), ("农业农村", 5)]);
     }
     if rng.random_bool(0.08) {
         return "信息公开";
@@ -273,13 +266,9 @@ pub(super) fn case_domain(rng: &mut ChaCha8Rng, dept: Dept, kind: Kind) -> &'sta
 /// The challenged act (被诉行为) typical of a domain.
 pub(super) fn action_for(rng: &mut ChaCha8Rng, domain: &str) -> &'static str {
     let table: &[(&'static str, u32)] = match domain {
-        "征收拆迁" => {
-            &[("行政征收", 30), ("行政强制", 35), ("行政协议", 15), ("行政补偿", 10), ("不履行法定职责", 10)]
-        }
+        "征收拆迁" => &[("行政征收", 30), ("行政强制", 35), ("行政协议", 15), ("行政补偿", 10), ("不履行法定职责", 10)],
         "信息公开" => &[("信息公开", 1)],
-        "自然资源" => {
-            &[("行政处罚", 30), ("行政登记", 25), ("行政许可", 10), ("不履行法定职责", 20), ("行政强制", 15)]
-        }
+        "自然资源" => &[("行政处罚", 30), ("行政登记", 25), ("行政许可", 10), ("不履行法定职责", 20), ("行政强制", 15)],
         "城乡建设" => &[("行政强制", 40), ("行政处罚", 25), ("行政许可", 15), ("不履行法定职责", 20)],
         "公安" => &[("行政处罚", 60), ("行政强制", 15), ("不履行法定职责", 20), ("行政登记", 5)],
         "人社" => &[("行政确认", 55), ("不履行法定职责", 25), ("行政给付", 20)],

@@ -159,22 +159,14 @@ impl Geo {
             if row.name.is_empty() || row.name == "市辖区" {
                 continue;
             }
-            regions.push(Region {
-                code: code.clone(),
-                name: row.name.clone(),
-                kind,
-                parent: None,
-                city: None,
-                weight: 1.0,
-            });
+            regions.push(Region { code: code.clone(), name: row.name.clone(), kind, parent: None, city: None, weight: 1.0 });
             parents.push(row.parent.clone());
         }
         let by_code: HashMap<String, usize> = regions.iter().enumerate().map(|(i, r)| (r.code.clone(), i)).collect();
         for (i, p) in parents.iter().enumerate() {
             regions[i].parent = by_code.get(p).copied();
         }
-        let province_name =
-            regions.iter().find(|r| r.kind == Kind::Province).map_or("河南省".to_string(), |r| r.name.clone());
+        let province_name = regions.iter().find(|r| r.kind == Kind::Province).map_or("河南省".to_string(), |r| r.name.clone());
 
         let mut cities = Vec::new();
         for (i, reg) in regions.iter_mut().enumerate() {
@@ -239,12 +231,8 @@ impl Geo {
     /// Weight of each city for one year. The focus city gets `focus_share` of everything, the
     /// others share the rest by population and their 2024 trend.
     pub fn city_weights(&self, year: i32, focus_share: f64, use_trend: bool) -> Vec<f64> {
-        let others: f64 = self
-            .cities
-            .iter()
-            .filter(|c| !c.focus)
-            .map(|c| c.pop * if use_trend && year >= 2024 { c.trend_2024 } else { 1.0 })
-            .sum();
+        let others: f64 =
+            self.cities.iter().filter(|c| !c.focus).map(|c| c.pop * if use_trend && year >= 2024 { c.trend_2024 } else { 1.0 }).sum();
         self.cities
             .iter()
             .map(|c| {

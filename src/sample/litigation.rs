@@ -10,9 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agency::{self, Court, Dept, Use};
 use super::geo::Kind;
 use super::sink::{BoolFmt, DateFmt, Enc, Layout, Sink, Src, Style, V};
-use super::{
-    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
-};
+use super::{Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd};
 
 const CASE: usize = 0;
 const COURT: usize = 1;
@@ -145,16 +143,8 @@ const CORR_BAD: &[Bad] = &[Bad::ClosedBeforeStart, Bad::UnparseableKey];
 /// corrections file re-sends.
 const CORRECTION_SHARE: f64 = 0.035;
 
-const LOSS_MIX: &[(&str, u32)] = &[
-    ("撤销", 40),
-    ("确认违法", 28),
-    ("责令履行", 14),
-    ("部分撤销", 6),
-    ("赔偿", 5),
-    ("给付", 3),
-    ("变更", 2),
-    ("确认无效", 2),
-];
+const LOSS_MIX: &[(&str, u32)] =
+    &[("撤销", 40), ("确认违法", 28), ("责令履行", 14), ("部分撤销", 6), ("赔偿", 5), ("给付", 3), ("变更", 2), ("确认无效", 2)];
 const OTHER_MIX: &[(&str, u32)] =
     &[("驳回诉讼请求", 40), ("驳回起诉", 27), ("准予撤诉", 27), ("调解", 2), ("终结", 1), ("移送", 1), ("其他", 2)];
 const LOSS: &[&str] = &["撤销", "部分撤销", "变更", "确认违法", "确认无效", "责令履行", "给付", "赔偿"];
@@ -207,20 +197,11 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     let mut outs = [
         Out::new(sink0, XLSX_LAYOUT, &XLSX_STYLE, "litigation", plan0)?,
         Out::new(Sink::csv(out.join("litigation_2024.csv"), Enc::Gbk)?, GBK_LAYOUT, &GBK_STYLE, "litigation", plan1)?,
-        Out::new(
-            Sink::csv(out.join("litigation_corrections_2024.csv"), Enc::Utf8Bom)?,
-            CORR_LAYOUT,
-            &CORR_STYLE,
-            "litigation",
-            plan2,
-        )?,
+        Out::new(Sink::csv(out.join("litigation_corrections_2024.csv"), Enc::Utf8Bom)?, CORR_LAYOUT, &CORR_STYLE, "litigation", plan2)?,
     ];
     let brackets = [XLSX_BR, GBK_BR, CORR_BR];
-    let weights = [
-        ctx.geo.city_weights(2022, 0.158, true),
-        ctx.geo.city_weights(2023, 0.158, true),
-        ctx.geo.city_weights(2024, 0.142, true),
-    ];
+    let weights =
+        [ctx.geo.city_weights(2022, 0.158, true), ctx.geo.city_weights(2023, 0.158, true), ctx.geo.city_weights(2024, 0.142, true)];
     let mut seqs: HashMap<(String, i32, &'static str), u32> = HashMap::new();
 
     for (day, n) in cal.counts(target, rng) {
@@ -276,8 +257,7 @@ fn gen_case(
     let city = &geo.cities[ci];
     let r = pick_region(geo, ci, 0.30, 0.06, rng);
     let kind = geo.regions[r].kind;
-    let dept =
-        if matches!(kind, Kind::Town | Kind::Street) { Dept::Gov } else { agency::pick_dept(rng, kind, Use::Lit).dept };
+    let dept = if matches!(kind, Kind::Town | Kind::Street) { Dept::Gov } else { agency::pick_dept(rng, kind, Use::Lit).dept };
     let defendant = agency::agency_name(geo, r, dept);
     let domain = agency::case_domain(rng, dept, kind);
     let action = agency::action_for(rng, domain);
@@ -323,8 +303,7 @@ fn gen_case(
     };
     let stuck = rng.random_bool(0.02);
     let closed_day = add_days(day, dur);
-    let (closed, outcome) =
-        if stuck || closed_day > ctx.end { (None, None) } else { (Some(closed_day), Some(outcome)) };
+    let (closed, outcome) = if stuck || closed_day > ctx.end { (None, None) } else { (Some(closed_day), Some(outcome)) };
 
     let judgment = outcome.is_some_and(|o| o == "驳回诉讼请求" || LOSS.contains(&o));
     let p_hearing = match outcome {
@@ -406,17 +385,7 @@ fn loss_reason(rng: &mut ChaCha8Rng, outcome: &str, action: &str) -> &'static st
     if outcome == "责令履行" || action == "不履行法定职责" {
         return "不履行法定职责";
     }
-    pick(
-        rng,
-        &[
-            ("程序违法", 40),
-            ("事实不清证据不足", 30),
-            ("适用法律错误", 15),
-            ("超越职权", 5),
-            ("明显不当", 5),
-            ("滥用职权", 2),
-        ],
-    )
+    pick(rng, &[("程序违法", 40), ("事实不清证据不足", 30), ("适用法律错误", 15), ("超越职权", 5), ("明显不当", 5), ("滥用职权", 2)])
 }
 
 fn case_no(c: &Case, br: Br) -> String {
@@ -492,14 +461,7 @@ fn earlier_state(c: &Case, rng: &mut ChaCha8Rng) -> Case {
     b
 }
 
-fn write_bad(
-    o: &mut Out,
-    case: Case,
-    kind: Bad,
-    br: &[(Br, u32)],
-    ctx: &Ctx,
-    rng: &mut ChaCha8Rng,
-) -> crate::Result<()> {
+fn write_bad(o: &mut Out, case: Case, kind: Bad, br: &[(Br, u32)], ctx: &Ctx, rng: &mut ChaCha8Rng) -> crate::Result<()> {
     let remark = case.remark;
     write_bad_with(o, case, kind, br, remark, ctx, rng)
 }
@@ -544,11 +506,7 @@ fn write_bad_with(
         }
         Bad::UnparseableKey => {
             let (y, court, t, n) = (case.year, &case.court.code, case.typ, case.seq);
-            f[CASE] = V::Text(if rng.random_bool(0.5) {
-                format!("{y}{court}{t}{n}号")
-            } else {
-                format!("（{y}）{court}{t}{n}")
-            });
+            f[CASE] = V::Text(if rng.random_bool(0.5) { format!("{y}{court}{t}{n}号") } else { format!("（{y}）{court}{t}{n}") });
         }
         Bad::UnknownRegion => f[REGION] = V::Code("419999".to_string()),
         Bad::NegativeAmount => {}

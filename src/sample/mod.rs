@@ -290,11 +290,8 @@ impl BadPlan {
             return BadPlan { slots: Vec::new(), next: 0 };
         }
         let span = ((expected_rows * 0.9) as u64).max(1);
-        let mut slots: Vec<(u64, Bad)> = kinds
-            .iter()
-            .flat_map(|k| std::iter::repeat_n(*k, per_kind))
-            .map(|k| (rng.random_range(0..span), k))
-            .collect();
+        let mut slots: Vec<(u64, Bad)> =
+            kinds.iter().flat_map(|k| std::iter::repeat_n(*k, per_kind)).map(|k| (rng.random_range(0..span), k)).collect();
         slots.sort_by_key(|(i, _)| *i);
         BadPlan { slots, next: 0 }
     }
@@ -333,13 +330,7 @@ struct Out {
 }
 
 impl Out {
-    pub fn new(
-        mut sink: Sink,
-        layout: Layout,
-        style: &'static Style,
-        table: &'static str,
-        plan: BadPlan,
-    ) -> Result<Out> {
+    pub fn new(mut sink: Sink, layout: Layout, style: &'static Style, table: &'static str, plan: BadPlan) -> Result<Out> {
         sink.header(layout)?;
         Ok(Out { sink, layout, style, table, rows: 0, bad: 0, plan })
     }

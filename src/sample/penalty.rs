@@ -9,9 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::agency::{self, Dept, Use};
 use super::sink::{BoolFmt, DateFmt, Enc, Layout, Sink, Src, Style, V};
-use super::{
-    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
-};
+use super::{Bad, BadPlan, Calendar, Ctx, Out, SampleFile, day_weight, future_typo, names, pick, pick_index, pick_region, ymd};
 
 const NO: usize = 0;
 const AGENCY: usize = 1;
@@ -92,12 +90,10 @@ fn delegation_start() -> NaiveDate {
 /// Share of rows re-entered later in the same file with a corrected amount.
 const DUP_SHARE: f64 = 0.0015;
 
-const LENIENCY_MIX: &[(&str, u32)] =
-    &[("不予处罚", 3), ("减轻处罚", 8), ("从轻处罚", 22), ("一般", 57), ("从重处罚", 7), ("", 3)];
+const LENIENCY_MIX: &[(&str, u32)] = &[("不予处罚", 3), ("减轻处罚", 8), ("从轻处罚", 22), ("一般", 57), ("从重处罚", 7), ("", 3)];
 const TOWN_DOMAINS: &[(&str, u32)] =
     &[("城乡建设", 35), ("自然资源", 20), ("生态环境", 15), ("应急管理", 10), ("农业农村", 10), ("市场监管", 10)];
-const REMARKS: &[(&str, u32)] =
-    &[("已缴纳", 50), ("已履行", 20), ("分期缴纳", 10), ("申请行政复议", 5), ("申请强制执行", 10), ("公示", 5)];
+const REMARKS: &[(&str, u32)] = &[("已缴纳", 50), ("已履行", 20), ("分期缴纳", 10), ("申请行政复议", 5), ("申请强制执行", 10), ("公示", 5)];
 
 struct Case {
     no: String,
@@ -169,14 +165,7 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
 /// The violation (违法行为) typical of a domain.
 fn violation(rng: &mut ChaCha8Rng, domain: &str) -> &'static str {
     let table: &[(&'static str, u32)] = match domain {
-        "公安" => &[
-            ("殴打他人", 30),
-            ("扰乱公共秩序", 20),
-            ("参与赌博", 20),
-            ("盗窃", 15),
-            ("无证驾驶", 10),
-            ("违反枪支管理规定", 5),
-        ],
+        "公安" => &[("殴打他人", 30), ("扰乱公共秩序", 20), ("参与赌博", 20), ("盗窃", 15), ("无证驾驶", 10), ("违反枪支管理规定", 5)],
         "市场监管" => &[
             ("销售不符合食品安全标准的食品", 30),
             ("虚假宣传", 20),
@@ -185,18 +174,12 @@ fn violation(rng: &mut ChaCha8Rng, domain: &str) -> &'static str {
             ("销售假冒伪劣产品", 10),
             ("未按规定公示年度报告", 10),
         ],
-        "交通运输" => {
-            &[("未取得道路运输经营许可擅自从事道路运输经营", 50), ("车辆超限运输", 35), ("未按规定进行车辆维护", 15)]
-        }
+        "交通运输" => &[("未取得道路运输经营许可擅自从事道路运输经营", 50), ("车辆超限运输", 35), ("未按规定进行车辆维护", 15)],
         "城市管理" => &[("占道经营", 40), ("擅自设置户外广告", 25), ("违法建设", 20), ("运输渣土未密闭", 15)],
         "城乡建设" => &[("违法建设", 50), ("未取得施工许可证擅自施工", 30), ("违反建筑工程质量管理规定", 20)],
-        "生态环境" => {
-            &[("超标排放大气污染物", 35), ("未批先建", 25), ("未按规定贮存危险废物", 20), ("秸秆露天焚烧", 20)]
-        }
+        "生态环境" => &[("超标排放大气污染物", 35), ("未批先建", 25), ("未按规定贮存危险废物", 20), ("秸秆露天焚烧", 20)],
         "自然资源" => &[("非法占用土地", 55), ("非法采矿", 25), ("违法转让土地使用权", 20)],
-        "应急管理" => {
-            &[("未按规定开展安全生产教育培训", 40), ("未建立事故隐患排查治理制度", 35), ("违规储存危险化学品", 25)]
-        }
+        "应急管理" => &[("未按规定开展安全生产教育培训", 40), ("未建立事故隐患排查治理制度", 35), ("违规储存危险化学品", 25)],
         "卫生健康" => &[("非法行医", 40), ("未取得医疗机构执业许可证开展诊疗活动", 35), ("公共场所卫生不合格", 25)],
         "农业农村" => &[("经营假劣农药", 40), ("违法使用禁用渔具捕捞", 30), ("违规占用耕地建房", 30)],
         "文化旅游" => &[("网吧接纳未成年人", 50), ("未经许可经营娱乐场所", 30), ("旅行社违规经营", 20)],
@@ -211,17 +194,10 @@ fn violation(rng: &mut ChaCha8Rng, domain: &str) -> &'static str {
 fn kind_mix(dept: Option<Dept>) -> &'static [(&'static str, u32)] {
     match dept {
         None => &[("罚款", 88), ("警告", 7), ("罚款、没收违法所得", 5)],
-        Some(Dept::Police) => {
-            &[("罚款", 55), ("警告", 20), ("行政拘留", 15), ("罚款、行政拘留", 5), ("没收违法所得", 5)]
+        Some(Dept::Police) => &[("罚款", 55), ("警告", 20), ("行政拘留", 15), ("罚款、行政拘留", 5), ("没收违法所得", 5)],
+        Some(Dept::Market) => {
+            &[("罚款", 45), ("罚款、没收违法所得", 25), ("警告", 15), ("没收违法所得", 10), ("吊销许可证", 3), ("责令停产停业", 2)]
         }
-        Some(Dept::Market) => &[
-            ("罚款", 45),
-            ("罚款、没收违法所得", 25),
-            ("警告", 15),
-            ("没收违法所得", 10),
-            ("吊销许可证", 3),
-            ("责令停产停业", 2),
-        ],
         Some(Dept::Transport) => &[("罚款", 85), ("警告", 10), ("吊销许可证", 5)],
         Some(Dept::Eco) => &[("罚款", 80), ("责令停产停业", 10), ("罚款、没收违法所得", 5), ("警告", 5)],
         Some(Dept::Safety) => &[("罚款", 85), ("责令停产停业", 10), ("警告", 5)],
@@ -269,13 +245,7 @@ fn round_fine(yuan: f64) -> i64 {
     ((yuan / step).round().max(1.0) * step) as i64 * 100
 }
 
-fn gen_case(
-    ctx: &Ctx,
-    day: NaiveDate,
-    weights: &[Vec<f64>; 2],
-    seqs: &mut HashMap<(String, i32), u32>,
-    rng: &mut ChaCha8Rng,
-) -> Case {
+fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashMap<(String, i32), u32>, rng: &mut ChaCha8Rng) -> Case {
     let geo = ctx.geo;
     let year = day.year();
     let ci = pick_index(rng, &weights[usize::from(year >= 2024)]);
@@ -289,11 +259,7 @@ fn gen_case(
     } else {
         let info = agency::pick_dept(rng, kind, Use::Pen);
         let abbr = agency::region_abbr(geo, r);
-        let prefix = if info.abbr.ends_with("决字") {
-            format!("{abbr}{}", info.abbr)
-        } else {
-            format!("{abbr}{}罚", info.abbr)
-        };
+        let prefix = if info.abbr.ends_with("决字") { format!("{abbr}{}", info.abbr) } else { format!("{abbr}{}罚", info.abbr) };
         (Some(info.dept), agency::agency_name(geo, r, info.dept), info.domain, prefix)
     };
     let seq = seqs.entry((prefix.clone(), year)).or_insert(0);
@@ -401,11 +367,7 @@ fn amount(fen: Option<i64>, file: usize, is_fine: bool, rng: &mut ChaCha8Rng) ->
     if file == 1 {
         return V::Text(wan(fen));
     }
-    let form = if is_fine {
-        pick(rng, &[(0u8, 30), (1, 30), (2, 20), (3, 20)])
-    } else {
-        pick(rng, &[(0u8, 30), (3, 50), (1, 20)])
-    };
+    let form = if is_fine { pick(rng, &[(0u8, 30), (1, 30), (2, 20), (3, 20)]) } else { pick(rng, &[(0u8, 30), (3, 50), (1, 20)]) };
     V::Text(match form {
         0 => thousands(fen),
         1 => yuan_plain(fen),

@@ -9,9 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agency::{self, Dept, Use};
 use super::geo::Kind;
 use super::sink::{BoolFmt, DateFmt, Layout, Src, Style, V};
-use super::{
-    Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd,
-};
+use super::{Bad, BadPlan, Calendar, Ctx, Out, SampleFile, add_days, day_weight, future_typo, names, pick, pick_index, pick_region, ymd};
 
 const CASE: usize = 0;
 const ORGAN: usize = 1;
@@ -65,10 +63,8 @@ const BADS: &[Bad] = &[
     Bad::UnknownRegion,
 ];
 
-const CORRECTED: &[(&str, u32)] =
-    &[("撤销", 42), ("确认违法", 26), ("责令履行", 16), ("变更", 8), ("部分撤销", 6), ("确认无效", 2)];
-const REMARKS: &[(&str, u32)] =
-    &[("已送达", 40), ("听证审理", 15), ("申请人已起诉", 15), ("调解结案", 10), ("延期审理", 20)];
+const CORRECTED: &[(&str, u32)] = &[("撤销", 42), ("确认违法", 26), ("责令履行", 16), ("变更", 8), ("部分撤销", 6), ("确认无效", 2)];
+const REMARKS: &[(&str, u32)] = &[("已送达", 40), ("听证审理", 15), ("申请人已起诉", 15), ("调解结案", 10), ("延期审理", 20)];
 
 struct Case {
     no: String,
@@ -113,13 +109,7 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     o.finish()
 }
 
-fn gen_case(
-    ctx: &Ctx,
-    day: NaiveDate,
-    weights: &[Vec<f64>; 2],
-    seqs: &mut HashMap<(String, i32), u32>,
-    rng: &mut ChaCha8Rng,
-) -> Case {
+fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashMap<(String, i32), u32>, rng: &mut ChaCha8Rng) -> Case {
     let geo = ctx.geo;
     let year = day.year();
     let ci = pick_index(rng, &weights[usize::from(year >= 2024)]);
@@ -127,8 +117,7 @@ fn gen_case(
     let city_r = city.region;
     let r = pick_region(geo, ci, 0.30, 0.06, rng);
     let kind = geo.regions[r].kind;
-    let dept =
-        if matches!(kind, Kind::Town | Kind::Street) { Dept::Gov } else { agency::pick_dept(rng, kind, Use::Rec).dept };
+    let dept = if matches!(kind, Kind::Town | Kind::Street) { Dept::Gov } else { agency::pick_dept(rng, kind, Use::Rec).dept };
     let respondent = agency::agency_name(geo, r, dept);
     let domain = agency::case_domain(rng, dept, kind);
 
@@ -141,9 +130,7 @@ fn gen_case(
         }
         (Kind::City, Dept::Gov) => (format!("{}人民政府", geo.province_name), "豫政复".to_string()),
         (Kind::City, Dept::Tax) => (format!("国家税务总局{}税务局", geo.province_name), "豫税复".to_string()),
-        (_, Dept::Tax) => {
-            (agency::agency_name(geo, city_r, Dept::Tax), format!("{}税复", agency::region_abbr(geo, city_r)))
-        }
+        (_, Dept::Tax) => (agency::agency_name(geo, city_r, Dept::Tax), format!("{}税复", agency::region_abbr(geo, city_r))),
         (Kind::City, _) | (Kind::Zone, _) | (_, Dept::Gov) => {
             (agency::government(geo, city_r), format!("{}政复", agency::region_abbr(geo, city_r)))
         }
@@ -173,8 +160,7 @@ fn gen_case(
     };
     let closed_day = add_days(day, dur);
     let stuck = rng.random_bool(0.01);
-    let (closed, decision) =
-        if stuck || closed_day > ctx.end { (None, None) } else { (Some(closed_day), Some(decision)) };
+    let (closed, decision) = if stuck || closed_day > ctx.end { (None, None) } else { (Some(closed_day), Some(decision)) };
     let sued = match decision {
         _ if rng.random_bool(0.12) => None,
         None => None,
@@ -185,28 +171,13 @@ fn gen_case(
     };
     let applicant = names::party(rng, &agency::place_word(geo, r), 0.85);
     let remark = if rng.random_bool(0.12) { pick(rng, REMARKS) } else { "" };
-    Case {
-        no,
-        organ,
-        respondent,
-        region: geo.regions[r].code.clone(),
-        domain,
-        received: day,
-        closed,
-        decision,
-        sued,
-        applicant,
-        remark,
-    }
+    Case { no, organ, respondent, region: geo.regions[r].code.clone(), domain, received: day, closed, decision, sued, applicant, remark }
 }
 
 fn decision_text(rng: &mut ChaCha8Rng, d: &str) -> String {
     match d {
         "维持" => pick(rng, &[("维持", 3), ("决定维持", 1)]).to_string(),
-        "驳回" => {
-            pick(rng, &[("驳回", 1), ("驳回行政复议请求", 3), ("驳回复议请求", 2), ("决定驳回行政复议请求", 1)])
-                .to_string()
-        }
+        "驳回" => pick(rng, &[("驳回", 1), ("驳回行政复议请求", 3), ("驳回复议请求", 2), ("决定驳回行政复议请求", 1)]).to_string(),
         "调解" | "和解" | "终止" => d.to_string(),
         _ if rng.random_bool(0.4) => format!("决定{d}"),
         _ => d.to_string(),

@@ -131,15 +131,7 @@ fn excel_serial(d: NaiveDate) -> f64 {
 }
 
 /// Render one row: the canonical values `f` in the file's column order and spelling.
-pub(super) fn render(
-    layout: Layout,
-    f: &[V],
-    seq: u64,
-    remark: &str,
-    style: &Style,
-    xlsx: bool,
-    rng: &mut ChaCha8Rng,
-) -> Vec<Cell> {
+pub(super) fn render(layout: Layout, f: &[V], seq: u64, remark: &str, style: &Style, xlsx: bool, rng: &mut ChaCha8Rng) -> Vec<Cell> {
     layout
         .iter()
         .map(|(_, src)| match src {
@@ -219,14 +211,10 @@ impl<W: Write> Write for GbkWriter<W> {
             Err(e) => e.valid_up_to(),
         };
         if valid > 0 {
-            let text = std::str::from_utf8(&self.pending[..valid])
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            let text = std::str::from_utf8(&self.pending[..valid]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
             let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
             if had_errors {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("text not representable in GBK: {text}"),
-                ));
+                return Err(io::Error::new(io::ErrorKind::InvalidData, format!("text not representable in GBK: {text}")));
             }
             self.inner.write_all(&bytes)?;
             self.pending.drain(..valid);
@@ -354,8 +342,8 @@ impl Sink {
                         Cell::Text(t) => s.ws.write_string(r, c, t).map(|_| ()),
                         Cell::Num(n) => s.ws.write_number(r, c, *n).map(|_| ()),
                         Cell::Date(d, k) => {
-                            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                                .map_err(|e| xlsx_err(path, e))?;
+                            let dt =
+                                ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(|e| xlsx_err(path, e))?;
                             let f = &s.date_formats[(*k as usize).min(2)];
                             s.ws.write_datetime_with_format(r, c, &dt, f).map(|_| ())
                         }

@@ -33,28 +33,16 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     assert_eq!(ra.files.len(), 7);
     for f in &ra.files {
         let name = f.path.file_name().unwrap();
-        assert_eq!(
-            fs::read(&f.path).unwrap(),
-            fs::read(b.path().join(name)).unwrap(),
-            "{name:?} differs for the same seed"
-        );
+        assert_eq!(fs::read(&f.path).unwrap(), fs::read(b.path().join(name)).unwrap(), "{name:?} differs for the same seed");
     }
     assert_eq!(
         ra,
         SampleReport {
-            files: rb
-                .files
-                .iter()
-                .map(|f| SampleFile { path: a.path().join(f.path.file_name().unwrap()), ..f.clone() })
-                .collect()
+            files: rb.files.iter().map(|f| SampleFile { path: a.path().join(f.path.file_name().unwrap()), ..f.clone() }).collect()
         }
     );
     for name in ["litigation_2024.csv", "penalty_2023.csv", "reconsideration_2023_2024.xlsx"] {
-        assert_ne!(
-            fs::read(a.path().join(name)).unwrap(),
-            fs::read(c.path().join(name)).unwrap(),
-            "{name} same for another seed"
-        );
+        assert_ne!(fs::read(a.path().join(name)).unwrap(), fs::read(c.path().join(name)).unwrap(), "{name} same for another seed");
     }
 }
 
@@ -84,11 +72,7 @@ fn row_counts_scale() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let r1 = generate(&opts(a.path(), 1, 5)).unwrap();
     let r2 = generate(&opts(b.path(), 2, 5)).unwrap();
-    for (table, want) in [
-        ("litigation", 2.0),
-        ("reconsideration", 2.0),
-        ("penalty", penalty_target(2) as f64 / penalty_target(1) as f64),
-    ] {
+    for (table, want) in [("litigation", 2.0), ("reconsideration", 2.0), ("penalty", penalty_target(2) as f64 / penalty_target(1) as f64)] {
         let ratio = rows_of(&r2, table) as f64 / rows_of(&r1, table) as f64;
         assert!((ratio / want - 1.0).abs() < 0.1, "{table}: ratio {ratio}, want {want}");
     }
@@ -120,9 +104,7 @@ fn keys_unique_dates_bounded_townships_present() {
     let mut repeats = 0;
     let mut towns = 0;
     let mut after_today = 0;
-    for (name, date_col, no_col, region_col, deleg_col) in
-        [("penalty_2023.csv", 6, 1, 4, 11), ("penalty_2024.csv", 5, 1, 3, 10)]
-    {
+    for (name, date_col, no_col, region_col, deleg_col) in [("penalty_2023.csv", 6, 1, 4, 11), ("penalty_2024.csv", 5, 1, 3, 10)] {
         let (_, rows) = read_csv(&dir.path().join(name));
         for row in rows {
             if !row[no_col].is_empty() && !seen.insert(row[no_col].clone()) {
@@ -171,8 +153,7 @@ fn parse_loose(s: &str) -> Option<NaiveDate> {
 #[test]
 fn today_before_span_gives_headers_only() {
     let dir = tempfile::tempdir().unwrap();
-    let r =
-        generate(&SampleOptions { out: dir.path().to_path_buf(), scale: 1, seed: 1, today: ymd(2022, 1, 1) }).unwrap();
+    let r = generate(&SampleOptions { out: dir.path().to_path_buf(), scale: 1, seed: 1, today: ymd(2022, 1, 1) }).unwrap();
     for f in &r.files {
         if f.table != "regions" {
             assert_eq!((f.rows, f.bad_rows), (0, 0), "{:?}", f.path);
