@@ -135,18 +135,7 @@ pub fn produce(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let mut cfg = Config::load(args.config.as_deref())?;
-    if let Some(v) = args.region {
-        cfg.region = v;
-    }
-    if let Some(v) = args.period {
-        cfg.period = v;
-    }
-    if args.ytd {
-        cfg.ytd = true;
-    }
-    if args.no_ytd {
-        cfg.ytd = false;
-    }
+    cfg.override_with(args.region, args.period, args.ytd, args.no_ytd);
     let warehouse = args.warehouse.unwrap_or_else(|| cfg.out.join("warehouse"));
     let wh = Warehouse::new(&warehouse);
     let period_name = if cfg.period == "latest" { latest_quarter(&wh)? } else { cfg.period.clone() };

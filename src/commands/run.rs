@@ -86,6 +86,24 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Flags given on the command line win over the settings file.
+    pub fn override_with(&mut self, region: Option<String>, period: Option<String>, ytd: bool, no_ytd: bool) {
+        if let Some(v) = region {
+            self.region = v;
+        }
+        if let Some(v) = period {
+            self.period = v;
+        }
+        if ytd {
+            self.ytd = true;
+        }
+        if no_ytd {
+            self.ytd = false;
+        }
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> u64 {
     text[..offset.min(text.len())].matches('\n').count() as u64 + 1
 }
@@ -148,18 +166,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if let Some(v) = args.out {
         cfg.out = v;
     }
-    if let Some(v) = args.region {
-        cfg.region = v;
-    }
-    if let Some(v) = args.period {
-        cfg.period = v;
-    }
-    if args.ytd {
-        cfg.ytd = true;
-    }
-    if args.no_ytd {
-        cfg.ytd = false;
-    }
+    cfg.override_with(args.region, args.period, args.ytd, args.no_ytd);
     let io = |e: std::io::Error| Error::Other(e.to_string());
     let started = std::time::Instant::now();
     let warehouse = cfg.out.join("warehouse");

@@ -149,9 +149,6 @@ fn template_err(e: minijinja::Error) -> Error {
     Error::bad_file(BRIEF_TEMPLATE_NAME, line, "-", format!("template error: {}", e.to_string().lines().next().unwrap_or("")))
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// One self-contained HTML page: the Markdown as HTML, each `charts/x.png` replaced by the
 /// chart's SVG inline, and print styles for A4.
@@ -169,7 +166,7 @@ pub fn render_html(title: &str, markdown: &str, chart_dir: &Path) -> Result<Stri
                 let src = in_image.take().unwrap_or_default();
                 let stem = Path::new(&src).file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 let svg_path = chart_dir.join(format!("{stem}.svg"));
-                let svg = std::fs::read_to_string(&svg_path).unwrap_or_else(|_| format!("<p>（图表 {} 未生成）</p>", html_escape(stem)));
+                let svg = std::fs::read_to_string(&svg_path).unwrap_or_else(|_| format!("<p>（图表 {} 未生成）</p>", super::esc(stem)));
                 let svg = svg.trim_start_matches(|c| c != '<').to_string();
                 let svg = match svg.find("<svg") {
                     Some(i) => svg[i..].to_string(),
@@ -179,11 +176,11 @@ pub fn render_html(title: &str, markdown: &str, chart_dir: &Path) -> Result<Stri
                 events.push(Event::Html("</figure>".into()));
             }
             Event::Text(t) if in_image.is_some() => {
-                events.push(Event::Html(format!("<figcaption>{}</figcaption>", html_escape(&t)).into()));
+                events.push(Event::Html(format!("<figcaption>{}</figcaption>", super::esc(&t)).into()));
             }
             Event::Text(t) if t.starts_with("落款:") || t.starts_with("日期:") => {
                 let body = t.split_once(':').map(|x| x.1).unwrap_or("").trim().to_string();
-                events.push(Event::Html(format!("<span class=\"sign\">{}</span>", html_escape(&body)).into()));
+                events.push(Event::Html(format!("<span class=\"sign\">{}</span>", super::esc(&body)).into()));
             }
             Event::SoftBreak => events.push(Event::HardBreak),
             other => events.push(other),
@@ -220,7 +217,7 @@ pub fn render_html(title: &str, markdown: &str, chart_dir: &Path) -> Result<Stri
 </body>
 </html>
 "#,
-        title = html_escape(title)
+        title = super::esc(title)
     ))
 }
 

@@ -1,0 +1,216 @@
+//! The regions dimension (行政区划): Henan's province, its 18 city-level units and their
+//! county-level units as GB/T 2260 lists them (shipped in `henan_regions.csv`), plus what users
+//! add with `--regions FILE` and the townships that ledgers name by a 9-digit code only.
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::cells;
+use crate::ingest::read::{self, Cell};
+use crate::{Error, Result};
+
+const BUILTIN: &str = include_str!("henan_regions.csv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Province,
+    City,
+    County,
+    Township,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+            Level::Township => "township",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim().to_lowercase().as_str() {
+            "province" | "省" | "省级" => Some(Level::Province),
+            "city" | "市" | "地级" | "市级" | "地市" => Some(Level::City),
+            "county" | "县" | "县级" | "区县" | "县区" => Some(Level::County),
+            "township" | "乡镇" | "乡" | "镇" | "街道" | "乡级" | "乡镇街道" => Some(Level::Township),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent_code: Option<String>,
+    /// builtin | user | auto (a township known only by its code).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Regions {
+    pub map: BTreeMap<String, Region>,
+}
+
+/// What a ledger's region code resolves to.
+pub enum Resolved<'a> {
+    Known(&'a Region),
+    /// A 9-digit code with no entry: a township named by its code, under its first 6 digits.
+    NewTownship(Region),
+}
+
+impl Regions {
+    pub fn builtin() -> Regions {
+        let mut r = Regions::default();
+        for (i, line) in BUILTIN.lines().enumerate().skip(1) {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split(',').collect();
+            let level = Level::parse(f[2]).unwrap_or_else(|| panic!("henan_regions.csv line {}: bad level", i + 1));
+            let parent = f.get(3).map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+            r.insert(Region { code: f[0].trim().into(), name: f[1].trim().into(), level, parent_code: parent, source: "builtin".into() });
+        }
+        r
+    }
+
+    pub fn insert(&mut self, region: Region) {
+        self.map.insert(region.code.clone(), region);
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Region> {
+        self.map.get(code)
+    }
+
+    pub fn resolve(&self, code: &str) -> Option<Resolved<'_>> {
+        if let Some(r) = self.map.get(code) {
+            return Some(Resolved::Known(r));
+        }
+        if code.len() == 9 && self.map.contains_key(&code[..6]) {
+            return Some(Resolved::NewTownship(Region {
+                code: code.to_string(),
+                name: code.to_string(),
+                level: Level::Township,
+                parent_code: Some(code[..6].to_string()),
+                source: "auto".into(),
+            }));
+        }
+        None
+    }
+
+    /// Is `code` equal to `ancestor` or below it?
+    pub fn is_within(&self, code: &str, ancestor: &str) -> bool {
+        let mut cur = Some(code);
+        let mut hops = 0;
+        while let Some(c) = cur {
+            if c == ancestor {
+                return true;
+            }
+            cur = self.map.get(c).and_then(|r| r.parent_code.as_deref());
+            hops += 1;
+            if hops > 16 {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Reads a user's additions (`code,name,level,parent_code`, or the Chinese headers 区划代码,
+    /// 名称, 级别, 上级代码) from CSV or a workbook and checks them against what is known.
+    pub fn read_additions(&self, path: &Path) -> Result<Vec<Region>> {
+        let file = path.display().to_string();
+        let raw = read::read_file(path, None)?;
+        let mut rows = raw.records.iter().filter(|r| r.cells.iter().any(|c| !c.is_empty()));
+        let header = rows.next().ok_or_else(|| Error::bad_file(&file, 1, "-", "the regions file has no header"))?;
+        let find = |names: &[&str]| header.cells.iter().position(|c| names.contains(&cells::header(&c.to_text()).0.as_str()));
+        let col = |names: &[&str], what: &str| {
+            find(names).ok_or_else(|| Error::bad_file(&file, header.line, what, format!("regions file has no {what} column")))
+        };
+        let ci = col(&["code", "区划代码", "行政区划代码", "代码"], "code")?;
+        let ni = col(&["name", "名称", "区划名称", "行政区划名称"], "name")?;
+        let li = col(&["level", "级别", "层级"], "level")?;
+        let pi = col(&["parent_code", "上级代码", "上级区划代码", "parent"], "parent_code")?;
+        let mut out: Vec<Region> = Vec::new();
+        let mut lines: Vec<u64> = Vec::new();
+        let get = |cells: &[Cell], i: usize| cells.get(i).map(|c| c.to_text()).unwrap_or_default();
+        for row in rows {
+            let code_raw = get(&row.cells, ci);
+            let code = cells::region_code(&code_raw).ok_or_else(|| {
+                Error::bad_file(&file, row.line, "code", format!("region code '{}' is not 6 or 9 digits", code_raw.trim()))
+            })?;
+            let name = cells::text(&get(&row.cells, ni)).ok_or_else(|| Error::bad_file(&file, row.line, "name", "region name is empty"))?;
+            let level_raw = get(&row.cells, li);
+            let level = Level::parse(&level_raw).ok_or_else(|| {
+                Error::bad_file(&file, row.line, "level", format!("level '{}' is not province, city, county or township", level_raw.trim()))
+            })?;
+            let parent_raw = get(&row.cells, pi);
+            let parent = cells::region_code(&parent_raw);
+            if level != Level::Province && parent.is_none() {
+                return Err(Error::bad_file(
+                    &file,
+                    row.line,
+                    "parent_code",
+                    format!("parent code '{}' is not 6 or 9 digits", parent_raw.trim()),
+                ));
+            }
+            out.push(Region { code, name, level, parent_code: parent, source: "user".into() });
+            lines.push(row.line);
+        }
+        // Parents may be defined later in the same file.
+        for (r, line) in out.iter().zip(&lines) {
+            if let Some(p) = &r.parent_code
+                && !self.map.contains_key(p)
+                && !out.iter().any(|o| &o.code == p)
+            {
+                return Err(Error::bad_file(
+                    &file,
+                    *line,
+                    "parent_code",
+                    format!("region {} ({}) names parent {p}, which is unknown", r.code, r.name),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn codes_at(&self, level: Level) -> impl Iterator<Item = &Region> {
+        self.map.values().filter(move |r| r.level == level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_has_henan_and_its_cities() {
+        let r = Regions::builtin();
+        assert_eq!(r.get("410000").map(|x| x.name.as_str()), Some("河南省"));
+        assert_eq!(r.codes_at(Level::City).count(), 18);
+        assert_eq!(r.get("419001").map(|x| x.level), Some(Level::City));
+        assert_eq!(r.get("411282").map(|x| x.name.as_str()), Some("灵宝市"));
+        for reg in r.map.values() {
+            if let Some(p) = &reg.parent_code {
+                assert!(r.get(p).is_some(), "{} has unknown parent {p}", reg.code);
+            }
+        }
+    }
+
+    #[test]
+    fn nine_digit_codes_become_townships() {
+        let r = Regions::builtin();
+        match r.resolve("411202001") {
+            Some(Resolved::NewTownship(t)) => assert_eq!(t.parent_code.as_deref(), Some("411202")),
+            _ => panic!("expected a new township"),
+        }
+        assert!(r.resolve("419999").is_none());
+        assert!(r.resolve("999999001").is_none());
+        assert!(r.is_within("411282", "410000"));
+        assert!(!r.is_within("410102", "411200"));
+    }
+}
