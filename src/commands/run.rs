@@ -111,6 +111,9 @@ fn line_of(text: &str, offset: usize) -> u64 {
 /// Ledger files in a folder, sorted by name (so corrections, named later, land later), and the
 /// region additions file if there is one.
 pub fn ledger_files(dir: &Path) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("no folder {} of ledgers (run from the project folder, or give --inputs DIR)", dir.display())));
+    }
     let mut files = Vec::new();
     let mut regions = None;
     for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
