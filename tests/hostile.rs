@@ -293,9 +293,16 @@ fn corpus() -> Vec<Case> {
     ));
     v.push(case(
         Structure,
-        "two aliases of one column",
+        "two aliases of one column: the contract's first alias wins",
         "dup_alias.csv",
-        text("案号,被告,被诉行政机关,区划代码,立案日期", &["（2024）豫1202行初1号,甲局,甲局,411202,2024-01-05".into()]),
+        text("案号,被告,被诉行政机关,区划代码,立案日期", &["（2024）豫1202行初1号,甲局,乙局,411202,2024-01-05".into()]),
+        accepted(1),
+    ));
+    v.push(case(
+        Structure,
+        "the same header twice",
+        "dup_header.csv",
+        text("案号,被告,被告,区划代码,立案日期", &["（2024）豫1202行初1号,甲局,甲局,411202,2024-01-05".into()]),
         file_error(&["duplicate header", "defendant"]),
     ));
     v.push(case(

@@ -32,9 +32,9 @@ fn matches(column: &Column, base: &str) -> bool {
 /// Maps each header to the column it feeds in `table`; errors on a column fed twice.
 fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Result<(Vec<Option<usize>>, Vec<bool>, Vec<String>)> {
     let cols = table.columns();
-    let mut sources = vec![None; cols.len()];
+    let mut sources: Vec<Option<usize>> = vec![None; cols.len()];
     let mut in_wan = vec![false; cols.len()];
-    let mut ignored = Vec::new();
+    let mut ignored: Vec<(usize, String)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let (base, unit) = cells::header(h);
         if base.is_empty() {
@@ -43,20 +43,40 @@ fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Resul
         match cols.iter().position(|c| matches(c, &base)) {
             Some(ci) => {
                 if let Some(prev) = sources[ci] {
-                    return Err(Error::bad_file(
-                        file,
-                        line,
-                        h.trim(),
-                        format!("duplicate header: columns {} and {} both mean {}", prev + 1, i + 1, cols[ci].name),
-                    ));
+                    // Two different aliases of one column (审理法院 and 法院, 裁判结果 and 结案方式):
+                    // the more specific one — listed first in the contract — feeds it, the other
+                    // is ignored. The same header twice is ambiguous and stops the file.
+                    let (prev_rank, rank) = (alias_rank(&cols[ci], &cells::header(&headers[prev]).0), alias_rank(&cols[ci], &base));
+                    if prev_rank == rank {
+                        return Err(Error::bad_file(
+                            file,
+                            line,
+                            h.trim(),
+                            format!("duplicate header: columns {} and {} both mean {}", prev + 1, i + 1, cols[ci].name),
+                        ));
+                    }
+                    if rank > prev_rank {
+                        ignored.push((i, h.trim().to_string()));
+                        continue;
+                    }
+                    ignored.push((prev, headers[prev].trim().to_string()));
                 }
                 sources[ci] = Some(i);
                 in_wan[ci] = unit.as_deref().is_some_and(|u| u.contains('万'));
             }
-            None => ignored.push(h.trim().to_string()),
+            None => ignored.push((i, h.trim().to_string())),
         }
     }
-    Ok((sources, in_wan, ignored))
+    ignored.sort();
+    Ok((sources, in_wan, ignored.into_iter().map(|(_, h)| h).collect()))
+}
+
+/// 0 for the canonical English name, then the contract's Chinese headers in order.
+fn alias_rank(column: &Column, base: &str) -> usize {
+    if column.name == base {
+        return 0;
+    }
+    column.headers.iter().position(|h| cells::header(h).0 == base).map(|p| p + 1).unwrap_or(usize::MAX)
 }
 
 fn header_texts(row: &RawRow) -> Vec<String> {
@@ -183,5 +203,20 @@ mod tests {
         assert!(e.contains("missing required column 立案日期 (filed_date)"), "{e}");
         let e = detect(&[row(1, &["案号", "被告", "区划代码", "立案日期", "案号"])], None, "a.csv").unwrap_err().to_string();
         assert!(e.contains("duplicate header"), "{e}");
+    }
+
+    #[test]
+    fn the_more_specific_alias_wins() {
+        let l = detect(&[row(1, &["案号", "法院", "被告", "区划代码", "收案日期", "立案日期", "结案方式", "裁判结果", "审理法院"])], None, "f").unwrap();
+        assert_eq!(l.table, Table::Litigation);
+        let src = |name: &str| l.sources[l.table.columns().iter().position(|c| c.name == name).unwrap()];
+        assert_eq!(src("court"), Some(8));
+        assert_eq!(src("filed_date"), Some(5));
+        assert_eq!(src("outcome"), Some(7));
+        assert_eq!(l.ignored, vec!["法院", "收案日期", "结案方式"]);
+        // 复议案号 beats 案号 in a reconsideration ledger that also records the later lawsuit's number.
+        let r = detect(&[row(1, &["案号", "复议案号", "被申请人", "区划代码", "收案日期"])], None, "f").unwrap();
+        assert_eq!(r.table, Table::Reconsideration);
+        assert_eq!(r.sources[0], Some(1));
     }
 }
