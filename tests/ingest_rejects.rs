@@ -532,10 +532,10 @@ fn xlsx_rejects_name_the_sheet_row() {
                 ws.write_string(r, 4, t).unwrap();
             }
             None => {
-                ws.write_datetime_with_format(r, 4, &ExcelDateTime::from_ymd(2024, 1, 5).unwrap(), &datefmt).unwrap();
+                ws.write_datetime_with_format(r, 4, ExcelDateTime::from_ymd(2024, 1, 5).unwrap(), &datefmt).unwrap();
             }
         }
-        ws.write_datetime_with_format(r, 5, &ExcelDateTime::from_ymd(2024, 3, 1).unwrap(), &datefmt).unwrap();
+        ws.write_datetime_with_format(r, 5, ExcelDateTime::from_ymd(2024, 3, 1).unwrap(), &datefmt).unwrap();
         ws.write_string(r, 6, "撤销").unwrap();
         ws.write_string(r, 8, "是").unwrap();
         ws.write_string(r, 9, "张三").unwrap();

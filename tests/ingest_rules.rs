@@ -135,8 +135,8 @@ fn xlsx_with_date_cells_and_numeric_codes() {
     ws.write_string(2, 1, "（2024）豫1202行初15号").unwrap();
     ws.write_string(2, 2, "三门峡市自然资源局").unwrap();
     ws.write_number(2, 3, 411202.0).unwrap();
-    ws.write_datetime_with_format(2, 4, &ExcelDateTime::from_ymd(2024, 5, 30).unwrap(), &datefmt).unwrap();
-    ws.write_datetime_with_format(2, 5, &ExcelDateTime::from_ymd(2024, 9, 2).unwrap(), &datefmt).unwrap();
+    ws.write_datetime_with_format(2, 4, ExcelDateTime::from_ymd(2024, 5, 30).unwrap(), &datefmt).unwrap();
+    ws.write_datetime_with_format(2, 5, ExcelDateTime::from_ymd(2024, 9, 2).unwrap(), &datefmt).unwrap();
     ws.write_string(2, 6, "判决撤销").unwrap();
     ws.write_string(2, 7, "2024年7月1日").unwrap();
     ws.write_boolean(2, 8, true).unwrap();

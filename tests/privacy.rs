@@ -135,7 +135,9 @@ fn no_natural_person_name_reaches_any_output() {
             }
         }
         for n in &checked {
-            if n.chars().count() <= 4 && windows.contains(n.as_str()) || n.chars().count() > 4 && chars.iter().collect::<String>().contains(n.as_str()) {
+            if n.chars().count() <= 4 && windows.contains(n.as_str())
+                || n.chars().count() > 4 && chars.iter().collect::<String>().contains(n.as_str())
+            {
                 leaks.push(format!("{} in {}", n, f.display()));
             }
         }

@@ -453,7 +453,7 @@ proptest! {
             }
         }
         if lines.is_empty() {
-            lines.push(format!("（2023）豫1202行初1号,,某局,411202,2023-03-01,,,,,,,"));
+            lines.push("（2023）豫1202行初1号,,某局,411202,2023-03-01,,,,,,,".to_string());
         }
         dir.create("lit.csv", &format!("{LIT}\n{}\n", lines.join("\n")));
         dir.command(&["ingest", "--strict", "lit.csv"]).stdout();

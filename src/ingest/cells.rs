@@ -88,7 +88,7 @@ impl DateError {
 
 /// Excel's 1900 date system: serial 1 = 1900-01-01, with the phantom 1900-02-29 (serial 60).
 pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
-    if !serial.is_finite() || serial < 1.0 || serial >= 2_958_466.0 {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;

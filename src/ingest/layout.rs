@@ -207,7 +207,9 @@ mod tests {
 
     #[test]
     fn the_more_specific_alias_wins() {
-        let l = detect(&[row(1, &["案号", "法院", "被告", "区划代码", "收案日期", "立案日期", "结案方式", "裁判结果", "审理法院"])], None, "f").unwrap();
+        let l =
+            detect(&[row(1, &["案号", "法院", "被告", "区划代码", "收案日期", "立案日期", "结案方式", "裁判结果", "审理法院"])], None, "f")
+                .unwrap();
         assert_eq!(l.table, Table::Litigation);
         let src = |name: &str| l.sources[l.table.columns().iter().position(|c| c.name == name).unwrap()];
         assert_eq!(src("court"), Some(8));

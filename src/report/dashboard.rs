@@ -238,7 +238,6 @@ pub fn script_safe(json: &str) -> String {
     json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
-
 fn file_safe(code: &str) -> String {
     code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }

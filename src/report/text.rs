@@ -149,7 +149,6 @@ fn template_err(e: minijinja::Error) -> Error {
     Error::bad_file(BRIEF_TEMPLATE_NAME, line, "-", format!("template error: {}", e.to_string().lines().next().unwrap_or("")))
 }
 
-
 /// One self-contained HTML page: the Markdown as HTML, each `charts/x.png` replaced by the
 /// chart's SVG inline, and print styles for A4.
 pub fn render_html(title: &str, markdown: &str, chart_dir: &Path) -> Result<String> {
