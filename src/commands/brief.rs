@@ -28,11 +28,38 @@ pub struct Args {
     /// Folder with the office's templates (brief.md.j2); default `reports/` if present.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Documents to write, e.g. `docx,xlsx` (default: fuyuan.toml's `formats`, else all of docx, md,
+    /// html, xlsx). Charts and briefing.json are always written.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub formats: Option<Vec<String>>,
     /// TOML settings; its [thresholds] table sets the supervision-letter and interview thresholds.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
+}
+
+/// Which documents a briefing writes (charts and `briefing.json` always).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formats {
+    pub docx: bool,
+    pub md: bool,
+    pub html: bool,
+    pub xlsx: bool,
+}
+
+impl Formats {
+    pub const NAMES: [&'static str; 4] = ["docx", "md", "html", "xlsx"];
+
+    pub fn parse(names: &[String]) -> Result<Formats> {
+        for n in names {
+            if !Self::NAMES.contains(&n.trim()) {
+                return Err(Error::Usage(format!("format '{n}' is not one of docx, md, html, xlsx")));
+            }
+        }
+        let has = |k: &str| names.iter().any(|n| n.trim() == k);
+        Ok(Formats { docx: has("docx"), md: has("md"), html: has("html"), xlsx: has("xlsx") })
+    }
 }
 
 /// What a briefing run wrote.
@@ -48,6 +75,7 @@ pub fn produce(
     period: &Period,
     thresholds: &Thresholds,
     templates: Option<&Path>,
+    formats: &Formats,
     out: &Path,
 ) -> Result<Written> {
     std::fs::create_dir_all(out.join("charts")).map_err(|e| Error::io(out, e))?;
@@ -69,25 +97,33 @@ pub fn produce(
 
     let (_, template_text) = text::template(templates)?;
     let markdown = text::render_markdown(&briefing, &template_text)?;
-    let md_path = out.join("briefing.md");
-    std::fs::write(&md_path, &markdown).map_err(|e| Error::io(&md_path, e))?;
-    files.push(md_path);
+    if formats.md {
+        let md_path = out.join("briefing.md");
+        std::fs::write(&md_path, &markdown).map_err(|e| Error::io(&md_path, e))?;
+        files.push(md_path);
+    }
     let charts = crate::report::charts::render_all(&briefing, &out.join("charts"))?;
     for c in &charts {
         files.push(c.png.clone());
         files.push(c.svg.clone());
     }
-    let html = text::render_html(&briefing.title, &markdown, &out.join("charts"))?;
-    let html_path = out.join("briefing.html");
-    std::fs::write(&html_path, html).map_err(|e| Error::io(&html_path, e))?;
-    files.push(html_path);
-    let docx_path = out.join("briefing.docx");
-    let pngs: Vec<(String, PathBuf)> = charts.iter().map(|c| (c.id.to_string(), c.png.clone())).collect();
-    crate::report::docx::write_docx(&markdown, &pngs, &docx_path)?;
-    files.push(docx_path);
-    let xlsx_path = out.join("annex.xlsx");
-    crate::report::xlsx::write_annex(&briefing, &xlsx_path)?;
-    files.push(xlsx_path);
+    if formats.html {
+        let html = text::render_html(&briefing.title, &markdown, &out.join("charts"))?;
+        let html_path = out.join("briefing.html");
+        std::fs::write(&html_path, html).map_err(|e| Error::io(&html_path, e))?;
+        files.push(html_path);
+    }
+    if formats.docx {
+        let docx_path = out.join("briefing.docx");
+        let pngs: Vec<(String, PathBuf)> = charts.iter().map(|c| (c.id.to_string(), c.png.clone())).collect();
+        crate::report::docx::write_docx(&markdown, &pngs, &docx_path)?;
+        files.push(docx_path);
+    }
+    if formats.xlsx {
+        let xlsx_path = out.join("annex.xlsx");
+        crate::report::xlsx::write_annex(&briefing, &xlsx_path)?;
+        files.push(xlsx_path);
+    }
     Ok(Written { briefing, files })
 }
 
@@ -96,7 +132,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let period = Period::parse(&args.period, args.ytd)?;
     let wh = Warehouse::new(&args.warehouse.warehouse);
     let templates = args.templates.clone().or(cfg.templates.clone());
-    let w = produce(&wh, &args.region, &period, &cfg.thresholds, templates.as_deref(), &args.out)?;
+    let formats = Formats::parse(args.formats.as_ref().unwrap_or(&cfg.formats))?;
+    let w = produce(&wh, &args.region, &period, &cfg.thresholds, templates.as_deref(), &formats, &args.out)?;
     let io = |e: std::io::Error| Error::Other(e.to_string());
     writeln!(out, "{}", w.briefing.title).map_err(io)?;
     for f in &w.files {

@@ -37,6 +37,9 @@ pub struct Args {
     pub ytd: bool,
     #[arg(long)]
     pub no_ytd: bool,
+    /// Briefing documents to write, e.g. `docx,xlsx` (default: all of docx, md, html, xlsx).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub formats: Option<Vec<String>>,
 }
 
 /// Settings for `fuyuan run`, from `fuyuan.toml` when present.
@@ -50,6 +53,8 @@ pub struct Config {
     pub out: PathBuf,
     /// Folder with the office's templates; default `reports/` when present.
     pub templates: Option<PathBuf>,
+    /// Briefing documents to write: any of docx, md, html, xlsx.
+    pub formats: Vec<String>,
     pub thresholds: crate::report::model::Thresholds,
 }
 
@@ -62,6 +67,7 @@ impl Default for Config {
             inputs: "data-samples".into(),
             out: "out".into(),
             templates: None,
+            formats: super::brief::Formats::NAMES.iter().map(|s| s.to_string()).collect(),
             thresholds: Default::default(),
         }
     }
@@ -229,7 +235,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "{}", output::render_table(&summary(&subunits), output::metrics_style)).map_err(io)?;
     writeln!(out, "3/4 briefing: charts, Word, Markdown, HTML, Excel annex → {}", cfg.out.join("briefing").display()).map_err(io)?;
     let bar = step("writing the briefing");
-    let brief = super::brief::produce(&wh, &region.code, &period, &cfg.thresholds, cfg.templates.as_deref(), &cfg.out.join("briefing"))?;
+    let formats = super::brief::Formats::parse(args.formats.as_ref().unwrap_or(&cfg.formats))?;
+    let brief =
+        super::brief::produce(&wh, &region.code, &period, &cfg.thresholds, cfg.templates.as_deref(), &formats, &cfg.out.join("briefing"))?;
     bar.finish_and_clear();
     writeln!(out, "    {}", brief.briefing.title).map_err(io)?;
     written.extend(brief.files);
