@@ -334,16 +334,8 @@ fn charts_of_the_sample_warehouse() {
     dir.command(&args).stdout();
 
     let wh = fuyuan::warehouse::Warehouse::new(dir.join("wh"));
-    let rt = fuyuan::commands::runtime().unwrap();
-    let b = rt
-        .block_on(async {
-            let engine = fuyuan::engine::Engine::open(&wh, fuyuan::engine::Limits::default()).await?;
-            let regions = wh.regions(Some(&engine.manifest))?;
-            let region = regions.get("411200").unwrap().clone();
-            let period = fuyuan::engine::Period::parse("2024Q2", true)?;
-            fuyuan::report::model::build(&engine, &regions, &region, &period, &Thresholds::default(), util::TODAY.to_string()).await
-        })
-        .unwrap();
+    let period = fuyuan::engine::Period::parse("2024Q2", true).unwrap();
+    let b = fuyuan::commands::brief::compute(&wh, "411200", &period, &Thresholds::default()).unwrap();
     assert!(!b.subunits.is_empty() && b.trend.len() == 8);
     if let Ok(keep) = std::env::var("FUYUAN_CHARTS_KEEP") {
         std::fs::write(Path::new(&keep).join("sample-briefing.json"), serde_json::to_vec_pretty(&b).unwrap()).unwrap();

@@ -379,16 +379,8 @@ fn dashboard_renders_sorts_and_drills_down_in_headless_chromium() {
 
     // 5. Without charts (the chart helper failed or has not run): notes instead, still renders.
     let wh = fuyuan::warehouse::Warehouse::new(dir.join("wh"));
-    let rt = fuyuan::commands::runtime().unwrap();
-    let b = rt
-        .block_on(async {
-            let engine = fuyuan::engine::Engine::open(&wh, fuyuan::engine::Limits::default()).await?;
-            let regions = wh.regions(Some(&engine.manifest))?;
-            let region = regions.get("411200").unwrap().clone();
-            let period = fuyuan::engine::Period::parse("2024Q4", true)?;
-            fuyuan::report::model::build(&engine, &regions, &region, &period, &Default::default(), util::TODAY.to_string()).await
-        })
-        .unwrap();
+    let period = fuyuan::engine::Period::parse("2024Q4", true).unwrap();
+    let b = fuyuan::commands::brief::compute(&wh, "411200", &period, &Default::default()).unwrap();
     let written = fuyuan::report::dashboard::write_dashboard(&b, &dir.join("no-charts"), &dir.join("d2")).unwrap();
     assert!(written.iter().any(|p| p.ends_with("index.html")));
     assert_eq!(written.iter().filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("unit-")).count(), b.subunits.len());

@@ -94,28 +94,10 @@ impl Case {
 // ---------------------------------------------------------------------------------- ledger parts
 
 /// The full litigation header and a valid row for it.
-const LIT: &str = "案号,审理法院,被告,区划代码,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,原告";
+use util::LIT;
 /// Only the required litigation columns.
 const MIN: &str = "案号,被告,区划代码,立案日期";
 const PEN: &str = "处罚决定书文号,执法机关,区划代码,处罚决定日期,罚款金额,当事人";
-
-fn lit_cells(n: u32) -> Vec<String> {
-    [
-        &format!("（2024）豫1202行初{n}号"),
-        "湖滨区人民法院",
-        "三门峡市自然资源局",
-        "411202",
-        "2024-01-05",
-        "2024-03-01",
-        "撤销",
-        "2024-02-01",
-        "是",
-        "张三",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
 
 fn join(fields: &[String]) -> String {
     fields
@@ -127,12 +109,12 @@ fn join(fields: &[String]) -> String {
 
 /// A valid litigation row (LIT columns) as one CSV line.
 fn lit(n: u32) -> String {
-    join(&lit_cells(n))
+    join(&util::lit_row(n))
 }
 
 /// A litigation row with some cells replaced.
 fn lit_with(n: u32, edits: &[(usize, &str)]) -> String {
-    let mut c = lit_cells(n);
+    let mut c = util::lit_row(n);
     for (i, v) in edits {
         c[*i] = v.to_string();
     }

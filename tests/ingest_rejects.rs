@@ -7,27 +7,9 @@ mod util;
 
 use util::{Dir, parse_csv};
 
-const LIT: &str = "案号,审理法院,被告,区划代码,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,原告";
+use util::LIT;
 const REC: &str = "复议案号,复议机关,被申请人,区划代码,收案日期,结案日期,复议决定,复议后起诉,申请人";
 const PEN: &str = "处罚决定书文号,执法机关,区划代码,处罚决定日期,处罚种类,罚款金额,没收金额,裁量情形,赋权事项,当事人";
-
-fn lit_ok(n: u32) -> Vec<String> {
-    [
-        &format!("（2024）豫1202行初{n}号"),
-        "湖滨区人民法院",
-        "三门峡市自然资源局",
-        "411202",
-        "2024-01-05",
-        "2024-03-01",
-        "撤销",
-        "2024-02-01",
-        "是",
-        "张三",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
 
 fn rec_ok(n: u32) -> Vec<String> {
     [&format!("三政复〔2024〕{n}号"), "三门峡市人民政府", "三门峡市公安局", "411200", "2024-01-05", "2024-03-01", "维持", "否", "李四"]
@@ -147,14 +129,14 @@ fn check_manifest_and_rejects(dir: &Dir, file: &str, header: &str, read: u64, re
 #[test]
 fn required_cell_empty_litigation() {
     let rows = vec![
-        join(&lit_ok(1)),
-        row(lit_ok(2), &[(0, "")]),
-        row(lit_ok(3), &[(2, "")]),
-        row(lit_ok(4), &[(3, "")]),
-        row(lit_ok(5), &[(4, "")]),
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(0, "")]),
+        row(util::lit_row(3), &[(2, "")]),
+        row(util::lit_row(4), &[(3, "")]),
+        row(util::lit_row(5), &[(4, "")]),
         // Blank-looking cells are empty too.
-        row(lit_ok(6), &[(2, "   ")]),
-        join(&lit_ok(7)),
+        row(util::lit_row(6), &[(2, "   ")]),
+        join(&util::lit_row(7)),
     ];
     check(
         "lit.csv",
@@ -217,12 +199,12 @@ fn required_cell_empty_penalty() {
 #[test]
 fn unknown_outcome() {
     let rows = vec![
-        join(&lit_ok(1)),
+        join(&util::lit_row(1)),
         // Odd spacing and full-width letters elsewhere in the row must reach the rejects file as written.
-        row(lit_ok(2), &[(6, " 胜诉 "), (2, "　三门峡市ＡＢＣ局 ")]),
-        row(lit_ok(3), &[(6, "待定")]),
+        row(util::lit_row(2), &[(6, " 胜诉 "), (2, "　三门峡市ＡＢＣ局 ")]),
+        row(util::lit_row(3), &[(6, "待定")]),
         // A known variant is accepted.
-        row(lit_ok(4), &[(6, "判决驳回原告诉讼请求")]),
+        row(util::lit_row(4), &[(6, "判决驳回原告诉讼请求")]),
     ];
     check(
         "lit.csv",
@@ -246,7 +228,12 @@ fn unknown_leniency() {
 
 #[test]
 fn unknown_bool_value() {
-    let rows = vec![join(&lit_ok(1)), row(lit_ok(2), &[(8, "可能")]), row(lit_ok(3), &[(8, "√")]), row(lit_ok(4), &[(8, "")])];
+    let rows = vec![
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(8, "可能")]),
+        row(util::lit_row(3), &[(8, "√")]),
+        row(util::lit_row(4), &[(8, "")]),
+    ];
     check("lit.csv", LIT, &rows, &[bad(1, "负责人出庭 (head_appeared)", &["可能"])]);
     let rows = vec![join(&rec_ok(1)), row(rec_ok(2), &[(7, "也许")])];
     check("rec.csv", REC, &rows, &[bad(1, "复议后起诉 (sued_after)", &["也许"])]);
@@ -257,12 +244,12 @@ fn unknown_bool_value() {
 #[test]
 fn impossible_date() {
     let rows = vec![
-        join(&lit_ok(1)),
-        row(lit_ok(2), &[(4, "2023-02-29")]),
-        row(lit_ok(3), &[(4, "2024-04-31")]),
-        row(lit_ok(4), &[(5, "2023-02-29"), (4, "2023-01-05")]),
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(4, "2023-02-29")]),
+        row(util::lit_row(3), &[(4, "2024-04-31")]),
+        row(util::lit_row(4), &[(5, "2023-02-29"), (4, "2023-01-05")]),
         // 2024 is a leap year.
-        row(lit_ok(5), &[(4, "2024-02-29")]),
+        row(util::lit_row(5), &[(4, "2024-02-29")]),
     ];
     check(
         "lit.csv",
@@ -283,15 +270,15 @@ fn impossible_date() {
 #[test]
 fn unreadable_date() {
     let rows = vec![
-        join(&lit_ok(1)),
-        row(lit_ok(2), &[(4, "去年五月")]),
-        row(lit_ok(3), &[(4, "5/30/2024")]),
-        row(lit_ok(4), &[(7, "2024-05")]),
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(4, "去年五月")]),
+        row(util::lit_row(3), &[(4, "5/30/2024")]),
+        row(util::lit_row(4), &[(7, "2024-05")]),
         // The contract's forms are all readable.
-        row(lit_ok(5), &[(4, "2024/1/5")]),
-        row(lit_ok(6), &[(4, "2024.1.5")]),
-        row(lit_ok(7), &[(4, "2024年1月5日")]),
-        row(lit_ok(8), &[(4, "20240105")]),
+        row(util::lit_row(5), &[(4, "2024/1/5")]),
+        row(util::lit_row(6), &[(4, "2024.1.5")]),
+        row(util::lit_row(7), &[(4, "2024年1月5日")]),
+        row(util::lit_row(8), &[(4, "20240105")]),
     ];
     check(
         "lit.csv",
@@ -308,10 +295,10 @@ fn unreadable_date() {
 #[test]
 fn date_before_1990_10_01() {
     let rows = vec![
-        row(lit_ok(1), &[(0, "（1990）豫1202行初1号"), (4, "1990-09-30"), (5, ""), (6, ""), (7, "")]),
+        row(util::lit_row(1), &[(0, "（1990）豫1202行初1号"), (4, "1990-09-30"), (5, ""), (6, ""), (7, "")]),
         // The first day of the Administrative Litigation Law is fine.
-        row(lit_ok(2), &[(0, "（1990）豫1202行初2号"), (4, "1990-10-01"), (5, ""), (6, ""), (7, "")]),
-        row(lit_ok(3), &[(7, "1989-12-31")]),
+        row(util::lit_row(2), &[(0, "（1990）豫1202行初2号"), (4, "1990-10-01"), (5, ""), (6, ""), (7, "")]),
+        row(util::lit_row(3), &[(7, "1989-12-31")]),
     ];
     check(
         "lit.csv",
@@ -327,9 +314,9 @@ fn date_before_1990_10_01() {
 fn date_after_today() {
     // FUYUAN_TODAY is 2025-03-31.
     let rows = vec![
-        row(lit_ok(1), &[(0, "（2025）豫1202行初1号"), (4, "2025-04-01"), (5, ""), (6, ""), (7, "")]),
-        row(lit_ok(2), &[(0, "（2025）豫1202行初2号"), (4, "2025-03-31"), (5, ""), (6, ""), (7, "")]),
-        row(lit_ok(3), &[(0, "（2025）豫1202行初3号"), (4, "2025-01-02"), (5, "2025-04-01"), (7, "")]),
+        row(util::lit_row(1), &[(0, "（2025）豫1202行初1号"), (4, "2025-04-01"), (5, ""), (6, ""), (7, "")]),
+        row(util::lit_row(2), &[(0, "（2025）豫1202行初2号"), (4, "2025-03-31"), (5, ""), (6, ""), (7, "")]),
+        row(util::lit_row(3), &[(0, "（2025）豫1202行初3号"), (4, "2025-01-02"), (5, "2025-04-01"), (7, "")]),
     ];
     check("lit.csv", LIT, &rows, &[bad(0, "立案日期 (filed_date)", &["after today"]), bad(2, "结案日期 (closed_date)", &["after today"])]);
     let rows = vec![row(rec_ok(1), &[(4, "2026-01-01"), (5, ""), (6, "")])];
@@ -339,7 +326,7 @@ fn date_after_today() {
 #[test]
 fn outcome_without_closed_date() {
     let lit_cols: &[&str] = &["裁判结果 (outcome)", "结案日期 (closed_date)"];
-    let rows = vec![join(&lit_ok(1)), row(lit_ok(2), &[(5, "")]), row(lit_ok(3), &[(5, ""), (6, "")])];
+    let rows = vec![join(&util::lit_row(1)), row(util::lit_row(2), &[(5, "")]), row(util::lit_row(3), &[(5, ""), (6, "")])];
     check("lit.csv", LIT, &rows, &[bad_any(1, lit_cols, &["without", "closed"])]);
     let rec_cols: &[&str] = &["复议决定 (decision)", "结案日期 (closed_date)"];
     let rows = vec![row(rec_ok(1), &[(5, "")]), join(&rec_ok(2))];
@@ -349,7 +336,7 @@ fn outcome_without_closed_date() {
 #[test]
 fn closed_date_without_outcome() {
     let lit_cols: &[&str] = &["裁判结果 (outcome)", "结案日期 (closed_date)"];
-    let rows = vec![join(&lit_ok(1)), row(lit_ok(2), &[(6, "")])];
+    let rows = vec![join(&util::lit_row(1)), row(util::lit_row(2), &[(6, "")])];
     check("lit.csv", LIT, &rows, &[bad_any(1, lit_cols, &["without", "outcome"])]);
     let rec_cols: &[&str] = &["复议决定 (decision)", "结案日期 (closed_date)"];
     let rows = vec![join(&rec_ok(1)), row(rec_ok(2), &[(6, "")])];
@@ -359,9 +346,9 @@ fn closed_date_without_outcome() {
 #[test]
 fn closed_before_filed_or_received() {
     let rows = vec![
-        row(lit_ok(1), &[(4, "2024-02-01"), (5, "2024-01-31")]),
+        row(util::lit_row(1), &[(4, "2024-02-01"), (5, "2024-01-31")]),
         // Closing on the day of filing is possible (e.g. 不予立案).
-        row(lit_ok(2), &[(4, "2024-02-01"), (5, "2024-02-01"), (6, "不予立案"), (7, "")]),
+        row(util::lit_row(2), &[(4, "2024-02-01"), (5, "2024-02-01"), (6, "不予立案"), (7, "")]),
     ];
     check("lit.csv", LIT, &rows, &[bad(0, "结案日期 (closed_date)", &["before"])]);
     let rows = vec![join(&rec_ok(1)), row(rec_ok(2), &[(4, "2024-05-01"), (5, "2024-04-30")])];
@@ -382,13 +369,13 @@ fn unparseable_case_number() {
         "（2024）豫1202行初号",   // no sequence number
         "案号待补",
     ];
-    let mut rows = vec![join(&lit_ok(1))];
+    let mut rows = vec![join(&util::lit_row(1))];
     for b in bad_numbers {
-        rows.push(row(lit_ok(2), &[(0, b)]));
+        rows.push(row(util::lit_row(2), &[(0, b)]));
     }
     // Accepted spellings (§4): other brackets and spaces.
     for good in ["(2024)豫1202行初31号", "〔2024〕豫12行终32号", "[2024]豫行再33号", "（2024） 豫1202 行赔初 34 号"] {
-        rows.push(row(lit_ok(3), &[(0, good)]));
+        rows.push(row(util::lit_row(3), &[(0, good)]));
     }
     let expected: Vec<Bad> = (1..=bad_numbers.len()).map(|i| bad(i, "案号 (case_no)", &[])).collect();
     let dir = check("lit.csv", LIT, &rows, &expected);
@@ -401,13 +388,13 @@ fn unparseable_case_number() {
 #[test]
 fn region_code_not_6_or_9_digits() {
     let rows = vec![
-        join(&lit_ok(1)),
-        row(lit_ok(2), &[(3, "41120")]),
-        row(lit_ok(3), &[(3, "4112020")]),
-        row(lit_ok(4), &[(3, "41120A")]),
-        row(lit_ok(5), &[(3, "4112020011")]),
-        row(lit_ok(6), &[(3, "411202.5")]),
-        row(lit_ok(7), &[(3, "湖滨区")]),
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(3, "41120")]),
+        row(util::lit_row(3), &[(3, "4112020")]),
+        row(util::lit_row(4), &[(3, "41120A")]),
+        row(util::lit_row(5), &[(3, "4112020011")]),
+        row(util::lit_row(6), &[(3, "411202.5")]),
+        row(util::lit_row(7), &[(3, "湖滨区")]),
     ];
     let expected: Vec<Bad> = (1..=6).map(|i| bad(i, "区划代码 (region_code)", &["6 or 9"])).collect();
     check("lit.csv", LIT, &rows, &expected);
@@ -416,11 +403,11 @@ fn region_code_not_6_or_9_digits() {
 #[test]
 fn region_code_not_in_dimension() {
     let rows = vec![
-        join(&lit_ok(1)),
-        row(lit_ok(2), &[(3, "419999")]),
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(3, "419999")]),
         // A 9-digit code whose first 6 digits are unknown is not a township of anything.
-        row(lit_ok(3), &[(3, "419999001")]),
-        row(lit_ok(4), &[(3, "110101")]),
+        row(util::lit_row(3), &[(3, "419999001")]),
+        row(util::lit_row(4), &[(3, "110101")]),
     ];
     check(
         "lit.csv",
@@ -481,9 +468,9 @@ fn misplaced_thousands_separator() {
 
 #[test]
 fn row_with_more_fields_than_the_header() {
-    let mut long = lit_ok(2);
+    let mut long = util::lit_row(2);
     long.push("多出来的一格".into());
-    let rows = vec![join(&lit_ok(1)), join(&long), join(&lit_ok(3))];
+    let rows = vec![join(&util::lit_row(1)), join(&long), join(&util::lit_row(3))];
     check("lit.csv", LIT, &rows, &[Bad { idx: 1, columns: vec![], words: &["field", "11", "10"] }]);
 }
 
@@ -491,7 +478,7 @@ fn row_with_more_fields_than_the_header() {
 fn rejected_rows_in_several_tables_in_one_ingest() {
     // One ingest, three files: each file's counts and its own rejects.
     let dir = Dir::new();
-    dir.create("a.csv", &format!("{LIT}\n{}\n{}\n", join(&lit_ok(1)), row(lit_ok(2), &[(4, "2023-02-29")])));
+    dir.create("a.csv", &format!("{LIT}\n{}\n{}\n", join(&util::lit_row(1)), row(util::lit_row(2), &[(4, "2023-02-29")])));
     dir.create("b.csv", &format!("{REC}\n{}\n", row(rec_ok(1), &[(6, "不详")])));
     dir.create("c.csv", &format!("{PEN}\n{}\n{}\n{}\n", join(&pen_ok(1)), join(&pen_ok(2)), row(pen_ok(3), &[(5, "-1")])));
     dir.command(&["ingest", "a.csv", "b.csv", "c.csv"]).stdout();
@@ -570,7 +557,11 @@ fn xlsx_rejects_name_the_sheet_row() {
 #[test]
 fn nine_digit_code_with_known_prefix_becomes_a_township() {
     let dir = Dir::new();
-    let rows = [join(&lit_ok(1)), row(lit_ok(2), &[(3, "411282101")]), row(lit_ok(3), &[(3, "411282101"), (5, ""), (6, ""), (7, "")])];
+    let rows = [
+        join(&util::lit_row(1)),
+        row(util::lit_row(2), &[(3, "411282101")]),
+        row(util::lit_row(3), &[(3, "411282101"), (5, ""), (6, ""), (7, "")]),
+    ];
     dir.create("lit.csv", &format!("{LIT}\n{}\n", rows.join("\n")));
     dir.command(&["ingest", "lit.csv"]).stdout();
     let m = dir.manifest("warehouse");
@@ -595,8 +586,8 @@ fn nine_digit_code_with_known_prefix_becomes_a_township() {
 fn files_with_the_same_name_in_one_ingest_keep_all_their_rejects() {
     // Two counties send `lit.csv`; each has one bad row. Both rows must reach the rejects.
     let dir = Dir::new();
-    dir.create("hubin/lit.csv", &format!("{LIT}\n{}\n{}\n", join(&lit_ok(1)), row(lit_ok(2), &[(4, "2023-02-29")])));
-    dir.create("lingbao/lit.csv", &format!("{LIT}\n{}\n", row(lit_ok(3), &[(3, "419999")])));
+    dir.create("hubin/lit.csv", &format!("{LIT}\n{}\n{}\n", join(&util::lit_row(1)), row(util::lit_row(2), &[(4, "2023-02-29")])));
+    dir.create("lingbao/lit.csv", &format!("{LIT}\n{}\n", row(util::lit_row(3), &[(3, "419999")])));
     dir.command(&["ingest", "hubin/lit.csv", "lingbao/lit.csv"]).stdout();
     let m = dir.manifest("warehouse");
     let files = m["ingests"][0]["files"].as_array().unwrap();

@@ -68,6 +68,20 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
+/// The briefing's figures for a region and period, computed by the engine.
+pub fn compute(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &Thresholds) -> Result<Briefing> {
+    let rt = super::runtime()?;
+    rt.block_on(async {
+        let engine = Engine::open(wh, Limits::default()).await?;
+        let regions = wh.regions(Some(&engine.manifest))?;
+        let region = regions
+            .get(region_code)
+            .ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?
+            .clone();
+        model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await
+    })
+}
+
 /// Computes the briefing and writes every rendering into `out`.
 pub fn produce(
     wh: &Warehouse,
@@ -79,16 +93,7 @@ pub fn produce(
     out: &Path,
 ) -> Result<Written> {
     std::fs::create_dir_all(out.join("charts")).map_err(|e| Error::io(out, e))?;
-    let rt = super::runtime()?;
-    let briefing = rt.block_on(async {
-        let engine = Engine::open(wh, Limits::default()).await?;
-        let regions = wh.regions(Some(&engine.manifest))?;
-        let region = regions
-            .get(region_code)
-            .ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?
-            .clone();
-        model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await
-    })?;
+    let briefing = compute(wh, region_code, period, thresholds)?;
     let mut files = Vec::new();
     let json_path = out.join("briefing.json");
     let json = serde_json::to_vec_pretty(&briefing).map_err(|e| Error::Other(e.to_string()))?;

@@ -113,3 +113,24 @@ pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let rows = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
     (header, rows)
 }
+
+/// The litigation header most ingest tests use, and a valid row for it with case number `n`.
+pub const LIT: &str = "案号,审理法院,被告,区划代码,立案日期,结案日期,裁判结果,开庭日期,负责人出庭,原告";
+
+pub fn lit_row(n: u32) -> Vec<String> {
+    [
+        &format!("（2024）豫1202行初{n}号"),
+        "湖滨区人民法院",
+        "三门峡市自然资源局",
+        "411202",
+        "2024-01-05",
+        "2024-03-01",
+        "撤销",
+        "2024-02-01",
+        "是",
+        "张三",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
