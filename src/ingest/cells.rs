@@ -129,6 +129,15 @@ fn parse_date_form(raw: &str) -> Result<NaiveDate, DateError> {
     if s.is_empty() {
         return Err(DateError::Unreadable);
     }
+    // An Excel serial with a time fraction that reached a CSV as text ("45442.5").
+    if let Some((int, frac)) = s.split_once('.')
+        && int.len() == 5
+        && int.chars().all(|c| c.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return excel_serial_to_date(s.parse::<f64>().map_err(|_| DateError::Unreadable)?).ok_or(DateError::Unreadable);
+    }
     if s.chars().all(|c| c.is_ascii_digit()) {
         return match s.len() {
             8 => ymd(s[0..4].parse().unwrap_or(0), s[4..6].parse().unwrap_or(0), s[6..8].parse().unwrap_or(0)),
@@ -351,7 +360,7 @@ mod tests {
     #[test]
     fn date_forms() {
         let want = NaiveDate::from_ymd_opt(2024, 5, 30).unwrap();
-        for s in ["2024-05-30", "2024/5/30", "2024.5.30", "2024年5月30日", "20240530", "2024-05-30 00:00:00", "45442", "２０２４-０５-３０"]
+        for s in ["2024-05-30", "2024/5/30", "2024.5.30", "2024年5月30日", "20240530", "2024-05-30 00:00:00", "45442", "45442.0", "45442.75", "２０２４-０５-３０"]
         {
             assert_eq!(date(s, today()), Ok(want), "{s}");
         }
