@@ -839,12 +839,12 @@ fn corpus() -> Vec<Case> {
             write_row(ws, 1, 0, &MIN_HEADERS)?;
             write_row(ws, 2, 0, &["（2024）豫1202行初1号", "", "411202", "2024-01-05"])?;
             write_row(ws, 3, 0, &["（2024）豫1202行初2号", "", "411202", "2024-01-05"])?;
-            // 被告 merged over rows 3–4: only the top-left cell holds the value; the row below is
-            // a required-cell-empty reject, not silently filled or dropped.
+            // 被告 merged over rows 3–4: the sheet shows the agency on both rows, and both are
+            // read with it (docs/decisions.md).
             ws.merge_range(2, 1, 3, 1, "三门峡市自然资源局", &f)?;
             Ok(())
         }),
-        rejects(&[(4, "被告", "required")], 1),
+        accepted(2),
     ));
     v.push(case(
         Workbook,

@@ -243,6 +243,12 @@ fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTabl
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| Error::bad_file(file, 1, "-", format!("sheet '{name}' cannot be read: {}", first_line(&e.to_string()))))?;
+    // Merged cells (a 被告 merged over the rows of one agency's cases) hold their value in the
+    // top-left cell only; every cell of the region carries it, as the sheet shows it.
+    let merged = match &mut wb {
+        calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut records = Vec::new();
     for (i, row) in range.rows().enumerate() {
@@ -271,7 +277,31 @@ fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTabl
         }
         records.push(RawRow { line: row0 as u64 + i as u64 + 1, cells });
     }
+    fill_merged(&mut records, row0 as usize, &merged);
     Ok(RawTable { format: format!("xlsx sheet {name}"), records })
+}
+
+/// Copies each merged region's top-left value into its other cells that are empty.
+fn fill_merged(records: &mut [RawRow], row0: usize, merged: &[calamine::Dimensions]) {
+    for m in merged {
+        let ((r1, c1), (r2, c2)) = (m.start, m.end);
+        let (r1, c1, r2, c2) = (r1 as usize, c1 as usize, r2 as usize, c2 as usize);
+        let Some(value) = r1.checked_sub(row0).and_then(|i| records.get(i)).and_then(|r| r.cells.get(c1)).cloned() else { continue };
+        if matches!(value, Cell::Empty) {
+            continue;
+        }
+        for r in r1..=r2 {
+            let Some(rec) = r.checked_sub(row0).and_then(|i| records.get_mut(i)) else { continue };
+            if rec.cells.len() <= c2 {
+                rec.cells.resize(c2 + 1, Cell::Empty);
+            }
+            for c in c1..=c2 {
+                if (r, c) != (r1, c1) && matches!(rec.cells[c], Cell::Empty) {
+                    rec.cells[c] = value.clone();
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
