@@ -20,17 +20,8 @@ pub struct Args {
     /// Folder to write the dashboard into (index.html, unit-<code>.html, data.js, charts/).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// 2024, 2024Q2, 2024H1, 2024M05 or `latest` (default: the config's period, else latest).
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Year to date (the default for quarterly briefings); `--no-ytd` for the period alone.
-    #[arg(long, overrides_with = "no_ytd")]
-    pub ytd: bool,
-    #[arg(long)]
-    pub no_ytd: bool,
-    /// The city or county the dashboard is for (default: the config's region, 411200).
-    #[arg(long, value_name = "CODE")]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub scope: super::run::Scope,
     /// TOML settings (region, period, ytd, thresholds), as for `fuyuan run`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -135,7 +126,7 @@ pub fn produce(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let mut cfg = Config::load(args.config.as_deref())?;
-    cfg.override_with(args.region, args.period, args.ytd, args.no_ytd);
+    cfg.override_with(&args.scope);
     let warehouse = args.warehouse.unwrap_or_else(|| cfg.out.join("warehouse"));
     let wh = Warehouse::new(&warehouse);
     let period_name = if cfg.period == "latest" { latest_quarter(&wh)? } else { cfg.period.clone() };

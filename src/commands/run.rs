@@ -26,10 +26,20 @@ pub struct Args {
     pub inputs: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// The reporting region (a city or county code).
+    #[command(flatten)]
+    pub scope: Scope,
+    /// Briefing documents to write, e.g. `docx,xlsx` (default: all of docx, md, html, xlsx).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub formats: Option<Vec<String>>,
+}
+
+/// What to report on; these flags override fuyuan.toml (`run`, `dashboard`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Scope {
+    /// The city or county reported on (default: fuyuan.toml's region, else 411200).
     #[arg(long, value_name = "CODE")]
     pub region: Option<String>,
-    /// Period, or `latest` for the latest quarter with filings.
+    /// 2024, 2024Q2, 2024H1, 2024M05, or `latest`: the quarter of the latest filing.
     #[arg(long)]
     pub period: Option<String>,
     /// Year-to-date figures (the default for quarterly briefings); `--no-ytd` for the period alone.
@@ -37,9 +47,6 @@ pub struct Args {
     pub ytd: bool,
     #[arg(long)]
     pub no_ytd: bool,
-    /// Briefing documents to write, e.g. `docx,xlsx` (default: all of docx, md, html, xlsx).
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
-    pub formats: Option<Vec<String>>,
 }
 
 /// Settings for `fuyuan run`, from `fuyuan.toml` when present.
@@ -94,17 +101,17 @@ impl Config {
 
 impl Config {
     /// Flags given on the command line win over the settings file.
-    pub fn override_with(&mut self, region: Option<String>, period: Option<String>, ytd: bool, no_ytd: bool) {
-        if let Some(v) = region {
-            self.region = v;
+    pub fn override_with(&mut self, scope: &Scope) {
+        if let Some(v) = &scope.region {
+            self.region = v.clone();
         }
-        if let Some(v) = period {
-            self.period = v;
+        if let Some(v) = &scope.period {
+            self.period = v.clone();
         }
-        if ytd {
+        if scope.ytd {
             self.ytd = true;
         }
-        if no_ytd {
+        if scope.no_ytd {
             self.ytd = false;
         }
     }
@@ -175,7 +182,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if let Some(v) = args.out {
         cfg.out = v;
     }
-    cfg.override_with(args.region, args.period, args.ytd, args.no_ytd);
+    cfg.override_with(&args.scope);
     let io = |e: std::io::Error| Error::Other(e.to_string());
     let started = std::time::Instant::now();
     let warehouse = cfg.out.join("warehouse");
