@@ -127,14 +127,23 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
         let validator = Validator { layout: &lay, regions: &regions, today: opts.today };
         let mut accepted = Vec::new();
         let mut rejected: Vec<(validate::Reject, &read::RawRow)> = Vec::new();
-        let mut blank = 0u64;
         let mut new_regions = Vec::new();
-        for row in &raw.records[lay.header_index + 1..] {
-            if row.cells.iter().all(|c| c.is_empty()) {
-                blank += 1;
-                continue;
-            }
-            match validator.check(row) {
+        let rows = &raw.records[lay.header_index + 1..];
+        let blank_row = |r: &read::RawRow| r.cells.iter().all(|c| c.is_empty());
+        let blank = rows.iter().filter(|r| blank_row(r)).count() as u64;
+        // Rows are validated on every core in contiguous chunks; joining the chunks in order keeps
+        // file order, which upsert (last row wins) relies on.
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let chunk = rows.len().div_ceil(threads).max(8192);
+        let checked: Vec<Vec<(Outcome, &read::RawRow)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = rows
+                .chunks(chunk)
+                .map(|part| scope.spawn(|| part.iter().filter(|r| !blank_row(r)).map(|r| (validator.check(r), r)).collect::<Vec<_>>()))
+                .collect();
+            workers.into_iter().map(|w| w.join().expect("a validation thread panicked")).collect()
+        });
+        for (outcome, row) in checked.into_iter().flatten() {
+            match outcome {
                 Outcome::Accepted(r, new_region) => {
                     if let Some(nr) = new_region
                         && !new_regions.iter().any(|x: &crate::warehouse::regions::Region| x.code == nr.code)
