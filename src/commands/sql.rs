@@ -51,6 +51,7 @@ impl Session<'_> {
             Some(Meta::Describe(name)) => format!("DESCRIBE {name}"),
             Some(Meta::Help) => {
                 writeln!(out, "\\d            list tables and views\n\\d NAME       describe a table\n\\q            quit\nSQL statements end with ';'").map_err(io)?;
+                out.flush().map_err(io)?;
                 return Ok(());
             }
             Some(Meta::Quit) => return Ok(()),
@@ -69,6 +70,8 @@ impl Session<'_> {
         };
         rows.rows.truncate(limit);
         output::write(&rows, self.args.format, output::plain_style, out)?;
+        // The prompt interleaves results with input: show each result before the next prompt.
+        out.flush().map_err(io)?;
         let shown = if total > rows.rows.len() { format!(" ({} shown, see --max-rows)", rows.rows.len()) } else { String::new() };
         eprintln!("{total} row(s) fetched{shown}. Elapsed {:.3} seconds.", started.elapsed().as_secs_f64());
         Ok(())
