@@ -9,7 +9,7 @@ pub fn earliest_date() -> NaiveDate {
 
 /// Characters that are invisible in a spreadsheet but break matching (zero-width space and joiners,
 /// BOM, word joiner).
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
@@ -428,6 +428,13 @@ mod tests {
         assert_eq!(mask_person("张三、李四"), "张某、李某");
         assert_eq!(mask_person("王五等3人"), "王某等3人");
         assert_eq!(mask_person("三门峡某某建筑有限公司"), "三门峡某某建筑有限公司");
+    }
+
+    #[test]
+    fn emptiness_matches_the_text_rule() {
+        for s in ["", " ", "\u{3000}", "\u{200B}\u{FEFF} ", "\u{00A0}\t", "a", "　x", "\u{00AD}"] {
+            assert_eq!(crate::ingest::read::Cell::Text(s.into()).is_empty(), text(s).is_none(), "{s:?}");
+        }
     }
 
     #[test]
