@@ -50,17 +50,26 @@ pub fn units(level: Option<&str>, parent: Option<&str>, by: &str) -> Result<Unit
 }
 
 pub fn compute(wh: &Warehouse, period: &Period, units: &Units) -> Result<Rows> {
+    Ok(compute_all(wh, period, std::slice::from_ref(units))?.remove(0))
+}
+
+/// Several metrics tables for one period from one engine session (the views are planned once).
+pub fn compute_all(wh: &Warehouse, period: &Period, list: &[Units]) -> Result<Vec<Rows>> {
     let rt = super::runtime()?;
     rt.block_on(async {
         let engine = Engine::open(wh, Limits::default()).await?;
-        if let Units::Regions { parent: Some(p), .. } | Units::Agencies { parent: Some(p), .. } = units {
-            let regions = wh.regions(Some(&engine.manifest))?;
-            if regions.get(p).is_none() {
+        let regions = wh.regions(Some(&engine.manifest))?;
+        let mut out = Vec::with_capacity(list.len());
+        for units in list {
+            if let Units::Regions { parent: Some(p), .. } | Units::Agencies { parent: Some(p), .. } = units
+                && regions.get(p).is_none()
+            {
                 return Err(Error::Usage(format!("--parent {p} is not in the regions dimension")));
             }
+            let (schema, batches) = engine.metrics(period, units).await?;
+            out.push(Rows::from_batches(&schema, &batches)?);
         }
-        let (schema, batches) = engine.metrics(period, units).await?;
-        Rows::from_batches(&schema, &batches)
+        Ok(out)
     })
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::metrics::compute;
+use super::metrics::compute_all;
 use crate::engine::{Engine, Limits, Period, Units};
 use crate::ingest::{self, IngestOptions};
 use crate::output::{self, Rows};
@@ -230,16 +230,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         (format!("townships_{}_{tag}", region.code), Units::Regions { level: Level::Township, parent: Some(region.code.clone()) }),
         (format!("agencies_{}_{tag}", region.code), Units::Agencies { level: None, parent: Some(region.code.clone()) }),
     ];
-    let mut subunits = Rows::default();
-    for (i, (stem, units)) in jobs.iter().enumerate() {
-        let rows = compute(&wh, &period, units)?;
-        write_rows(&rows, &dir, stem, &mut written)?;
-        if i == 1 {
-            subunits = rows;
-        }
+    let units: Vec<Units> = jobs.iter().map(|(_, u)| u.clone()).collect();
+    let tables = compute_all(&wh, &period, &units)?;
+    for ((stem, _), rows) in jobs.iter().zip(&tables) {
+        write_rows(rows, &dir, stem, &mut written)?;
     }
+    let subunits = &tables[1];
     bar.finish_and_clear();
-    writeln!(out, "{}", output::render_table(&summary(&subunits), output::metrics_style)).map_err(io)?;
+    writeln!(out, "{}", output::render_table(&summary(subunits), output::metrics_style)).map_err(io)?;
     writeln!(out, "3/4 briefing: charts, Word, Markdown, HTML, Excel annex → {}", cfg.out.join("briefing").display()).map_err(io)?;
     let bar = step("writing the briefing");
     let formats = super::brief::Formats::parse(args.formats.as_ref().unwrap_or(&cfg.formats))?;
