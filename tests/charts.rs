@@ -32,16 +32,7 @@ fn fig(code: &str, name: &str, lost: i64, concluded: i64, hearings: i64, appeare
 }
 
 fn period() -> PeriodInfo {
-    PeriodInfo {
-        name: "2024Q2".into(),
-        ytd: true,
-        span: "2024-01-01..2024-06-30".into(),
-        start: "2024-01-01".into(),
-        end: "2024-06-30".into(),
-        prev_span: "2023-01-01..2023-06-30".into(),
-        label: "2024年上半年".into(),
-        prev_label: "2023年上半年".into(),
-    }
+    PeriodInfo::of(&fuyuan::engine::Period::parse("2024Q2", true).unwrap())
 }
 
 fn empty_briefing() -> Briefing {
@@ -314,24 +305,7 @@ fn nulls_print_as_none_not_zero() {
 #[test]
 fn charts_of_the_sample_warehouse() {
     let dir = util::Dir::new();
-    dir.command(&["sample", "--out", "S"]).stdout();
-    let mut files: Vec<String> = std::fs::read_dir(dir.join("S"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with("regions"))
-        .map(|n| format!("S/{n}"))
-        .collect();
-    files.sort();
-    let regions = std::fs::read_dir(dir.join("S"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .find(|n| n.starts_with("regions"))
-        .unwrap();
-    let mut args: Vec<&str> = vec!["ingest"];
-    args.extend(files.iter().map(|s| s.as_str()));
-    let regions = format!("S/{regions}");
-    args.extend(["--regions", regions.as_str(), "--warehouse", "wh"]);
-    dir.command(&args).stdout();
+    util::sample_warehouse(&dir, "wh");
 
     let wh = fuyuan::warehouse::Warehouse::new(dir.join("wh"));
     let period = fuyuan::engine::Period::parse("2024Q2", true).unwrap();

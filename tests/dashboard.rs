@@ -195,18 +195,7 @@ fn dashboard_renders_sorts_and_drills_down_in_headless_chromium() {
     let browser = chromium(); // fail early, with the install hint, if it is missing
     assert!(browser.is_file());
     let dir = Dir::new();
-    dir.command(&["sample", "--out", "S"]).stdout();
-    let mut files: Vec<String> = std::fs::read_dir(dir.join("S"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with("regions"))
-        .map(|n| format!("S/{n}"))
-        .collect();
-    files.sort();
-    let mut args: Vec<&str> = vec!["ingest"];
-    args.extend(files.iter().map(String::as_str));
-    args.extend(["--regions", "S/regions_sanmenxia.csv", "--warehouse", "wh"]);
-    dir.command(&args).stdout();
+    util::sample_warehouse(&dir, "wh");
 
     let out = dir.command(&["dashboard", "--out", "d", "--period", "2024Q4", "--ytd", "--region", "411200", "--warehouse", "wh"]).stdout();
     assert!(out.contains("index.html") && out.contains("data.js") && out.contains("unit-411202.html"), "files listed:\n{out}");

@@ -11,20 +11,7 @@ use util::Dir;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden");
 const WH: &str = "wh";
 
-/// Columns compared as floats (|a − b| ≤ 1e-12); every other column is compared as exact text
-/// (integers, names, codes, booleans, money with two decimals, rank). Empty (null) = empty only.
-const FLOAT_COLUMNS: &[&str] = &[
-    "filed_yoy",
-    "loss_rate",
-    "judgment_loss_rate",
-    "loss_rate_prev",
-    "loss_rate_change_pp",
-    "appearance_rate",
-    "spoke_rate",
-    "required_appearance_rate",
-    "recon_correction_rate",
-    "recon_sued_rate",
-];
+use util::FLOAT_COLUMNS;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{FIXTURE}/{name}")).unwrap_or_else(|e| panic!("reading fixture {name}: {e}"))

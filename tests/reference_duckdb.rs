@@ -13,19 +13,7 @@ use util::{Dir, parse_csv};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/metrics_duckdb.py");
 
-/// Columns compared as floats (within 1e-9 relative); every other column must match as text.
-const FLOAT_COLUMNS: &[&str] = &[
-    "filed_yoy",
-    "loss_rate",
-    "judgment_loss_rate",
-    "loss_rate_prev",
-    "loss_rate_change_pp",
-    "appearance_rate",
-    "spoke_rate",
-    "required_appearance_rate",
-    "recon_correction_rate",
-    "recon_sued_rate",
-];
+use util::FLOAT_COLUMNS;
 
 /// (period, ytd, level, parent)
 const COMBOS: &[(&str, bool, &str, Option<&str>)] = &[

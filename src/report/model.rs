@@ -257,6 +257,22 @@ pub struct Briefing {
     pub recon_cases: Vec<ReconCaseRow>,
 }
 
+impl PeriodInfo {
+    /// The period as a briefing names it: spans and the Chinese labels (2024年上半年).
+    pub fn of(period: &Period) -> PeriodInfo {
+        PeriodInfo {
+            name: period.name.clone(),
+            ytd: period.ytd,
+            span: period.span(),
+            start: period.start.to_string(),
+            end: period.end.to_string(),
+            prev_span: format!("{}..{}", period.prev_start, period.prev_end),
+            label: period_label(period),
+            prev_label: period_label(&Period { start: period.prev_start, end: period.prev_end, ..period.clone() }),
+        }
+    }
+}
+
 fn period_label(p: &Period) -> String {
     let y = p.end.year();
     let (m1, m2) = (p.start.month(), p.end.month());
@@ -442,16 +458,7 @@ pub async fn build(
         Level::County => "全市各县(市、区)".to_string(),
         _ => "同级地区".to_string(),
     };
-    let period_info = PeriodInfo {
-        name: period.name.clone(),
-        ytd: period.ytd,
-        span: period.span(),
-        start: period.start.to_string(),
-        end: period.end.to_string(),
-        prev_span: format!("{}..{}", period.prev_start, period.prev_end),
-        label: period_label(period),
-        prev_label: period_label(&Period { start: period.prev_start, end: period.prev_end, ..period.clone() }),
-    };
+    let period_info = PeriodInfo::of(period);
     let title = format!("关于{}{}行政诉讼“双下降”工作和行政机关负责人出庭应诉情况的通报", period_info.label, scope_word);
     Ok(Briefing {
         title,

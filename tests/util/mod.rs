@@ -134,3 +134,34 @@ pub fn lit_row(n: u32) -> Vec<String> {
     .map(|s| s.to_string())
     .collect()
 }
+
+/// Writes `fuyuan sample` ledgers to `S/` and ingests them all (corrections last, by name) with
+/// the Sanmenxia region additions into `warehouse`.
+pub fn sample_warehouse(dir: &Dir, warehouse: &str) {
+    dir.command(&["sample", "--out", "S"]).stdout();
+    let mut files: Vec<String> = std::fs::read_dir(dir.join("S"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("regions"))
+        .map(|n| format!("S/{n}"))
+        .collect();
+    files.sort();
+    let mut args: Vec<&str> = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--regions", "S/regions_sanmenxia.csv", "--warehouse", warehouse]);
+    dir.command(&args).stdout();
+}
+
+/// The rate columns of the metrics table, compared as numbers; the others are compared as text.
+pub const FLOAT_COLUMNS: &[&str] = &[
+    "filed_yoy",
+    "loss_rate",
+    "judgment_loss_rate",
+    "loss_rate_prev",
+    "loss_rate_change_pp",
+    "appearance_rate",
+    "spoke_rate",
+    "required_appearance_rate",
+    "recon_correction_rate",
+    "recon_sued_rate",
+];
