@@ -22,11 +22,18 @@ const KILL_POINTS: usize = 100;
 fn state(dir: &Path) -> String {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest")).expect("manifest is JSON");
-    let data_dir = dir.join(manifest["data_dir"].as_str().expect("data_dir"));
     let mut files = BTreeMap::new();
     for (name, info) in manifest["tables"].as_object().expect("tables") {
-        let bytes = std::fs::read(data_dir.join(info["file"].as_str().unwrap())).expect("table file named by the manifest exists");
-        files.insert(name.clone(), (info["rows"].as_u64().unwrap(), format!("{:x}", Sha256::digest(&bytes))));
+        let parts: Vec<String> = info["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .map(|p| {
+                let bytes = std::fs::read(dir.join(p["file"].as_str().unwrap())).expect("part file named by the manifest exists");
+                format!("{}:{:x}", p["file"].as_str().unwrap(), Sha256::digest(&bytes))
+            })
+            .collect();
+        files.insert(name.clone(), (info["rows"].as_u64().unwrap(), parts));
     }
     let ingests: Vec<String> = manifest["ingests"]
         .as_array()

@@ -11,7 +11,7 @@ use arrow::record_batch::RecordBatch;
 use datafusion::execution::context::{SQLOptions, SessionContext};
 use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::prelude::{ParquetReadOptions, SessionConfig};
+use datafusion::prelude::SessionConfig;
 
 use crate::warehouse::regions::Level;
 use crate::warehouse::{Manifest, Warehouse};
@@ -117,6 +117,35 @@ pub enum Units {
     Agencies { level: Option<Level>, parent: Option<String> },
 }
 
+/// Registers each warehouse table as the list of its Parquet parts (absolute paths, so that the
+/// same registration works wherever the plan runs).
+pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Manifest) -> Result<()> {
+    use crate::ingest::schema::Table;
+    use datafusion::datasource::file_format::parquet::ParquetFormat;
+    use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+    let root = std::path::absolute(&wh.root).map_err(|e| Error::io(&wh.root, e))?;
+    for name in ["litigation", "reconsideration", "penalty", "regions"] {
+        let schema = match Table::parse(name) {
+            Some(t) => crate::ingest::batch::arrow_schema(t),
+            None => crate::warehouse::regions_schema(),
+        };
+        let parts = &manifest
+            .tables
+            .get(name)
+            .filter(|t| !t.parts.is_empty())
+            .ok_or_else(|| Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") })?
+            .parts;
+        let urls = parts
+            .iter()
+            .map(|p| ListingTableUrl::parse(root.join(&p.file).to_string_lossy()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
+        ctx.register_table(name, Arc::new(ListingTable::try_new(config)?))?;
+    }
+    Ok(())
+}
+
 impl Engine {
     pub async fn open(wh: &Warehouse, limits: Limits) -> Result<Engine> {
         let manifest = wh.require()?;
@@ -128,12 +157,7 @@ impl Engine {
             .with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
             .with_information_schema(true);
         let ctx = SessionContext::new_with_config_rt(config, runtime);
-        for name in ["litigation", "reconsideration", "penalty", "regions"] {
-            let path = wh
-                .table_path(&manifest, name)
-                .ok_or_else(|| Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") })?;
-            ctx.register_parquet(name, path.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
-        }
+        register_tables(&ctx, wh, &manifest).await?;
         let engine = Engine { ctx, manifest, limits };
         engine.run_script(VIEWS_SQL).await?;
         Ok(engine)

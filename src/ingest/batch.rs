@@ -3,12 +3,15 @@
 //! `_ingest_id`) so every figure can be traced to a ledger line.
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, Int64Builder, RecordBatch, StringBuilder};
+use arrow::array::{
+    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, Int64Array, Int64Builder, RecordBatch,
+    StringBuilder,
+};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use chrono::NaiveDate;
 
 use super::schema::{Kind, Table};
-use super::validate::{TypedRow, Value};
+use super::validate::{CaseFields, Value};
 use crate::Result;
 
 pub const MONEY: DataType = DataType::Decimal128(18, 2);
@@ -49,82 +52,97 @@ pub fn arrow_schema(table: Table) -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
-/// Builds one batch from accepted rows of one source file.
-pub fn to_batch(table: Table, rows: &[TypedRow], source_file: &str, ingest_id: i64) -> Result<RecordBatch> {
-    let schema = arrow_schema(table);
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-    for (ci, col) in table.columns().iter().enumerate() {
-        let array: ArrayRef = match kind_type(col.kind) {
-            DataType::Date32 => {
-                let mut b = Date32Builder::with_capacity(rows.len());
-                for r in rows {
-                    match &r.values[ci] {
-                        Value::Date(d) => b.append_value(date_to_days(*d)),
-                        _ => b.append_null(),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Boolean => {
-                let mut b = BooleanBuilder::with_capacity(rows.len());
-                for r in rows {
-                    match &r.values[ci] {
-                        Value::Bool(v) => b.append_value(*v),
-                        _ => b.append_null(),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Decimal128(..) => {
-                let mut b = Decimal128Builder::with_capacity(rows.len());
-                for r in rows {
-                    match &r.values[ci] {
-                        Value::Fen(v) => b.append_value(*v as i128),
-                        _ => b.append_null(),
-                    }
-                }
-                Arc::new(b.finish().with_data_type(MONEY))
-            }
-            _ => {
-                let mut b = StringBuilder::with_capacity(rows.len(), rows.len() * 16);
-                for r in rows {
-                    match &r.values[ci] {
-                        Value::Str(s) => b.append_value(s),
-                        _ => b.append_null(),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-        };
-        arrays.push(array);
+enum ColumnBuilder {
+    Date(Date32Builder),
+    Bool(BooleanBuilder),
+    Money(Decimal128Builder),
+    Text(StringBuilder),
+}
+
+/// Accepted rows of one source file, appended straight into Arrow builders (no row structs).
+pub struct Builders {
+    table: Table,
+    columns: Vec<ColumnBuilder>,
+    /// Litigation: year, court code, type code, first instance.
+    case: Option<(Int32Builder, StringBuilder, StringBuilder, BooleanBuilder)>,
+    lines: Int64Builder,
+}
+
+impl Builders {
+    pub fn new(table: Table, capacity: usize) -> Builders {
+        let columns = table
+            .columns()
+            .iter()
+            .map(|c| match kind_type(c.kind) {
+                DataType::Date32 => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
+                DataType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
+                DataType::Decimal128(..) => ColumnBuilder::Money(Decimal128Builder::with_capacity(capacity)),
+                _ => ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 24)),
+            })
+            .collect();
+        let case = (table == Table::Litigation).then(|| {
+            (Int32Builder::with_capacity(capacity), StringBuilder::new(), StringBuilder::new(), BooleanBuilder::with_capacity(capacity))
+        });
+        Builders { table, columns, case, lines: Int64Builder::with_capacity(capacity) }
     }
-    if table == Table::Litigation {
-        let mut year = Int32Builder::with_capacity(rows.len());
-        let mut court = StringBuilder::new();
-        let mut kind = StringBuilder::new();
-        let mut first = BooleanBuilder::with_capacity(rows.len());
-        for r in rows {
-            let (y, c, k, f) = r.case.as_ref().expect("litigation rows carry a parsed case number");
-            year.append_value(*y);
-            court.append_value(c);
-            kind.append_value(k);
-            first.append_value(*f);
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends one accepted row: `values` has one value per column of the table, in order.
+    pub fn append(&mut self, line: u64, values: &[Value<'_>], case: Option<&CaseFields>) {
+        for (b, v) in self.columns.iter_mut().zip(values) {
+            match (b, v) {
+                (ColumnBuilder::Date(b), Value::Date(d)) => b.append_value(date_to_days(*d)),
+                (ColumnBuilder::Bool(b), Value::Bool(x)) => b.append_value(*x),
+                (ColumnBuilder::Money(b), Value::Fen(f)) => b.append_value(*f as i128),
+                (ColumnBuilder::Text(b), Value::Str(s)) => b.append_value(s),
+                (ColumnBuilder::Date(b), _) => b.append_null(),
+                (ColumnBuilder::Bool(b), _) => b.append_null(),
+                (ColumnBuilder::Money(b), _) => b.append_null(),
+                (ColumnBuilder::Text(b), _) => b.append_null(),
+            }
         }
-        arrays.push(Arc::new(year.finish()));
-        arrays.push(Arc::new(court.finish()));
-        arrays.push(Arc::new(kind.finish()));
-        arrays.push(Arc::new(first.finish()));
+        if let Some((year, court, kind, first)) = &mut self.case {
+            let c = case.expect("litigation rows carry a parsed case number");
+            year.append_value(c.year);
+            court.append_value(&c.court);
+            kind.append_value(&c.kind);
+            first.append_value(c.first_instance);
+        }
+        self.lines.append_value(line as i64);
     }
-    let mut file = StringBuilder::new();
-    let mut line = Int64Builder::with_capacity(rows.len());
-    let mut id = Int64Builder::with_capacity(rows.len());
-    for r in rows {
-        file.append_value(source_file);
-        line.append_value(r.line as i64);
-        id.append_value(ingest_id);
+
+    /// The batch in the warehouse schema, with provenance columns for `source_file`.
+    pub fn finish(mut self, source_file: &str, ingest_id: i64) -> Result<RecordBatch> {
+        let rows = self.len();
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len() + 7);
+        for b in &mut self.columns {
+            arrays.push(match b {
+                ColumnBuilder::Date(b) => Arc::new(b.finish()),
+                ColumnBuilder::Bool(b) => Arc::new(b.finish()),
+                ColumnBuilder::Money(b) => Arc::new(b.finish().with_data_type(MONEY)),
+                ColumnBuilder::Text(b) => Arc::new(b.finish()),
+            });
+        }
+        if let Some((year, court, kind, first)) = &mut self.case {
+            arrays.push(Arc::new(year.finish()));
+            arrays.push(Arc::new(court.finish()));
+            arrays.push(Arc::new(kind.finish()));
+            arrays.push(Arc::new(first.finish()));
+        }
+        let mut file = StringBuilder::with_capacity(rows, rows * source_file.len());
+        for _ in 0..rows {
+            file.append_value(source_file);
+        }
+        arrays.push(Arc::new(file.finish()));
+        arrays.push(Arc::new(self.lines.finish()));
+        arrays.push(Arc::new(Int64Array::from_value(ingest_id, rows)));
+        Ok(RecordBatch::try_new(arrow_schema(self.table), arrays)?)
     }
-    arrays.push(Arc::new(file.finish()));
-    arrays.push(Arc::new(line.finish()));
-    arrays.push(Arc::new(id.finish()));
-    Ok(RecordBatch::try_new(schema, arrays)?)
 }

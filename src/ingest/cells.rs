@@ -1,5 +1,7 @@
 //! Cell parsers for contract §1 "Cell rules". Each parser takes the cell's text and returns the
 //! typed value or a short reason that becomes the reject reason, so every rule is testable alone.
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate};
 
 /// Earliest acceptable date: the Administrative Litigation Law took effect on 1990-10-01.
@@ -37,19 +39,44 @@ pub fn fold_width(s: &str, keep: &[char]) -> String {
     out
 }
 
+/// Could `fold_width` change `s`? Every character it folds or drops (U+00A0, U+00AD, U+200B–U+2060,
+/// U+3000, U+FEFF, U+FF01–U+FF5E) starts with one of these UTF-8 lead bytes, so text without them
+/// — ASCII and almost all CJK — is used as is, without a copy (ingest's hot path).
+fn may_fold(s: &str) -> bool {
+    s.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xE3 | 0xEF))
+}
+
+/// `fold_width` that borrows when nothing needs folding.
+pub fn fold_width_cow<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
+    if may_fold(s) { Cow::Owned(fold_width(s, keep)) } else { Cow::Borrowed(s) }
+}
+
+fn trimmed(folded: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    match folded {
+        Cow::Borrowed(s) => Some(s.trim()).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+        Cow::Owned(s) => Some(s.trim()).filter(|t| !t.is_empty()).map(|t| Cow::Owned(t.to_string())),
+    }
+}
+
 /// Text rule: full-width ASCII folded, invisible characters dropped, trimmed. Returns None for an
 /// empty cell.
 pub fn text(raw: &str) -> Option<String> {
-    let folded = fold_width(raw, &[]);
-    let t = folded.trim();
-    if t.is_empty() { None } else { Some(t.to_string()) }
+    text_cow(raw).map(Cow::into_owned)
+}
+
+/// `text` without a copy when the cell needs no folding.
+pub fn text_cow(raw: &str) -> Option<Cow<'_, str>> {
+    trimmed(fold_width_cow(raw, &[]))
 }
 
 /// Key rule (reconsideration and penalty numbers): like text, but full-width brackets are kept.
 pub fn key(raw: &str) -> Option<String> {
-    let folded = fold_width(raw, &['（', '）']);
-    let t = folded.trim();
-    if t.is_empty() { None } else { Some(t.to_string()) }
+    key_cow(raw).map(Cow::into_owned)
+}
+
+/// `key` without a copy when the cell needs no folding.
+pub fn key_cow(raw: &str) -> Option<Cow<'_, str>> {
+    trimmed(fold_width_cow(raw, &['（', '）']))
 }
 
 /// Normalised header: width-folded, spaces removed, a trailing unit in brackets split off.
@@ -100,7 +127,10 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
 
 /// Parses the date forms of contract §1 and checks the range [1990-10-01, today].
 pub fn date(raw: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
-    let d = parse_date_form(raw)?;
+    let d = match plain_date(raw.as_bytes()) {
+        Some(d) => d?,
+        None => parse_date_form(raw)?,
+    };
     check_date_range(d, today)
 }
 
@@ -119,6 +149,19 @@ fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate, DateError> {
         return Err(DateError::Unreadable);
     }
     NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).ok_or(DateError::Impossible)
+}
+
+/// The two forms most ledgers use, `2024-05-30` (or `2024/05/30`) and `20240530`, read without
+/// allocating; `None` sends everything else through the general parser, which agrees on these.
+fn plain_date(b: &[u8]) -> Option<Result<NaiveDate, DateError>> {
+    let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit).then(|| r.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')));
+    match b.len() {
+        10 if (b[4] == b'-' && b[7] == b'-') || (b[4] == b'/' && b[7] == b'/') => {
+            Some(ymd(digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?))
+        }
+        8 => Some(ymd(digits(&b[0..4])?, digits(&b[4..6])?, digits(&b[6..8])?)),
+        _ => None,
+    }
 }
 
 fn parse_date_form(raw: &str) -> Result<NaiveDate, DateError> {
@@ -183,7 +226,7 @@ pub fn boolean(raw: &str) -> Option<bool> {
 /// ¥ and a trailing 元; a trailing 万元/万 multiplies by 10,000, as does `in_wan` (a (万元) header).
 /// Returns the value in fen (1/100 yuan), rounded half away from zero.
 pub fn amount_fen(raw: &str, in_wan: bool) -> Result<i64, String> {
-    let folded = fold_width(raw, &[]);
+    let folded = fold_width_cow(raw, &[]);
     let mut s = folded.trim().trim_start_matches('¥').trim_start_matches('￥').trim();
     let mut wan = in_wan;
     if let Some(r) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万')) {
@@ -204,15 +247,15 @@ pub fn amount_fen(raw: &str, in_wan: bool) -> Result<i64, String> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(bad());
     }
-    let digits_int: String = if int_part.contains(',') {
+    let digits_int: Cow<'_, str> = if int_part.contains(',') {
         let groups: Vec<&str> = int_part.split(',').collect();
         let first_ok = !groups[0].is_empty() && groups[0].len() <= 3;
         if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
             return Err(format!("misplaced thousands separator in '{}'", raw.trim()));
         }
-        groups.concat()
+        Cow::Owned(groups.concat())
     } else {
-        int_part.to_string()
+        Cow::Borrowed(int_part)
     };
     if !digits_int.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit()) {
         return Err(bad());
@@ -222,7 +265,8 @@ pub fn amount_fen(raw: &str, in_wan: bool) -> Result<i64, String> {
     }
     // Exact decimal arithmetic: value = int.frac × 10^(4 if wan) in units of 10^-len(frac).
     let scale_up: u32 = if wan { 4 } else { 0 };
-    let mantissa: i128 = format!("{}{}", if digits_int.is_empty() { "0" } else { &digits_int }, frac_part).parse().map_err(|_| bad())?;
+    // At most 30 digits (checked above), so the mantissa fits an i128.
+    let mantissa: i128 = digits_int.bytes().chain(frac_part.bytes()).fold(0i128, |n, d| n * 10 + i128::from(d - b'0'));
     let exp = scale_up as i32 + 2 - frac_part.len() as i32; // to fen
     let fen = if exp >= 0 {
         mantissa.checked_mul(10i128.pow(exp as u32))
@@ -243,10 +287,24 @@ pub fn fen_to_yuan(fen: i64) -> String {
 
 /// Region code rule: digits only; a code from a numeric cell (411600.0) is its integer text.
 pub fn region_code(raw: &str) -> Option<String> {
-    let s = fold_width(raw, &[]);
-    let s = s.trim();
-    let s = s.strip_suffix(".0").unwrap_or(s);
-    if (s.len() == 6 || s.len() == 9) && s.chars().all(|c| c.is_ascii_digit()) { Some(s.to_string()) } else { None }
+    region_code_cow(raw).map(Cow::into_owned)
+}
+
+/// `region_code` without a copy when the cell needs no folding.
+pub fn region_code_cow(raw: &str) -> Option<Cow<'_, str>> {
+    let valid = |s: &str| (s.len() == 6 || s.len() == 9) && s.bytes().all(|b| b.is_ascii_digit());
+    let code = |s: &str| {
+        let s = s.trim();
+        s.strip_suffix(".0").unwrap_or(s).to_string()
+    };
+    match fold_width_cow(raw, &[]) {
+        Cow::Borrowed(s) => {
+            let s = s.trim();
+            let s = s.strip_suffix(".0").unwrap_or(s);
+            valid(s).then_some(Cow::Borrowed(s))
+        }
+        Cow::Owned(s) => Some(code(&s)).filter(|c| valid(c)).map(Cow::Owned),
+    }
 }
 
 /// Compound surnames that keep both characters when a name is masked.

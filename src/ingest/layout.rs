@@ -7,7 +7,7 @@ use super::schema::{Column, Need, Table};
 use crate::{Error, Result};
 
 /// How many rows from the top may precede the header (titles, blank lines, notes).
-const HEADER_SEARCH_ROWS: usize = 10;
+pub const HEADER_SEARCH_ROWS: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct Layout {

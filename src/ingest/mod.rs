@@ -3,28 +3,44 @@
 //! `ingest_files` reads every file, validates every row, folds the accepted rows into the tables
 //! by key (a later row replaces an earlier one with the same key) and commits once: either all
 //! files land or none does.
+//!
+//! A file streams through a pipeline in bounded memory: one thread reads records in chunks
+//! (`stream`), a worker per core validates each chunk straight into Arrow builders, and this
+//! thread applies the chunks in file order — keys, rejects, counts — and hands the batches to a
+//! writer thread that appends them to new Parquet parts. Batches wait in a short window before
+//! they are written, so a correction a few rows later (a decision re-entered the same day) just
+//! drops the earlier row; a row replaced after it was written, or one in an older part, is
+//! removed by rewriting that one part at the end.
 pub mod batch;
 pub mod caseno;
 pub mod cells;
 pub mod layout;
 pub mod read;
 pub mod schema;
+pub mod stream;
 pub mod validate;
 pub mod vocab;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use arrow::array::{Array, BooleanArray, Int64Array, RecordBatch, StringArray};
 use arrow::compute::filter_record_batch;
 use chrono::NaiveDate;
+use parquet::arrow::ArrowWriter;
 use sha2::{Digest, Sha256};
 
-use crate::warehouse::regions::Regions;
-use crate::warehouse::{FileRecord, IngestRecord, Replaced, Warehouse};
+use crate::warehouse::regions::{Region, Regions};
+use crate::warehouse::{self, FileRecord, IngestRecord, Manifest, PartInfo, Replaced, TableInfo, Warehouse};
 use crate::{Error, Result};
+use layout::Layout;
+use read::{CellRef, RawRow};
 use schema::Table;
-use validate::{Outcome, Validator};
+use validate::{Reject, Validator};
 
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
@@ -44,11 +60,14 @@ pub struct IngestReport {
     pub committed: bool,
 }
 
-/// One file's accepted rows, ready to merge.
-struct Parsed {
-    table: Table,
-    batch: RecordBatch,
-}
+/// Rows per chunk handed to a validation worker.
+const CHUNK_ROWS: usize = 32 * 1024;
+/// A chunk also ends at this many bytes of cell text (rows with huge cells).
+const CHUNK_BYTES: usize = 8 << 20;
+/// Chunks held back before they are written (a correction within this window costs nothing).
+const WINDOW: usize = 8;
+/// A part holds at most this many rows, so a late correction rewrites at most one such part.
+const PART_ROWS: usize = 1 << 20;
 
 pub fn today() -> NaiveDate {
     // FUYUAN_TODAY pins "today" for reproducible tests; dates after it are rejected.
@@ -58,23 +77,630 @@ pub fn today() -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn stem(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
+}
+
+fn is_workbook(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
+        Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+    )
+}
+
+/// Where a row lives: in a part of an earlier ingest (part index in the manifest's list, row), or
+/// in a file of this ingest (file index, physical line). Packed into one word for the key map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct RowId(u64);
+
+const OLD_ROW: u64 = 1 << 63;
+
+impl RowId {
+    fn old(part: usize, row: usize) -> RowId {
+        RowId(OLD_ROW | (part as u64) << 32 | row as u64)
+    }
+    fn new(file: usize, line: u64) -> RowId {
+        RowId((file as u64) << 40 | line)
+    }
+    fn old_part(self) -> Option<(usize, usize)> {
+        (self.0 & OLD_ROW != 0).then(|| (((self.0 & !OLD_ROW) >> 32) as usize, (self.0 & 0xFFFF_FFFF) as usize))
+    }
+    fn new_line(self) -> Option<(usize, u64)> {
+        (self.0 & OLD_ROW == 0).then(|| ((self.0 >> 40) as usize, self.0 & ((1 << 40) - 1)))
+    }
+}
+
+/// The key map is keyed by a 128-bit hash of the key text (xxh3): 24 bytes a row instead of the
+/// text. Two different keys share a hash with probability about n²/2¹²⁹ (10⁻²⁵ for 10 million
+/// rows). The hash is already uniform, so the map uses its low bits as is.
+#[derive(Default)]
+struct PrehashedKey(u64);
+
+impl Hasher for PrehashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type KeyMap = HashMap<u128, RowId, BuildHasherDefault<PrehashedKey>>;
+
+fn key_hash(key: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(key.as_bytes())
+}
+
+/// One replacement, for the manifest: the row `old` gave way to `new` with the same key.
+struct Event {
+    old: RowId,
+    new: RowId,
+    key: String,
+}
+
+/// A part written by this ingest: which file its rows came from and their line range.
+struct NewPart {
+    file: String,
+    rows: usize,
+    source: usize,
+    lines: (u64, u64),
+}
+
+/// A batch waiting in the window: rows already replaced are dropped when it is written.
+struct Pending {
+    source: usize,
+    batch: RecordBatch,
+    dropped: Vec<bool>,
+}
+
+fn line_column(b: &RecordBatch) -> &Int64Array {
+    b.column_by_name("_source_line").and_then(|c| c.as_any().downcast_ref::<Int64Array>()).expect("_source_line is Int64")
+}
+
+fn text_column<'b>(b: &'b RecordBatch, name: &str) -> &'b StringArray {
+    b.column_by_name(name).and_then(|c| c.as_any().downcast_ref::<StringArray>()).expect("text column")
+}
+
+/// Everything this ingest knows about one table.
+#[derive(Default)]
+struct TableState {
+    keys: KeyMap,
+    old_parts: Vec<PartInfo>,
+    /// Rows of old parts replaced by this ingest.
+    old_dropped: BTreeMap<usize, BTreeSet<usize>>,
+    new_parts: Vec<NewPart>,
+    /// Lines of written new parts replaced later in this ingest.
+    late_dropped: BTreeMap<usize, HashSet<u64>>,
+    /// The old parts' keys are in `keys`.
+    loaded: bool,
+    events: Vec<Event>,
+}
+
+struct WriteMsg {
+    path: Arc<PathBuf>,
+    batch: RecordBatch,
+}
+
+/// Appends batches to part files, one open part at a time; each part is synced when closed.
+fn writer_thread(rx: Receiver<WriteMsg>) -> Result<()> {
+    let mut current: Option<(Arc<PathBuf>, ArrowWriter<std::fs::File>)> = None;
+    let close = |w: ArrowWriter<std::fs::File>, path: &Path| -> Result<()> {
+        let file = w.into_inner()?;
+        file.sync_all().map_err(|e| Error::io(path, e))
+    };
+    for msg in rx {
+        if current.as_ref().is_none_or(|(p, _)| *p != msg.path) {
+            if let Some((p, w)) = current.take() {
+                close(w, &p)?;
+            }
+            let file = std::fs::File::create(&*msg.path).map_err(|e| Error::io(&*msg.path, e))?;
+            current = Some((msg.path.clone(), ArrowWriter::try_new(file, msg.batch.schema(), Some(warehouse::writer_properties()))?));
+        }
+        current.as_mut().expect("an open part").1.write(&msg.batch)?;
+    }
+    if let Some((p, w)) = current.take() {
+        close(w, &p)?;
+    }
+    Ok(())
+}
+
+/// A run of rows for a validation worker.
+enum ChunkRows {
+    /// Workbook rows, or the CSV rows read ahead for header detection.
+    Raw(Vec<RawRow>),
+    /// CSV records: all cell text in one buffer; `ends[i]` is the end of field i; each row is
+    /// (line, number of fields).
+    Csv { text: String, ends: Vec<u32>, rows: Vec<(u64, u32)> },
+}
+
+struct Chunk {
+    index: usize,
+    rows: ChunkRows,
+}
+
+struct RejectRow {
+    reject: Reject,
+    cells: Vec<String>,
+}
+
+struct ChunkResult {
+    index: usize,
+    batch: RecordBatch,
+    hashes: Vec<u128>,
+    rejects: Vec<RejectRow>,
+    rows_read: u64,
+    blank: u64,
+    new_regions: Vec<Region>,
+}
+
+/// What a validation worker needs, shared by all workers of one file.
+struct WorkerCtx<'a> {
+    validator: Validator<'a>,
+    table: Table,
+    key_index: usize,
+    source_file: &'a str,
+    ingest_id: i64,
+}
+
+impl WorkerCtx<'_> {
+    fn run(&self, chunk: Chunk) -> Result<ChunkResult> {
+        let n = match &chunk.rows {
+            ChunkRows::Raw(r) => r.len(),
+            ChunkRows::Csv { rows, .. } => rows.len(),
+        };
+        let mut out = Out {
+            builders: batch::Builders::new(self.table, n),
+            hashes: Vec::with_capacity(n),
+            rejects: Vec::new(),
+            rows_read: 0,
+            blank: 0,
+            new_regions: Vec::new(),
+        };
+        let mut values = Vec::new();
+        match &chunk.rows {
+            ChunkRows::Raw(rows) => {
+                let mut cells = Vec::new();
+                for row in rows {
+                    cells.clear();
+                    cells.extend(row.cells.iter().map(CellRef::of));
+                    self.row(row.line, &cells, &mut values, &mut out);
+                }
+            }
+            ChunkRows::Csv { text, ends, rows } => {
+                let mut cells = Vec::new();
+                let (mut field, mut start) = (0usize, 0usize);
+                for &(line, count) in rows {
+                    cells.clear();
+                    for _ in 0..count {
+                        let end = ends[field] as usize;
+                        cells.push(CellRef::field(&text[start..end]));
+                        start = end;
+                        field += 1;
+                    }
+                    self.row(line, &cells, &mut values, &mut out);
+                }
+            }
+        }
+        Ok(ChunkResult {
+            index: chunk.index,
+            batch: out.builders.finish(self.source_file, self.ingest_id)?,
+            hashes: out.hashes,
+            rejects: out.rejects,
+            rows_read: out.rows_read,
+            blank: out.blank,
+            new_regions: out.new_regions,
+        })
+    }
+
+    fn row<'a>(&self, line: u64, cells: &[CellRef<'a>], values: &mut Vec<validate::Value<'a>>, out: &mut Out) {
+        if cells.iter().all(CellRef::is_empty) {
+            out.blank += 1;
+            return;
+        }
+        out.rows_read += 1;
+        match self.validator.check(line, cells, values) {
+            Ok(accepted) => {
+                let key = match &values[self.key_index] {
+                    validate::Value::Str(k) => key_hash(k),
+                    _ => unreachable!("the key column is required text"),
+                };
+                out.builders.append(line, values, accepted.case.as_ref());
+                out.hashes.push(key);
+                if let Some(r) = accepted.new_region
+                    && !out.new_regions.iter().any(|x| x.code == r.code)
+                {
+                    out.new_regions.push(r);
+                }
+            }
+            Err(reject) => out.rejects.push(RejectRow { reject, cells: cells.iter().map(|c| c.text().into_owned()).collect() }),
+        }
+    }
+}
+
+struct Out {
+    builders: batch::Builders,
+    hashes: Vec<u128>,
+    rejects: Vec<RejectRow>,
+    rows_read: u64,
+    blank: u64,
+    new_regions: Vec<Region>,
+}
+
+/// Where a file's data rows come from after its header.
+enum RowSource {
+    Csv(stream::CsvRecords),
+    Rows(Vec<RawRow>),
+}
+
+/// Reads chunks for the workers; stops early when the ingest is cancelled.
+fn read_chunks(source: RowSource, ahead: Vec<RawRow>, tx: SyncSender<Chunk>, cancel: &AtomicBool, file: &str) -> Result<()> {
+    let mut index = 0;
+    let mut send = |rows: ChunkRows| -> bool {
+        let ok = !cancel.load(Ordering::Relaxed) && tx.send(Chunk { index, rows }).is_ok();
+        index += 1;
+        ok
+    };
+    if !ahead.is_empty() && !send(ChunkRows::Raw(ahead)) {
+        return Ok(());
+    }
+    match source {
+        RowSource::Rows(rows) => {
+            let mut it = rows.into_iter().peekable();
+            while it.peek().is_some() {
+                if !send(ChunkRows::Raw(it.by_ref().take(CHUNK_ROWS).collect())) {
+                    return Ok(());
+                }
+            }
+        }
+        RowSource::Csv(mut records) => {
+            let mut record = csv::ByteRecord::new();
+            loop {
+                let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES / 2);
+                let mut ends = Vec::with_capacity(CHUNK_ROWS * 16);
+                let mut rows = Vec::with_capacity(CHUNK_ROWS);
+                let mut more = true;
+                while rows.len() < CHUNK_ROWS && buf.len() < CHUNK_BYTES {
+                    let Some(line) = records.next_record(&mut record)? else {
+                        more = false;
+                        break;
+                    };
+                    for f in record.iter() {
+                        buf.extend_from_slice(f);
+                        ends.push(buf.len() as u32);
+                    }
+                    rows.push((line, record.len() as u32));
+                }
+                if !rows.is_empty() {
+                    let text = match String::from_utf8(buf) {
+                        Ok(t) => t,
+                        Err(e) => return Err(bad_utf8(e.as_bytes(), &ends, &rows, file)),
+                    };
+                    if !send(ChunkRows::Csv { text, ends, rows }) {
+                        return Ok(());
+                    }
+                }
+                if !more {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Names the first cell of a chunk that is not valid text (pass 1 checked the file, so this is
+/// a decoder surprise rather than a user's mistake, but it still gets one clear line).
+fn bad_utf8(bytes: &[u8], ends: &[u32], rows: &[(u64, u32)], file: &str) -> Error {
+    let (mut field, mut start) = (0usize, 0usize);
+    for &(line, count) in rows {
+        for k in 0..count {
+            let end = ends[field] as usize;
+            if std::str::from_utf8(&bytes[start..end]).is_err() {
+                return Error::bad_file(file, line, format!("field {}", k + 1), "text is not valid in the file's encoding");
+            }
+            start = end;
+            field += 1;
+        }
+    }
+    Error::bad_file(file, 0, "-", "text is not valid in the file's encoding")
+}
+
+/// The rejects file of one ledger, written as rows are rejected: where, why, then the row's cells
+/// unchanged under the file's own headers.
+struct RejectsFile {
+    rel: String,
+    path: PathBuf,
+    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+}
+
+impl RejectsFile {
+    fn create(wh: &Warehouse, rel: String, headers: &[String]) -> Result<RejectsFile> {
+        use std::io::Write;
+        let path = wh.path(&rel)?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?);
+        file.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(&path, e))?;
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
+        let mut head = vec!["_file".to_string(), "_line".into(), "_column".into(), "_reason".into()];
+        head.extend(headers.iter().cloned());
+        writer.write_record(&head).map_err(|e| Error::Other(e.to_string()))?;
+        Ok(RejectsFile { rel, path, writer })
+    }
+
+    fn write(&mut self, file: &str, r: &RejectRow) -> Result<()> {
+        let mut rec = vec![file.to_string(), r.reject.line.to_string(), r.reject.column.clone(), r.reject.reason.clone()];
+        rec.extend(r.cells.iter().cloned());
+        self.writer.write_record(&rec).map_err(|e| Error::Other(e.to_string()))
+    }
+
+    fn finish(self) -> Result<String> {
+        let file = self.writer.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+        let file = file.into_inner().map_err(|e| Error::io(&self.path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.rel)
+    }
+}
+
+/// Counts of one file, for its manifest record.
+#[derive(Default)]
+struct FileCounts {
+    rows_read: u64,
+    accepted: u64,
+    rejected: u64,
+    blank: u64,
+    new_regions: Vec<Region>,
+    rejects_file: Option<String>,
+}
+
+struct Ingest<'w> {
+    wh: &'w Warehouse,
+    manifest: Option<&'w Manifest>,
+    ingest_id: u64,
+    tables: BTreeMap<Table, TableState>,
+    /// Display paths of the files of this ingest that are read (index = `RowId` file).
+    sources: Vec<String>,
+    window: VecDeque<Pending>,
+    writer: Option<(SyncSender<WriteMsg>, std::thread::JoinHandle<Result<()>>)>,
+    current_part: Option<(Table, Arc<PathBuf>)>,
+}
+
+impl Ingest<'_> {
+    fn state(&mut self, table: Table) -> Result<&mut TableState> {
+        let st = self.tables.entry(table).or_default();
+        if !st.loaded {
+            st.loaded = true;
+            if let Some(m) = self.manifest {
+                st.old_parts = m.tables.get(table.name()).map(|t| t.parts.clone()).unwrap_or_default();
+                // Keys already in the warehouse, so that a new row replaces an old one.
+                for (pi, part) in st.old_parts.iter().enumerate() {
+                    let mut row = 0;
+                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(&[table.key()]))? {
+                        let b = b?;
+                        let keys = text_column(&b, table.key());
+                        for i in 0..b.num_rows() {
+                            st.keys.insert(key_hash(keys.value(i)), RowId::old(pi, row));
+                            row += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(st)
+    }
+
+    fn send(&mut self, msg: WriteMsg) -> Result<()> {
+        let (tx, _) = self.writer.as_ref().expect("the writer runs until the end of the ingest");
+        if tx.send(msg).is_err() {
+            // The writer stopped on an error: report it.
+            let (_, handle) = self.writer.take().expect("writer");
+            handle.join().map_err(|_| Error::Other("the Parquet writer thread panicked".into()))??;
+            return Err(Error::Other("the Parquet writer stopped".into()));
+        }
+        Ok(())
+    }
+
+    /// Writes the oldest batch of the window, without the rows replaced meanwhile.
+    fn flush_one(&mut self, table: Table) -> Result<()> {
+        let Some(p) = self.window.pop_front() else { return Ok(()) };
+        let keep = BooleanArray::from(p.dropped.iter().map(|d| !d).collect::<Vec<_>>());
+        let batch = if keep.true_count() == p.batch.num_rows() { p.batch.clone() } else { filter_record_batch(&p.batch, &keep)? };
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let lines = line_column(&p.batch);
+        let range = (lines.value(0) as u64, lines.value(lines.len() - 1) as u64);
+        let ingest_id = self.ingest_id;
+        let st = self.tables.get_mut(&table).expect("table state");
+        let roll = match st.new_parts.last() {
+            Some(last) => last.source != p.source || last.rows + batch.num_rows() > PART_ROWS || self.current_part.is_none(),
+            None => true,
+        };
+        if roll {
+            let rel = format!("data/{}/{ingest_id:06}-{:04}.parquet", table.name(), st.new_parts.len() + 1);
+            let path = Arc::new(self.wh.path(&rel)?);
+            st.new_parts.push(NewPart { file: rel, rows: 0, source: p.source, lines: range });
+            self.current_part = Some((table, path));
+        }
+        let part = st.new_parts.last_mut().expect("a current part");
+        part.rows += batch.num_rows();
+        part.lines.1 = range.1;
+        let path = self.current_part.as_ref().expect("current part").1.clone();
+        self.send(WriteMsg { path, batch })
+    }
+
+    /// Marks the row `old` as replaced: in the window it is simply not written; in a part it is
+    /// removed when that part is rewritten at the end.
+    fn drop_row(&mut self, table: Table, old: RowId) {
+        let st = self.tables.get_mut(&table).expect("table state");
+        if let Some((part, row)) = old.old_part() {
+            st.old_dropped.entry(part).or_default().insert(row);
+            return;
+        }
+        let (source, line) = old.new_line().expect("a row of this ingest");
+        for p in self.window.iter_mut().filter(|p| p.source == source) {
+            let lines = line_column(&p.batch);
+            let (first, last) = (lines.value(0) as u64, lines.value(lines.len() - 1) as u64);
+            if (first..=last).contains(&line)
+                && let Ok(i) = lines.values().binary_search(&(line as i64))
+            {
+                p.dropped[i] = true;
+                return;
+            }
+        }
+        let part = st
+            .new_parts
+            .iter()
+            .position(|p| p.source == source && (p.lines.0..=p.lines.1).contains(&line))
+            .expect("a replaced row of this ingest is in the window or in a written part");
+        st.late_dropped.entry(part).or_default().insert(line);
+    }
+
+    fn apply(
+        &mut self,
+        table: Table,
+        source: usize,
+        r: ChunkResult,
+        counts: &mut FileCounts,
+        rejects: &mut Option<RejectsFile>,
+        layout: &Layout,
+    ) -> Result<()> {
+        counts.rows_read += r.rows_read;
+        counts.blank += r.blank;
+        counts.rejected += r.rejects.len() as u64;
+        counts.accepted += r.batch.num_rows() as u64;
+        for rej in &r.rejects {
+            if rejects.is_none() {
+                let path = PathBuf::from(&self.sources[source]);
+                // The file's position keeps two ledgers with one name (two folders) apart.
+                let rel = format!("rejects/{:06}-{:03}-{}.csv", self.ingest_id, source + 1, stem(&path));
+                *rejects = Some(RejectsFile::create(self.wh, rel, &layout.headers)?);
+            }
+            rejects.as_mut().expect("rejects file").write(&self.sources[source], rej)?;
+        }
+        for nr in r.new_regions {
+            if !counts.new_regions.iter().any(|x| x.code == nr.code) {
+                counts.new_regions.push(nr);
+            }
+        }
+        if r.batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let n = r.batch.num_rows();
+        self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });
+        let batch = self.window.back().expect("just pushed").batch.clone();
+        let keys = text_column(&batch, table.key());
+        let lines = line_column(&batch);
+        for (i, h) in r.hashes.iter().enumerate() {
+            let id = RowId::new(source, lines.value(i) as u64);
+            let st = self.tables.get_mut(&table).expect("table state");
+            if let Some(old) = st.keys.insert(*h, id) {
+                st.events.push(Event { old, new: id, key: keys.value(i).to_string() });
+                self.drop_row(table, old);
+            }
+        }
+        while self.window.len() > WINDOW {
+            self.flush_one(table)?;
+        }
+        Ok(())
+    }
+
+    /// Runs one file through the pipeline.
+    fn file(
+        &mut self,
+        source: usize,
+        layout: &Layout,
+        rows: RowSource,
+        ahead: Vec<RawRow>,
+        regions: &Regions,
+        today: NaiveDate,
+    ) -> Result<FileCounts> {
+        let table = layout.table;
+        self.state(table)?;
+        let display = self.sources[source].clone();
+        let ctx = WorkerCtx {
+            validator: Validator { layout, regions, today },
+            table,
+            key_index: table.columns().iter().position(|c| c.name == table.key()).expect("the key is a column"),
+            source_file: &display,
+            ingest_id: self.ingest_id as i64,
+        };
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(1);
+        let cancel = AtomicBool::new(false);
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers * 2);
+        let chunk_rx = Mutex::new(chunk_rx);
+        let (res_tx, res_rx) = sync_channel::<Result<ChunkResult>>(workers * 2);
+        let mut counts = FileCounts::default();
+        let mut rejects: Option<RejectsFile> = None;
+        let outcome = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| read_chunks(rows, ahead, chunk_tx, &cancel, &display));
+            for _ in 0..workers {
+                let res_tx = res_tx.clone();
+                let (ctx, chunk_rx) = (&ctx, &chunk_rx);
+                scope.spawn(move || {
+                    loop {
+                        let next = chunk_rx.lock().expect("chunk queue").recv();
+                        let Ok(chunk) = next else { break };
+                        if res_tx.send(ctx.run(chunk)).is_err() {
+                            // The ingest stopped: drain so that the reader is never stuck.
+                            while chunk_rx.lock().expect("chunk queue").recv().is_ok() {}
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(res_tx);
+            let mut applied = (|| -> Result<()> {
+                let mut next = 0;
+                let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();
+                for r in &res_rx {
+                    let r = r?;
+                    waiting.insert(r.index, r);
+                    while let Some(r) = waiting.remove(&next) {
+                        self.apply(table, source, r, &mut counts, &mut rejects, layout)?;
+                        next += 1;
+                    }
+                }
+                Ok(())
+            })();
+            if applied.is_err() {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            drop(res_rx);
+            let read = reader.join().map_err(|_| Error::Other("the reader thread panicked".into()))?;
+            // A reader error (a bad record) explains a pipeline that stopped early.
+            if let Err(e) = read {
+                applied = Err(e);
+            }
+            applied
+        });
+        outcome?;
+        while !self.window.is_empty() {
+            self.flush_one(table)?;
+        }
+        counts.rejects_file = rejects.map(RejectsFile::finish).transpose()?;
+        Ok(counts)
+    }
 }
 
 pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
     let wh = Warehouse::new(&opts.warehouse);
     let _lock = wh.lock()?;
     let manifest = wh.manifest()?;
-    if let Some(m) = &manifest {
-        wh.remove_leftovers(m);
+    wh.remove_leftovers(manifest.as_ref().unwrap_or(&Manifest::default()));
+    let result = ingest_locked(&wh, manifest.as_ref(), files, opts);
+    if !matches!(result, Ok(IngestReport { committed: true, .. })) {
+        // Nothing was committed: whatever this ingest wrote is garbage now.
+        wh.remove_leftovers(manifest.as_ref().unwrap_or(&Manifest::default()));
     }
-    let mut regions: Regions = wh.regions(manifest.as_ref())?;
+    result
+}
+
+fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
+    let mut regions: Regions = wh.regions(manifest)?;
     let mut regions_added = Vec::new();
     if let Some(path) = &opts.regions {
         for r in regions.read_additions(path)? {
@@ -82,7 +708,7 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
             regions.insert(r);
         }
     }
-    let ingest_id = manifest.as_ref().map(|m| m.ingests.iter().map(|i| i.id).max().unwrap_or(0) + 1).unwrap_or(1);
+    let ingest_id = manifest.map(|m| m.ingests.iter().map(|i| i.id).max().unwrap_or(0) + 1).unwrap_or(1);
     let mut seen: HashMap<String, String> = manifest
         .iter()
         .flat_map(|m| m.ingests.iter())
@@ -91,13 +717,30 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
         .map(|f| (f.sha256.clone(), f.path.clone()))
         .collect();
 
-    let mut records = Vec::new();
-    let mut parsed: Vec<Parsed> = Vec::new();
-    let mut rejects_out: Vec<(String, Vec<u8>)> = Vec::new();
-    for (file_index, path) in files.iter().enumerate() {
+    let (write_tx, write_rx) = sync_channel::<WriteMsg>(4);
+    let writer = std::thread::spawn(move || writer_thread(write_rx));
+    let mut ing = Ingest {
+        wh,
+        manifest,
+        ingest_id,
+        tables: BTreeMap::new(),
+        sources: Vec::new(),
+        window: VecDeque::new(),
+        writer: Some((write_tx, writer)),
+        current_part: None,
+    };
+    let mut records: Vec<FileRecord> = Vec::new();
+    // For each source (file of this ingest that was read): its record's index.
+    let mut record_of: Vec<usize> = Vec::new();
+    for path in files {
         let display = path.display().to_string();
-        let bytes = read::read_bytes(path)?;
-        let hash = sha256_hex(&bytes);
+        let (hash, source) = if is_workbook(path) {
+            let bytes = read::read_bytes(path)?;
+            (Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>(), None)
+        } else {
+            let scanned = stream::scan_file(path, &display)?;
+            (scanned.sha256, Some(scanned.encoding))
+        };
         if let Some(first) = seen.get(&hash) {
             records.push(FileRecord {
                 path: display,
@@ -118,74 +761,58 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
             continue;
         }
         seen.insert(hash.clone(), display.clone());
-        let raw = match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
-            Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods") => read::read_file(path, opts.sheet.as_deref())?,
-            _ => read::read_csv_bytes(&bytes, &display)?,
-        };
-        drop(bytes);
-        let lay = layout::detect(&raw.records, opts.table, &display)?;
-        let validator = Validator { layout: &lay, regions: &regions, today: opts.today };
-        let mut accepted = Vec::new();
-        let mut rejected: Vec<(validate::Reject, &read::RawRow)> = Vec::new();
-        let mut new_regions = Vec::new();
-        let rows = &raw.records[lay.header_index + 1..];
-        let blank_row = |r: &read::RawRow| r.cells.iter().all(|c| c.is_empty());
-        let blank = rows.iter().filter(|r| blank_row(r)).count() as u64;
-        // Rows are validated on every core in contiguous chunks; joining the chunks in order keeps
-        // file order, which upsert (last row wins) relies on.
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let chunk = rows.len().div_ceil(threads).max(8192);
-        let checked: Vec<Vec<(Outcome, &read::RawRow)>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = rows
-                .chunks(chunk)
-                .map(|part| scope.spawn(|| part.iter().filter(|r| !blank_row(r)).map(|r| (validator.check(r), r)).collect::<Vec<_>>()))
-                .collect();
-            workers.into_iter().map(|w| w.join().expect("a validation thread panicked")).collect()
-        });
-        for (outcome, row) in checked.into_iter().flatten() {
-            match outcome {
-                Outcome::Accepted(r, new_region) => {
-                    if let Some(nr) = new_region
-                        && !new_regions.iter().any(|x: &crate::warehouse::regions::Region| x.code == nr.code)
-                    {
-                        new_regions.push(nr);
-                    }
-                    accepted.push(r);
-                }
-                Outcome::Rejected(rej) => rejected.push((rej, row)),
+        // The header is found among the top rows; the rows after it stream from there.
+        let (lay, format, ahead, rows) = match source {
+            None => {
+                let raw = read::read_file(path, opts.sheet.as_deref())?;
+                let lay = layout::detect(&raw.records, opts.table, &display)?;
+                let mut all = raw.records;
+                let data = all.split_off(lay.header_index + 1);
+                (lay, raw.format, Vec::new(), RowSource::Rows(data))
             }
-        }
-        let new_townships: Vec<String> = new_regions.iter().map(|r| r.code.clone()).collect();
-        for r in new_regions {
+            Some(encoding) => {
+                let mut recs = stream::CsvRecords::open(path, &display, encoding)?;
+                let mut top = Vec::new();
+                let mut record = csv::ByteRecord::new();
+                let mut filled = 0;
+                while filled < layout::HEADER_SEARCH_ROWS {
+                    let Some(row) = recs.next_row(&mut record)? else { break };
+                    filled += usize::from(row.cells.iter().any(|c| !c.is_empty()));
+                    top.push(row);
+                }
+                let lay = layout::detect(&top, opts.table, &display)?;
+                let ahead = top.split_off(lay.header_index + 1);
+                (lay, recs.format(), ahead, RowSource::Csv(recs))
+            }
+        };
+        let source = ing.sources.len();
+        ing.sources.push(display.clone());
+        let counts = ing.file(source, &lay, rows, ahead, &regions, opts.today)?;
+        let new_townships: Vec<String> = counts.new_regions.iter().map(|r| r.code.clone()).collect();
+        for r in counts.new_regions {
             regions.insert(r);
         }
-        let rejects_file = if rejected.is_empty() {
-            None
-        } else {
-            // The file's position keeps two ledgers with one name (two folders) apart.
-            let name = format!("{ingest_id:06}-{:03}-{}.csv", file_index + 1, stem(path));
-            rejects_out.push((name.clone(), rejects_csv(&display, &lay.headers, &rejected)?));
-            Some(format!("rejects/{name}"))
-        };
-        let batch = batch::to_batch(lay.table, &accepted, &display, ingest_id as i64)?;
+        record_of.push(records.len());
         records.push(FileRecord {
             path: display,
             sha256: hash,
             status: "ingested".into(),
             table: Some(lay.table.name().into()),
-            format: Some(raw.format.clone()),
+            format: Some(format),
             header_line: lay.header_line,
-            rows_read: (accepted.len() + rejected.len()) as u64,
-            rows_accepted: accepted.len() as u64,
-            rows_rejected: rejected.len() as u64,
-            blank_rows: blank,
+            rows_read: counts.rows_read,
+            rows_accepted: counts.accepted,
+            rows_rejected: counts.rejected,
+            blank_rows: counts.blank,
             ignored_columns: lay.ignored.clone(),
-            rejects_file,
+            rejects_file: counts.rejects_file,
             replaced: vec![],
             new_townships,
         });
-        parsed.push(Parsed { table: lay.table, batch });
     }
+    let (tx, writer) = ing.writer.take().expect("writer");
+    drop(tx);
+    writer.join().map_err(|_| Error::Other("the Parquet writer thread panicked".into()))??;
 
     let rejected_total: u64 = records.iter().map(|r| r.rows_rejected).sum();
     if opts.strict && rejected_total > 0 {
@@ -195,112 +822,141 @@ pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestRep
             first.path
         )));
     }
-    let new_rows: usize = parsed.iter().map(|p| p.batch.num_rows()).sum();
+    let new_rows: u64 = records.iter().map(|r| r.rows_accepted).sum();
     if new_rows == 0 && regions_added.is_empty() && records.iter().all(|r| r.status != "ingested") {
         return Ok(IngestReport { ingest_id, files: records, regions_added, committed: false });
     }
 
-    // Merge: old rows first, then each file in order; a later key replaces an earlier one.
-    let mut tables: BTreeMap<Table, Vec<RecordBatch>> = BTreeMap::new();
+    let mut tables = BTreeMap::new();
     for table in Table::ALL {
-        let mut batches = match &manifest {
-            Some(m) => wh.read_batches(m, table.name())?,
-            None => Vec::new(),
+        let info = match ing.tables.remove(&table) {
+            Some(st) => finish_table(wh, ingest_id, table, st, &ing.sources, &record_of, &mut records)?,
+            None => TableInfo {
+                rows: manifest.and_then(|m| m.tables.get(table.name())).map(|t| t.rows).unwrap_or(0),
+                parts: manifest.and_then(|m| m.tables.get(table.name())).map(|t| t.parts.clone()).unwrap_or_default(),
+            },
         };
-        let old_count = batches.len();
-        let mut owners: Vec<usize> = vec![usize::MAX; old_count];
-        for (pi, p) in parsed.iter().enumerate() {
-            if p.table == table {
-                batches.push(p.batch.clone());
-                owners.push(pi);
-            }
-        }
-        let file_index: HashMap<usize, usize> =
-            records.iter().enumerate().filter(|(_, r)| r.status == "ingested").map(|(i, _)| i).enumerate().collect();
-        let (kept, replaced) = upsert(table, batches)?;
-        for (bi, rep) in replaced {
-            // Attribute each replacement to the file whose row replaced the old one.
-            let owner = owners[bi];
-            if owner != usize::MAX {
-                records[file_index[&owner]].replaced.push(rep);
-            }
-        }
-        tables.insert(table, kept);
+        let info = if info.parts.is_empty() {
+            // An empty table still has a schema for the engine to read: one empty part.
+            let rel = format!("data/{}/{ingest_id:06}-0000.parquet", table.name());
+            warehouse::write_parquet(&wh.path(&rel)?, batch::arrow_schema(table), &[])?;
+            TableInfo { rows: 0, parts: vec![PartInfo { file: rel, rows: 0 }] }
+        } else {
+            info
+        };
+        tables.insert(table.name().to_string(), info);
     }
     let record =
         IngestRecord { id: ingest_id, at: chrono::Local::now().to_rfc3339(), files: records.clone(), regions_added: regions_added.clone() };
-    wh.commit(manifest.as_ref(), &tables, &regions, record, &rejects_out)?;
+    wh.commit(manifest, tables, &regions, record)?;
     Ok(IngestReport { ingest_id, files: records, regions_added, committed: true })
 }
 
-/// Keeps the last row for every key. Returns the kept batches and, for every dropped row, the
-/// index of the batch holding the row that replaced it.
-fn upsert(table: Table, batches: Vec<RecordBatch>) -> Result<(Vec<RecordBatch>, Vec<(usize, Replaced)>)> {
-    let key_i = batches.first().map(|b| b.schema().index_of(table.key())).transpose()?;
-    let Some(key_i) = key_i else { return Ok((batches, vec![])) };
-    let strings = |b: &RecordBatch, i: usize| b.column(i).as_any().downcast_ref::<StringArray>().cloned();
-    // Last position of every key.
-    let mut last: HashMap<String, (usize, usize)> = HashMap::new();
-    for (bi, b) in batches.iter().enumerate() {
-        let keys = strings(b, key_i).expect("key column is text");
-        for r in 0..b.num_rows() {
-            last.insert(keys.value(r).to_string(), (bi, r));
+/// Rewrites `src` without the rows `drop` picks; returns the kept row count and, for every dropped
+/// row, (row index in the part, source file, source line).
+fn rewrite_part(src: &Path, dst: &Path, drop: impl Fn(usize, i64) -> bool) -> Result<(usize, Vec<(usize, String, i64)>)> {
+    let mut writer: Option<ArrowWriter<std::fs::File>> = None;
+    let mut kept = 0;
+    let mut dropped = Vec::new();
+    let mut row = 0;
+    let mut schema = None;
+    for b in warehouse::read_part(src, None)? {
+        let b = b?;
+        schema.get_or_insert_with(|| b.schema());
+        let lines = line_column(&b);
+        let files = text_column(&b, "_source_file");
+        let mask: Vec<bool> = (0..b.num_rows())
+            .map(|i| {
+                let d = drop(row + i, lines.value(i));
+                if d {
+                    dropped.push((row + i, files.value(i).to_string(), lines.value(i)));
+                }
+                !d
+            })
+            .collect();
+        row += b.num_rows();
+        let b = filter_record_batch(&b, &BooleanArray::from(mask))?;
+        if b.num_rows() == 0 {
+            continue;
         }
+        kept += b.num_rows();
+        if writer.is_none() {
+            let file = std::fs::File::create(dst).map_err(|e| Error::io(dst, e))?;
+            writer = Some(ArrowWriter::try_new(file, b.schema(), Some(warehouse::writer_properties()))?);
+        }
+        writer.as_mut().expect("writer").write(&b)?;
     }
-    let file_i = batches[0].schema().index_of("_source_file")?;
-    let line_i = batches[0].schema().index_of("_source_line")?;
-    let mut replaced = Vec::new();
-    let mut kept = Vec::with_capacity(batches.len());
-    let mut seen_dupe: HashSet<(usize, usize)> = HashSet::new();
-    for (bi, b) in batches.iter().enumerate() {
-        let keys = strings(b, key_i).expect("key column is text");
-        let files = strings(b, file_i).expect("source file is text");
-        let lines = b.column(line_i).as_any().downcast_ref::<Int64Array>().expect("source line is int").clone();
-        let mut mask = Vec::with_capacity(b.num_rows());
-        for r in 0..b.num_rows() {
-            let (lb, lr) = last[keys.value(r)];
-            let keep = (lb, lr) == (bi, r);
-            if !keep && seen_dupe.insert((bi, r)) {
-                let winner = &batches[lb];
-                let wf = strings(winner, file_i).expect("text");
-                let wl = winner.column(line_i).as_any().downcast_ref::<Int64Array>().expect("int");
-                replaced.push((
-                    lb,
-                    Replaced {
-                        key: keys.value(r).to_string(),
-                        old_file: files.value(r).to_string(),
-                        old_line: lines.value(r),
-                        new_file: wf.value(lr).to_string(),
-                        new_line: wl.value(lr),
-                    },
-                ));
-            }
-            mask.push(keep);
-        }
-        let mask = BooleanArray::from(mask);
-        if mask.true_count() == b.num_rows() {
-            kept.push(b.clone());
-        } else if mask.true_count() > 0 {
-            kept.push(filter_record_batch(b, &mask)?);
-        }
+    if let Some(w) = writer {
+        w.into_inner()?.sync_all().map_err(|e| Error::io(dst, e))?;
     }
-    Ok((kept, replaced))
+    Ok((kept, dropped))
 }
 
-/// The rejects file: where, why, then the row's cells unchanged under the file's own headers.
-fn rejects_csv(file: &str, headers: &[String], rejected: &[(validate::Reject, &read::RawRow)]) -> Result<Vec<u8>> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut out);
-        let mut head = vec!["_file".to_string(), "_line".into(), "_column".into(), "_reason".into()];
-        head.extend(headers.iter().cloned());
-        w.write_record(&head).map_err(|e| Error::Other(e.to_string()))?;
-        for (rej, row) in rejected {
-            let mut rec = vec![file.to_string(), rej.line.to_string(), rej.column.clone(), rej.reason.clone()];
-            rec.extend(row.cells.iter().map(|c| c.to_text()));
-            w.write_record(&rec).map_err(|e| Error::Other(e.to_string()))?;
+/// The table's parts after this ingest, with replaced rows removed, and each replacement recorded
+/// on the file whose row won.
+fn finish_table(
+    wh: &Warehouse,
+    ingest_id: u64,
+    table: Table,
+    st: TableState,
+    sources: &[String],
+    record_of: &[usize],
+    records: &mut [FileRecord],
+) -> Result<TableInfo> {
+    let mut parts = Vec::new();
+    // Old rows' provenance, read while their part is rewritten.
+    let mut old_rows: HashMap<(usize, usize), (String, i64)> = HashMap::new();
+    let mut rewritten = 0;
+    for (pi, part) in st.old_parts.iter().enumerate() {
+        let Some(rows) = st.old_dropped.get(&pi) else {
+            parts.push(part.clone());
+            continue;
+        };
+        rewritten += 1;
+        let rel = format!("data/{}/{ingest_id:06}-r{rewritten:04}.parquet", table.name());
+        let (kept, dropped) = rewrite_part(&wh.root.join(&part.file), &wh.path(&rel)?, |row, _| rows.contains(&row))?;
+        for (row, file, line) in dropped {
+            old_rows.insert((pi, row), (file, line));
         }
-        w.flush().map_err(|e| Error::Other(e.to_string()))?;
+        if kept > 0 {
+            parts.push(PartInfo { file: rel, rows: kept as u64 });
+        }
     }
-    Ok(out)
+    for (pi, part) in st.new_parts.iter().enumerate() {
+        match st.late_dropped.get(&pi) {
+            None => parts.push(PartInfo { file: part.file.clone(), rows: part.rows as u64 }),
+            Some(lines) => {
+                let rel = part.file.replace(".parquet", "-k.parquet");
+                let (kept, _) = rewrite_part(&wh.root.join(&part.file), &wh.path(&rel)?, |_, line| lines.contains(&(line as u64)))?;
+                let _ = std::fs::remove_file(wh.root.join(&part.file));
+                if kept > 0 {
+                    parts.push(PartInfo { file: rel, rows: kept as u64 });
+                }
+            }
+        }
+    }
+    // Each replaced row names the row that finally holds its key (a chain a → b → c names c).
+    let replaced_by: HashMap<RowId, RowId> = st.events.iter().map(|e| (e.old, e.new)).collect();
+    let mut per_record: BTreeMap<usize, Vec<(RowId, Replaced)>> = BTreeMap::new();
+    for e in &st.events {
+        let mut winner = e.new;
+        while let Some(next) = replaced_by.get(&winner) {
+            winner = *next;
+        }
+        let (wsource, wline) = winner.new_line().expect("a row of this ingest wins");
+        let (old_file, old_line) = match (e.old.old_part(), e.old.new_line()) {
+            (Some(at), _) => old_rows.get(&at).cloned().expect("a replaced old row was read when its part was rewritten"),
+            (_, Some((source, line))) => (sources[source].clone(), line as i64),
+            _ => unreachable!("a row is old or new"),
+        };
+        let rep = Replaced { key: e.key.clone(), old_file, old_line, new_file: sources[wsource].clone(), new_line: wline as i64 };
+        per_record.entry(record_of[wsource]).or_default().push((e.old, rep));
+    }
+    for (ri, mut reps) in per_record {
+        // Old rows first (in warehouse order), then this ingest's by file and line.
+        reps.sort_by_key(|(old, _)| (old.0 & OLD_ROW == 0, *old));
+        records[ri].replaced.extend(reps.into_iter().map(|(_, r)| r));
+    }
+    let rows = parts.iter().map(|p| p.rows).sum();
+    Ok(TableInfo { rows, parts })
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::cells;
+use super::{cells, stream};
 use crate::{Error, Result};
 
 /// One cell as the file holds it. Workbooks keep types; CSV cells are all text.
@@ -21,24 +21,62 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// Empty, or only what `cells::text` would fold or drop away (checked without allocating).
     pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            // Without allocating: what `cells::text` would fold or drop away entirely.
-            Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || cells::is_invisible(c)),
-            _ => false,
-        }
+        CellRef::of(self).is_empty()
     }
 
     /// The cell as text, for text columns and for the rejects file.
     pub fn to_text(&self) -> String {
+        CellRef::of(self).text().into_owned()
+    }
+}
+
+/// A borrowed view of a cell: a CSV field straight from the reader's buffer, or a workbook cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    Error(&'a str),
+}
+
+impl<'a> CellRef<'a> {
+    pub fn of(cell: &'a Cell) -> CellRef<'a> {
+        match cell {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Number(f) => CellRef::Number(*f),
+            Cell::Date(d) => CellRef::Date(*d),
+            Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Error(e) => CellRef::Error(e),
+        }
+    }
+
+    /// A CSV field: the empty string is an empty cell.
+    pub fn field(s: &'a str) -> CellRef<'a> {
+        if s.is_empty() { CellRef::Empty } else { CellRef::Text(s) }
+    }
+
+    pub fn is_empty(&self) -> bool {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Number(f) => number_text(*f),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-            Cell::Error(e) => e.clone(),
+            CellRef::Empty => true,
+            CellRef::Text(s) => s.chars().all(|c| c.is_whitespace() || cells::is_invisible(c)),
+            _ => false,
+        }
+    }
+
+    /// The cell as text; borrowed for text cells.
+    pub fn text(&self) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        match *self {
+            CellRef::Empty => Cow::Borrowed(""),
+            CellRef::Text(s) | CellRef::Error(s) => Cow::Borrowed(s),
+            CellRef::Number(f) => Cow::Owned(number_text(f)),
+            CellRef::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            CellRef::Bool(b) => Cow::Borrowed(if b { "TRUE" } else { "FALSE" }),
         }
     }
 }
@@ -63,7 +101,7 @@ pub struct RawTable {
     pub records: Vec<RawRow>,
 }
 
-const MAX_CELL_BYTES: usize = 1 << 20;
+use stream::MAX_CELL_BYTES;
 
 pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     let display = path.display().to_string();
@@ -138,36 +176,12 @@ fn encoding_error(bytes: &[u8], pos: usize, file: &str, what: &str) -> Error {
     Error::bad_file(file, line, format!("field {column}"), format!("{what} (byte {pos})"))
 }
 
-/// The delimiter of the header line: the candidate that splits the first non-blank line most,
-/// unless that line has none (a caption above the header) — then the one that splits the most
-/// of the top ten lines, among those that split some line into at least four fields.
-fn sniff_delimiter(text: &str) -> u8 {
-    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
-    let top: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(10).collect();
-    let count = |l: &str, d: u8| l.bytes().filter(|b| *b == d).count();
-    let first = top.first().copied().unwrap_or("");
-    let pick = |score: &dyn Fn(u8) -> usize| {
-        CANDIDATES.into_iter().map(|d| (score(d), d)).filter(|(n, _)| *n > 0).max_by_key(|(n, d)| (*n, *d == b','))
-    };
-    if let Some((_, d)) = pick(&|d| count(first, d)) {
-        return d;
-    }
-    // A ledger header has at least four columns, so a delimiter that never splits a top line
-    // into four is not one.
-    let header_like = |d: u8| top.iter().any(|l| count(l, d) >= 3);
-    pick(&|d| if header_like(d) { top.iter().filter(|l| count(l, d) > 0).count() } else { 0 }).map(|(_, d)| d).unwrap_or(b',')
-}
-
-pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
-    if bytes.is_empty() {
-        return Err(Error::bad_file(file, 1, "-", "the file is empty"));
-    }
+/// A NUL byte means binary data, not CSV text (UTF-16 files have a byte-order mark and are
+/// exempt): one line naming where.
+pub fn check_binary(bytes: &[u8], file: &str) -> Result<()> {
     let head = &bytes[..bytes.len().min(8192)];
-    if head.starts_with(b"PK\x03\x04") {
-        return Err(Error::bad_file(file, 1, "-", "this is a zip/xlsx workbook, not CSV: give it an .xlsx name"));
-    }
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    if !utf16 && let Some(pos) = bytes.iter().position(|b| *b == 0) {
+    if !utf16 && let Some(pos) = memchr::memchr(0, bytes) {
         // A NUL near the start means the whole file is binary (line 1); later, it names its line.
         let line = if pos < 8192 { 1 } else { bytes[..pos].iter().filter(|b| **b == b'\n').count() as u64 + 1 };
         let hint = if pos < 2 || bytes.len() > 1 && (bytes[1] == 0 || bytes[0] == 0) {
@@ -177,51 +191,13 @@ pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
         };
         return Err(Error::bad_file(file, line, "-", format!("binary data (a NUL byte at byte {pos}), not a CSV text file{hint}")));
     }
-    let (text, encoding) = decode(bytes, file)?;
-    let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    // The csv crate's own line count skips blank lines and treats CRLF oddly; the physical line a
-    // user sees in an editor is 1 + the number of '\n' before the record's first byte.
-    let bytes = text.as_bytes();
-    // Line breaks as an editor counts them: "\r\n", "\n", or a lone "\r" (old Mac exports).
-    let breaks: Vec<usize> =
-        (0..bytes.len()).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).collect();
-    let line_at = |byte: u64| {
-        // A record's reported start may sit on the line break (CRLF, blank lines) before it.
-        let mut b = byte as usize;
-        while b < bytes.len() && (bytes[b] == b'\r' || bytes[b] == b'\n') {
-            b += 1;
-        }
-        breaks.partition_point(|&p| p < b) as u64 + 1
-    };
-    let mut records = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
-                let mut cells = Vec::with_capacity(record.len());
-                for (i, field) in record.iter().enumerate() {
-                    if field.len() > MAX_CELL_BYTES {
-                        return Err(Error::bad_file(
-                            file,
-                            line,
-                            format!("field {}", i + 1),
-                            format!("cell of {} bytes exceeds the 1 MiB limit", field.len()),
-                        ));
-                    }
-                    cells.push(if field.is_empty() { Cell::Empty } else { Cell::Text(field.to_string()) });
-                }
-                records.push(RawRow { line, cells });
-            }
-            Err(e) => {
-                let line = e.position().map(|p| line_at(p.byte())).unwrap_or(0);
-                return Err(Error::bad_file(file, line, "-", format!("CSV cannot be read: {}", first_line(&e.to_string()))));
-            }
-        }
-    }
-    Ok(RawTable { format: format!("csv {encoding}"), records })
+    Ok(())
+}
+
+/// A whole CSV file in memory as raw rows, through the same streaming reader ingest uses.
+pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
+    let encoding = stream::scan_bytes(bytes, file)?;
+    stream::CsvRecords::from_bytes(bytes.to_vec(), file, encoding)?.collect()
 }
 
 fn first_line(s: &str) -> String {

@@ -1,33 +1,43 @@
 //! Row rules (contract §1 "Cell rules"): each raw row becomes a typed row or a reject with the
 //! column and the reason. The first failing rule decides the reason, in column order.
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::caseno;
 use super::cells::{self, DateError};
 use super::layout::Layout;
-use super::read::{Cell, RawRow};
+use super::read::CellRef;
 use super::schema::{Kind, Need, Table};
 use super::vocab;
 use crate::warehouse::regions::{Region, Regions, Resolved};
 
+/// A typed cell of an accepted row. Text borrows from the ledger's buffer unless a rule changed it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
-    Str(String),
+    Str(Cow<'a, str>),
     Date(NaiveDate),
     Bool(bool),
     /// Money in fen (1/100 yuan).
     Fen(i64),
 }
 
-/// An accepted row: one value per column of `table.columns()`, then the derived case-number
-/// fields for litigation.
-#[derive(Debug, Clone)]
-pub struct TypedRow {
-    pub line: u64,
-    pub values: Vec<Value>,
-    /// Litigation only: (year, court code, type code, first instance).
-    pub case: Option<(i32, String, String, bool)>,
+/// Litigation only: the fields derived from the case number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFields {
+    pub year: i32,
+    pub court: String,
+    pub kind: String,
+    pub first_instance: bool,
+}
+
+/// What an accepted row brings besides its values.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    pub case: Option<CaseFields>,
+    /// A 9-digit township code under a known county, first seen in this row.
+    pub new_region: Option<Region>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,11 +54,6 @@ pub struct Validator<'a> {
     pub today: NaiveDate,
 }
 
-pub enum Outcome {
-    Accepted(TypedRow, Option<Region>),
-    Rejected(Reject),
-}
-
 impl Validator<'_> {
     fn column_label(&self, ci: usize) -> String {
         let col = &self.layout.table.columns()[ci];
@@ -58,31 +63,28 @@ impl Validator<'_> {
         }
     }
 
-    pub fn check(&self, row: &RawRow) -> Outcome {
-        match self.check_inner(row) {
-            Ok((r, new_region)) => Outcome::Accepted(r, new_region),
-            Err((column, reason)) => Outcome::Rejected(Reject { line: row.line, column, reason }),
-        }
+    /// Checks one row. On success `values` holds one value per column of the table, in order.
+    pub fn check<'a>(&self, line: u64, cells: &[CellRef<'a>], values: &mut Vec<Value<'a>>) -> Result<Accepted, Reject> {
+        values.clear();
+        self.check_inner(cells, values).map_err(|(column, reason)| Reject { line, column, reason })
     }
 
-    fn check_inner(&self, row: &RawRow) -> Result<(TypedRow, Option<Region>), (String, String)> {
+    fn check_inner<'a>(&self, row: &[CellRef<'a>], values: &mut Vec<Value<'a>>) -> Result<Accepted, (String, String)> {
         let table = self.layout.table;
         let width = self.layout.headers.len();
-        let last_filled = row.cells.iter().rposition(|c| !c.is_empty()).map(|i| i + 1).unwrap_or(0);
+        let last_filled = row.iter().rposition(|c| !c.is_empty()).map(|i| i + 1).unwrap_or(0);
         if last_filled > width {
             return Err(("-".into(), format!("row has {last_filled} fields, the header has {width}")));
         }
-        if row.cells.len() < width && self.layout.sources.iter().flatten().any(|&s| s >= row.cells.len()) {
-            return Err(("-".into(), format!("row has {} fields, the header has {width}", row.cells.len())));
+        if row.len() < width && self.layout.sources.iter().flatten().any(|&s| s >= row.len()) {
+            return Err(("-".into(), format!("row has {} fields, the header has {width}", row.len())));
         }
         let cols = table.columns();
-        let mut values = Vec::with_capacity(cols.len());
-        let mut case = None;
-        let mut new_region = None;
+        let mut accepted = Accepted::default();
         for (ci, col) in cols.iter().enumerate() {
             let label = || self.column_label(ci);
-            let cell = self.layout.sources[ci].and_then(|s| row.cells.get(s)).unwrap_or(&Cell::Empty);
-            if let Cell::Error(e) = cell {
+            let cell = self.layout.sources[ci].and_then(|s| row.get(s).copied()).unwrap_or(CellRef::Empty);
+            if let CellRef::Error(e) = cell {
                 return Err((label(), format!("Excel error value {e}")));
             }
             if cell.is_empty() {
@@ -92,30 +94,37 @@ impl Validator<'_> {
                 values.push(Value::Null);
                 continue;
             }
-            let text = cell.to_text();
+            let text = cell.text();
             let v = match col.kind {
-                Kind::Text => Value::Str(cells::text(&text).unwrap_or_default()),
-                Kind::Name => Value::Str(cells::mask_person(&cells::text(&text).unwrap_or_default())),
-                Kind::Key => Value::Str(cells::key(&text).unwrap_or_default()),
+                Kind::Text => Value::Str(apply(&text, cells::text_cow)),
+                Kind::Name => Value::Str(Cow::Owned(cells::mask_person(&cells::text(&text).unwrap_or_default()))),
+                Kind::Key => Value::Str(apply(&text, cells::key_cow)),
                 Kind::CaseNo => {
                     let c = caseno::parse(&text).map_err(|e| (label(), format!("{e}: '{}'", text.trim())))?;
-                    case = Some((c.year as i32, c.court.clone(), c.kind.clone(), c.is_first_instance()));
-                    Value::Str(c.to_string())
+                    accepted.case = Some(CaseFields {
+                        year: c.year as i32,
+                        court: c.court.clone(),
+                        kind: c.kind.clone(),
+                        first_instance: c.is_first_instance(),
+                    });
+                    Value::Str(Cow::Owned(c.to_string()))
                 }
                 Kind::Region => {
-                    let code = cells::region_code(&text)
-                        .ok_or_else(|| (label(), format!("region code '{}' is not 6 or 9 digits", text.trim())))?;
+                    let code = apply(&text, cells::region_code_cow);
+                    if code.is_empty() {
+                        return Err((label(), format!("region code '{}' is not 6 or 9 digits", text.trim())));
+                    }
                     match self.regions.resolve(&code) {
                         Some(Resolved::Known(_)) => {}
-                        Some(Resolved::NewTownship(r)) => new_region = Some(r),
+                        Some(Resolved::NewTownship(r)) => accepted.new_region = Some(r),
                         None => return Err((label(), format!("region code {code} is not in the regions dimension"))),
                     }
                     Value::Str(code)
                 }
                 Kind::Date => {
                     let d = match cell {
-                        Cell::Date(d) => cells::check_date_range(*d, self.today),
-                        Cell::Number(f) => match cells::excel_serial_to_date(*f) {
+                        CellRef::Date(d) => cells::check_date_range(d, self.today),
+                        CellRef::Number(f) => match cells::excel_serial_to_date(f) {
                             Some(d) => cells::check_date_range(d, self.today),
                             None => Err(DateError::Unreadable),
                         },
@@ -125,7 +134,7 @@ impl Validator<'_> {
                 }
                 Kind::Bool => {
                     let b = match cell {
-                        Cell::Bool(b) => Some(*b),
+                        CellRef::Bool(b) => Some(b),
                         _ => cells::boolean(&text),
                     };
                     Value::Bool(
@@ -134,23 +143,23 @@ impl Validator<'_> {
                 }
                 Kind::Amount => Value::Fen(cells::amount_fen(&text, self.layout.in_wan[ci]).map_err(|e| (label(), e))?),
                 Kind::Outcome => {
-                    Value::Str(vocab::outcome(&text).ok_or_else(|| (label(), format!("unknown outcome '{}'", text.trim())))?.into())
+                    Value::Str(Cow::Borrowed(vocab::outcome(&text).ok_or_else(|| (label(), format!("unknown outcome '{}'", text.trim())))?))
                 }
-                Kind::Decision => {
-                    Value::Str(vocab::decision(&text).ok_or_else(|| (label(), format!("unknown decision '{}'", text.trim())))?.into())
-                }
-                Kind::Leniency => {
-                    Value::Str(vocab::leniency(&text).ok_or_else(|| (label(), format!("unknown leniency '{}'", text.trim())))?.into())
-                }
+                Kind::Decision => Value::Str(Cow::Borrowed(
+                    vocab::decision(&text).ok_or_else(|| (label(), format!("unknown decision '{}'", text.trim())))?,
+                )),
+                Kind::Leniency => Value::Str(Cow::Borrowed(
+                    vocab::leniency(&text).ok_or_else(|| (label(), format!("unknown leniency '{}'", text.trim())))?,
+                )),
             };
             values.push(v);
         }
-        self.check_closing(table, &values)?;
-        Ok((TypedRow { line: row.line, values, case }, new_region))
+        self.check_closing(table, values)?;
+        Ok(accepted)
     }
 
     /// Outcome and closed date come together, and a case cannot close before it opens.
-    fn check_closing(&self, table: Table, values: &[Value]) -> Result<(), (String, String)> {
+    fn check_closing(&self, table: Table, values: &[Value<'_>]) -> Result<(), (String, String)> {
         let idx = |name: &str| table.columns().iter().position(|c| c.name == name);
         let (Some(closed_i), Some(start_i)) = (idx("closed_date"), idx(table.start_date())) else {
             return Ok(());
@@ -174,4 +183,14 @@ impl Validator<'_> {
         }
         Ok(())
     }
+}
+
+/// Applies a text rule to a cell's text so that the result still borrows from the ledger when the
+/// cell was borrowed and the rule changed nothing (no copy per cell on the hot path).
+fn apply<'a>(text: &Cow<'a, str>, rule: impl for<'b> Fn(&'b str) -> Option<Cow<'b, str>>) -> Cow<'a, str> {
+    let out = match text {
+        Cow::Borrowed(s) => rule(s),
+        Cow::Owned(s) => rule(s).map(|c| Cow::Owned(c.into_owned())),
+    };
+    out.unwrap_or_default()
 }

@@ -41,6 +41,10 @@ fn strip_words(raw: &str) -> String {
 }
 
 pub fn outcome(raw: &str) -> Option<&'static str> {
+    // Most cells hold the canonical value itself, which every rule below leaves unchanged.
+    if let Some(v) = OUTCOMES.iter().find(|v| **v == raw.trim()) {
+        return Some(v);
+    }
     let s = strip_words(raw);
     if let Some(v) = OUTCOMES.iter().find(|v| **v == s) {
         return Some(v);
@@ -64,6 +68,10 @@ pub fn outcome(raw: &str) -> Option<&'static str> {
 }
 
 pub fn decision(raw: &str) -> Option<&'static str> {
+    // Most cells hold the canonical value itself, which every rule below leaves unchanged.
+    if let Some(v) = DECISIONS.iter().find(|v| **v == raw.trim()) {
+        return Some(v);
+    }
     let s = strip_words(raw);
     if let Some(v) = DECISIONS.iter().find(|v| **v == s) {
         return Some(v);
@@ -85,6 +93,9 @@ pub fn decision(raw: &str) -> Option<&'static str> {
 }
 
 pub fn leniency(raw: &str) -> Option<&'static str> {
+    if let Some(v) = LENIENCY.iter().find(|v| **v == raw.trim()) {
+        return Some(v);
+    }
     let s: String = fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
     if let Some(v) = LENIENCY.iter().find(|v| **v == s) {
         return Some(v);

@@ -1,13 +1,15 @@
-//! The warehouse: Parquet files for each table plus `manifest.json`, in one folder.
+//! The warehouse: Parquet parts for each table plus `manifest.json`, in one folder.
 //!
-//! Layout: `manifest.json` names the current data folder `data/vNNNNNN/` holding
-//! `litigation.parquet`, `reconsideration.parquet`, `penalty.parquet` and `regions.parquet`;
-//! `rejects/` holds one CSV per ingested file that had rejected rows.
+//! Layout: `manifest.json` lists, for each of `litigation`, `reconsideration`, `penalty` and
+//! `regions`, the Parquet part files that make up the table now (`data/penalty/000003-0001.parquet`:
+//! ingest 3, its first penalty part). An ingest appends new parts; it rewrites only the parts
+//! that lost rows to a later row with the same key, so a large table is not copied on every
+//! ingest. `rejects/` holds one CSV per ingested file that had rejected rows.
 //!
-//! Atomicity: an ingest writes a complete new data folder, syncs it, then replaces
-//! `manifest.json` by renaming a synced temporary file over it. The rename is the commit: a crash
-//! before it leaves the old manifest pointing at the old, untouched folder; after it, the new one.
-//! Folders and rejects files that no manifest names are leftovers of a crash and are removed by
+//! Atomicity: an ingest writes and syncs its new parts, then replaces `manifest.json` by renaming
+//! a synced temporary file over it. The rename is the commit: a crash before it leaves the old
+//! manifest naming the old, untouched parts; after it, the new ones. Part and rejects files that
+//! no manifest names are leftovers of a crash (or parts replaced by a rewrite) and are removed by
 //! the next ingest, under the lock that serialises writers.
 pub mod regions;
 
@@ -24,26 +26,31 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::schema::Table;
 use crate::{Error, Result};
 use regions::{Level, Region, Regions};
 
 pub const MANIFEST: &str = "manifest.json";
-pub const FORMAT: u32 = 1;
+/// Format 2: tables as lists of parts (format 1 held one file per table in a version folder).
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Manifest {
     pub format: u32,
     /// Increases by one with every commit.
     pub version: u64,
-    /// Relative to the warehouse root, e.g. `data/v000003`.
-    pub data_dir: String,
     pub tables: BTreeMap<String, TableInfo>,
     pub ingests: Vec<IngestRecord>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct TableInfo {
+    pub rows: u64,
+    pub parts: Vec<PartInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartInfo {
+    /// Relative to the warehouse root, e.g. `data/penalty/000003-0001.parquet`.
     pub file: String,
     pub rows: u64,
 }
@@ -118,7 +125,13 @@ impl Warehouse {
                 let m: Manifest =
                     serde_json::from_slice(&bytes).map_err(|e| wh_err(&self.root, format!("manifest.json is damaged: {e}")))?;
                 if m.format != FORMAT {
-                    return Err(wh_err(&self.root, format!("manifest format {} is not supported (expected {FORMAT})", m.format)));
+                    return Err(wh_err(
+                        &self.root,
+                        format!(
+                            "manifest format {} is not supported (expected {FORMAT}): ingest the ledgers into a new warehouse",
+                            m.format
+                        ),
+                    ));
                 }
                 Ok(Some(m))
             }
@@ -149,17 +162,17 @@ impl Warehouse {
         Ok(WriteLock { _file: file })
     }
 
-    pub fn table_path(&self, m: &Manifest, name: &str) -> Option<PathBuf> {
-        m.tables.get(name).map(|t| self.root.join(&m.data_dir).join(&t.file))
+    /// The part files of a table, as paths under the root.
+    pub fn part_paths(&self, m: &Manifest, name: &str) -> Vec<PathBuf> {
+        m.tables.get(name).map(|t| t.parts.iter().map(|p| self.root.join(&p.file)).collect()).unwrap_or_default()
     }
 
     pub fn read_batches(&self, m: &Manifest, name: &str) -> Result<Vec<RecordBatch>> {
-        let Some(path) = self.table_path(m, name) else { return Ok(Vec::new()) };
-        let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(64 * 1024).build()?;
         let mut out = Vec::new();
-        for b in reader {
-            out.push(b?);
+        for path in self.part_paths(m, name) {
+            for b in read_part(&path, None)? {
+                out.push(b?);
+            }
         }
         Ok(out)
     }
@@ -190,47 +203,31 @@ impl Warehouse {
         Ok(r)
     }
 
-    /// Writes a new version holding `tables` and `regions`, then switches the manifest to it.
+    /// Switches the manifest to `tables` (parts already written and synced by the caller) and a new
+    /// regions part.
     pub fn commit(
         &self,
         prev: Option<&Manifest>,
-        tables: &BTreeMap<Table, Vec<RecordBatch>>,
+        mut tables: BTreeMap<String, TableInfo>,
         regions: &Regions,
         record: IngestRecord,
-        rejects: &[(String, Vec<u8>)],
     ) -> Result<Manifest> {
         let version = prev.map(|m| m.version + 1).unwrap_or(1);
-        let data_dir = format!("data/v{version:06}");
-        let dir = self.root.join(&data_dir);
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        }
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let mut infos = BTreeMap::new();
-        for table in Table::ALL {
-            let batches = tables.get(&table).map(Vec::as_slice).unwrap_or(&[]);
-            let file = format!("{}.parquet", table.name());
-            let rows = write_parquet(&dir.join(&file), crate::ingest::batch::arrow_schema(table), batches)?;
-            infos.insert(table.name().to_string(), TableInfo { file, rows });
-        }
         let rb = regions_batch(regions)?;
-        let rows = write_parquet(&dir.join("regions.parquet"), rb.schema(), &[rb])?;
-        infos.insert("regions".into(), TableInfo { file: "regions.parquet".into(), rows });
-        sync_dir(&dir)?;
-        let rejects_dir = self.root.join("rejects");
-        if !rejects.is_empty() {
-            fs::create_dir_all(&rejects_dir).map_err(|e| Error::io(&rejects_dir, e))?;
-            for (name, bytes) in rejects {
-                let p = rejects_dir.join(name);
-                write_synced(&p, bytes)?;
+        let file = format!("data/regions/{version:06}.parquet");
+        let rows = write_parquet(&self.path(&file)?, rb.schema(), &[rb])?;
+        tables.insert("regions".into(), TableInfo { rows, parts: vec![PartInfo { file, rows }] });
+        for dir in ["data/regions", "data/litigation", "data/reconsideration", "data/penalty", "rejects"] {
+            let d = self.root.join(dir);
+            if d.exists() {
+                sync_dir(&d)?;
             }
-            sync_dir(&rejects_dir)?;
         }
+        sync_dir(&self.root.join("data"))?;
         let mut m = prev.cloned().unwrap_or_default();
         m.format = FORMAT;
         m.version = version;
-        m.data_dir = data_dir;
-        m.tables = infos;
+        m.tables = tables;
         m.ingests.push(record);
         let json = serde_json::to_vec_pretty(&m).map_err(|e| wh_err(&self.root, e.to_string()))?;
         let tmp = self.root.join("manifest.json.tmp");
@@ -242,28 +239,62 @@ impl Warehouse {
         Ok(m)
     }
 
-    /// Removes data folders and rejects files that the manifest does not name (an older version,
-    /// or a crashed ingest's partial output). Failures only leave garbage, so they are ignored.
-    pub fn remove_leftovers(&self, m: &Manifest) {
-        if let Ok(entries) = fs::read_dir(self.root.join("data")) {
-            for e in entries.flatten() {
-                let rel = format!("data/{}", e.file_name().to_string_lossy());
-                if rel != m.data_dir {
-                    let _ = fs::remove_dir_all(e.path());
-                }
-            }
+    /// A path under the root for a file the manifest will name; its folder is created.
+    pub fn path(&self, rel: &str) -> Result<PathBuf> {
+        let p = self.root.join(rel);
+        if let Some(dir) = p.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let named: Vec<&str> = m.ingests.iter().flat_map(|i| i.files.iter()).filter_map(|f| f.rejects_file.as_deref()).collect();
-        if let Ok(entries) = fs::read_dir(self.root.join("rejects")) {
-            for e in entries.flatten() {
-                let rel = format!("rejects/{}", e.file_name().to_string_lossy());
-                if !named.contains(&rel.as_str()) {
-                    let _ = fs::remove_file(e.path());
-                }
-            }
+        Ok(p)
+    }
+
+    /// Removes part and rejects files that the manifest does not name (replaced parts, a crashed
+    /// ingest's partial output, format-1 version folders). Failures only leave garbage, so they
+    /// are ignored.
+    pub fn remove_leftovers(&self, m: &Manifest) {
+        let named: std::collections::HashSet<&str> = m
+            .tables
+            .values()
+            .flat_map(|t| t.parts.iter().map(|p| p.file.as_str()))
+            .chain(m.ingests.iter().flat_map(|i| i.files.iter()).filter_map(|f| f.rejects_file.as_deref()))
+            .collect();
+        for top in ["data", "rejects"] {
+            remove_unnamed(&self.root, Path::new(top), &named);
         }
         let _ = fs::remove_file(self.root.join("manifest.json.tmp"));
     }
+}
+
+fn remove_unnamed(root: &Path, rel: &Path, named: &std::collections::HashSet<&str>) {
+    let Ok(entries) = fs::read_dir(root.join(rel)) else { return };
+    for e in entries.flatten() {
+        let rel = rel.join(e.file_name());
+        let key = rel.to_string_lossy().replace('\\', "/");
+        if e.path().is_dir() {
+            remove_unnamed(root, &rel, named);
+            let _ = fs::remove_dir(e.path());
+        } else if !named.contains(key.as_str()) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Reads a part, optionally only some columns (by name).
+pub fn read_part(path: &Path, columns: Option<&[&str]>) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(64 * 1024);
+    if let Some(cols) = columns {
+        let schema = builder.parquet_schema();
+        let indices: Vec<usize> = (0..schema.num_columns()).filter(|&i| cols.contains(&schema.column(i).name())).collect();
+        let mask = parquet::arrow::ProjectionMask::leaves(schema, indices);
+        builder = builder.with_projection(mask);
+    }
+    Ok(builder.build()?)
+}
+
+/// Parquet settings for every part: Snappy, as DuckDB and most tools write by default.
+pub fn writer_properties() -> WriterProperties {
+    WriterProperties::builder().set_compression(Compression::SNAPPY).build()
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -273,14 +304,13 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     f.sync_all().map_err(|e| Error::io(path, e))
 }
 
-fn sync_dir(dir: &Path) -> Result<()> {
+pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir).and_then(|f| f.sync_all()).map_err(|e| Error::io(dir, e))
 }
 
 pub fn write_parquet(path: &Path, schema: Arc<Schema>, batches: &[RecordBatch]) -> Result<u64> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-    let mut w = ArrowWriter::try_new(file, schema, Some(props))?;
+    let mut w = ArrowWriter::try_new(file, schema, Some(writer_properties()))?;
     let mut rows = 0u64;
     for b in batches {
         rows += b.num_rows() as u64;

@@ -5,7 +5,7 @@ Usage: metrics_duckdb.py WAREHOUSE PERIOD LEVEL [--ytd] [--parent CODE]
 
 Written from /work/shared/contract.md (§3 vocabularies, §5 metric definitions) alone, without
 looking at fuyuan's own SQL, so that `tests/reference_duckdb.rs` can compare the two cell by cell.
-It reads `WAREHOUSE/manifest.json` → `data_dir` + `tables[name].file` and queries the Parquet
+It reads `WAREHOUSE/manifest.json` → `tables[name].parts[].file` and queries the Parquet
 files directly. Output: CSV on stdout with exactly the contract's columns, in its order.
 
 Readings of the contract where its text leaves room (each is marked `READING:` below too):
@@ -179,14 +179,13 @@ def main(argv):
 
     with open(os.path.join(warehouse, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
-    data_dir = os.path.join(warehouse, manifest["data_dir"])
     con = duckdb.connect(":memory:")
     for name in ("litigation", "reconsideration", "penalty", "regions"):
         entry = manifest["tables"].get(name)
         if entry is None:
             die(f"manifest has no table {name}", 3)
-        path = os.path.join(data_dir, entry["file"]).replace("'", "''")
-        con.execute(f"CREATE VIEW {name}_raw AS SELECT * FROM read_parquet('{path}')")
+        paths = ", ".join("'" + os.path.join(warehouse, p["file"]).replace("'", "''") + "'" for p in entry["parts"])
+        con.execute(f"CREATE VIEW {name}_raw AS SELECT * FROM read_parquet([{paths}], union_by_name = true)")
 
     # Sanity: first_instance column agrees with the case type (contract §4).
     bad = con.execute(

@@ -1,0 +1,457 @@
+//! Streaming CSV, so that a ledger of any size is read in bounded memory.
+//!
+//! Pass 1 (`scan_file`) reads the bytes once in blocks: the SHA-256 that recognises a file already
+//! ingested, and the checks that refuse a whole file (empty, a workbook, binary, an encoding that
+//! is neither UTF-8 nor GBK/GB18030, mixed encodings). Pass 2 (`CsvRecords`) decodes and parses the
+//! records one at a time, each with the physical line a user sees in an editor.
+//!
+//! A refused file's message comes from `read::decode` on the whole file, so the streaming checks
+//! and the in-memory ones cannot disagree on what they say; that whole read happens only for a file
+//! that is refused or not UTF-8 in the first place.
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+
+use super::read::{self, Cell, RawRow, RawTable};
+use crate::{Error, Result};
+
+const BLOCK: usize = 1 << 20;
+/// A cell larger than this is not ledger data.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Gb18030,
+    Utf16,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8 (BOM)",
+            Encoding::Gb18030 => "gb18030",
+            Encoding::Utf16 => "utf-16",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    pub sha256: String,
+    pub encoding: Encoding,
+    pub bytes: u64,
+}
+
+fn cannot_read(file: &str, e: io::Error) -> Error {
+    Error::bad_file(file, 1, "-", format!("cannot read the file: {e}"))
+}
+
+fn open(path: &Path, file: &str) -> Result<File> {
+    if path.is_dir() {
+        return Err(Error::bad_file(file, 1, "-", "this is a folder, not a ledger file"));
+    }
+    File::open(path).map_err(|e| cannot_read(file, e))
+}
+
+/// Reads until `buf` is full or the input ends.
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Pass 1 over a CSV file: its hash and encoding, or the one-line error that refuses it.
+pub fn scan_file(path: &Path, file: &str) -> Result<Scanned> {
+    let (sha256, bytes, verdict) = scan(open(path, file)?, file, || open(path, file))?;
+    let encoding = match verdict {
+        Verdict::Ok(e) => e,
+        // Refused, or an encoding decided on the whole text: let `read::decode` say which.
+        Verdict::Whole => refuse_or_classify(&std::fs::read(path).map_err(|e| cannot_read(file, e))?, file)?,
+    };
+    Ok(Scanned { sha256, encoding, bytes })
+}
+
+/// Pass 1 on bytes in memory (workbooks renamed .csv, tests).
+pub fn scan_bytes(bytes: &[u8], file: &str) -> Result<Encoding> {
+    match scan(Cursor::new(bytes), file, || Ok(Cursor::new(bytes)))?.2 {
+        Verdict::Ok(e) => Ok(e),
+        Verdict::Whole => refuse_or_classify(bytes, file),
+    }
+}
+
+enum Verdict {
+    Ok(Encoding),
+    /// Not plain UTF-8: decided (or refused) on the whole text.
+    Whole,
+}
+
+fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>) -> Result<(String, u64, Verdict)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; BLOCK];
+    let mut head: Vec<u8> = Vec::new();
+    let mut total = 0u64;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut utf8 = true;
+    let mut nul_at: Option<u64> = None;
+    loop {
+        let n = fill(&mut r, &mut buf).map_err(|e| cannot_read(file, e))?;
+        if n == 0 {
+            break;
+        }
+        let block = &buf[..n];
+        hasher.update(block);
+        if head.len() < 8192 {
+            head.extend_from_slice(&block[..(8192 - head.len()).min(n)]);
+        }
+        if nul_at.is_none() {
+            nul_at = memchr::memchr(0, block).map(|p| total + p as u64);
+        }
+        if utf8 {
+            // A character cut by the block boundary is completed from the next block.
+            let joined;
+            let data: &[u8] = if carry.is_empty() {
+                block
+            } else {
+                joined = [std::mem::take(&mut carry).as_slice(), block].concat();
+                &joined
+            };
+            match std::str::from_utf8(data) {
+                Ok(_) => {}
+                Err(e) if e.error_len().is_none() => carry = data[e.valid_up_to()..].to_vec(),
+                Err(_) => utf8 = false,
+            }
+        }
+        total += n as u64;
+    }
+    let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    if total == 0 {
+        return Err(Error::bad_file(file, 1, "-", "the file is empty"));
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(Error::bad_file(file, 1, "-", "this is a zip/xlsx workbook, not CSV: give it an .xlsx name"));
+    }
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if !utf16 && nul_at.is_some() || utf16 || !carry.is_empty() {
+        return Ok((sha256, total, Verdict::Whole));
+    }
+    if utf8 {
+        let enc = if head.starts_with(b"\xEF\xBB\xBF") { Encoding::Utf8Bom } else { Encoding::Utf8 };
+        return Ok((sha256, total, Verdict::Ok(enc)));
+    }
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return Ok((sha256, total, Verdict::Whole));
+    }
+    // Not UTF-8: GBK/GB18030 unless some line is UTF-8 Chinese (mixed) or the bytes are not
+    // GB18030 either; both refusals are worded by `read::decode`.
+    let verdict =
+        if gb18030_lines_ok(reopen()?).map_err(|e| cannot_read(file, e))? { Verdict::Ok(Encoding::Gb18030) } else { Verdict::Whole };
+    Ok((sha256, total, verdict))
+}
+
+/// Streams the lines of a file that is not UTF-8: true when no line is UTF-8 with Chinese text
+/// (which would mean mixed encodings) and the whole is valid GB18030.
+fn gb18030_lines_ok(r: impl Read) -> io::Result<bool> {
+    use std::io::BufRead;
+    let mut r = io::BufReader::with_capacity(BLOCK, r);
+    let mut line = Vec::new();
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(BLOCK * 2);
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line)?;
+        if std::str::from_utf8(&line).is_ok_and(|l| l.chars().any(|c| c as u32 >= 0x800)) {
+            return Ok(false);
+        }
+        out.clear();
+        out.reserve(line.len() * 3 + 16);
+        let (result, _) = decoder.decode_to_string_without_replacement(&line, &mut out, n == 0);
+        if matches!(result, encoding_rs::DecoderResult::Malformed(..)) {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// The verdict of `read::decode` on a whole file that pass 1 could not settle.
+fn refuse_or_classify(bytes: &[u8], file: &str) -> Result<Encoding> {
+    read::check_binary(bytes, file)?;
+    let (_, name) = read::decode(bytes, file)?;
+    Ok(match name {
+        "utf-8" => Encoding::Utf8,
+        "utf-8 (BOM)" => Encoding::Utf8Bom,
+        "utf-16" => Encoding::Utf16,
+        _ => Encoding::Gb18030,
+    })
+}
+
+/// GB18030 bytes → UTF-8, as a reader.
+struct DecodeReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    done: bool,
+    output: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+}
+
+impl<R: Read> DecodeReader<R> {
+    fn new(inner: R) -> DecodeReader<R> {
+        DecodeReader {
+            inner,
+            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            input: vec![0; 256 * 1024],
+            start: 0,
+            end: 0,
+            eof: false,
+            done: false,
+            output: vec![0; 1024 * 1024],
+            out_start: 0,
+            out_end: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for DecodeReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out_start < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_start);
+                buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+                self.out_start += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = fill(&mut self.inner, &mut self.input)?;
+                self.eof = self.end == 0;
+            }
+            let (result, read, written, _) = self.decoder.decode_to_utf8(&self.input[self.start..self.end], &mut self.output, self.eof);
+            self.start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            if self.eof && result == encoding_rs::CoderResult::InputEmpty {
+                self.done = true;
+            }
+        }
+    }
+}
+
+/// Where each line's content starts, as the CSV parser reads past it: (byte offset in the decoded
+/// text, 1-based physical line). Shared between the reader wrapper and `CsvRecords`; entries are
+/// dropped as records pass them, so the queue holds only the parser's read-ahead.
+type LineStarts = Arc<Mutex<VecDeque<(u64, u64)>>>;
+
+/// Counts line breaks as an editor does — "\r\n", "\n", or a lone "\r" (old Mac exports) — in the
+/// bytes the CSV parser reads, and notes where each line's content starts.
+struct LineTracker<R> {
+    inner: R,
+    starts: LineStarts,
+    pos: u64,
+    line: u64,
+    after_break: bool,
+    after_cr: bool,
+}
+
+impl<R: Read> Read for LineTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let bytes = &buf[..n];
+        let mut starts = self.starts.lock().expect("line starts lock");
+        let mut i = 0;
+        for j in memchr::memchr2_iter(b'\n', b'\r', bytes).chain(std::iter::once(n)) {
+            if j > i {
+                self.after_cr = false;
+                if self.after_break {
+                    starts.push_back((self.pos + i as u64, self.line));
+                    self.after_break = false;
+                }
+            }
+            if j == n {
+                break;
+            }
+            if bytes[j] == b'\r' {
+                self.line += 1;
+                self.after_cr = true;
+            } else if self.after_cr {
+                // The "\n" of "\r\n": the "\r" already counted the break.
+                self.after_cr = false;
+            } else {
+                self.line += 1;
+            }
+            self.after_break = true;
+            i = j + 1;
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// The delimiter of the header line: the candidate that splits the first non-blank line most,
+/// unless that line has none (a caption above the header) — then the one that splits the most
+/// of the top ten lines, among those that split some line into at least four fields.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+    let top: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(10).collect();
+    let count = |l: &str, d: u8| l.bytes().filter(|b| *b == d).count();
+    let first = top.first().copied().unwrap_or("");
+    let pick = |score: &dyn Fn(u8) -> usize| {
+        CANDIDATES.into_iter().map(|d| (score(d), d)).filter(|(n, _)| *n > 0).max_by_key(|(n, d)| (*n, *d == b','))
+    };
+    if let Some((_, d)) = pick(&|d| count(first, d)) {
+        return d;
+    }
+    // A ledger header has at least four columns, so a delimiter that never splits a top line
+    // into four is not one.
+    let header_like = |d: u8| top.iter().any(|l| count(l, d) >= 3);
+    pick(&|d| if header_like(d) { top.iter().filter(|l| count(l, d) > 0).count() } else { 0 }).map(|(_, d)| d).unwrap_or(b',')
+}
+
+type Source = Box<dyn Read + Send>;
+
+/// Pass 2: the records of a CSV ledger, one at a time, each with its physical line.
+pub struct CsvRecords {
+    reader: csv::Reader<LineTracker<Source>>,
+    starts: LineStarts,
+    file: String,
+    encoding: Encoding,
+}
+
+impl CsvRecords {
+    pub fn open(path: &Path, file: &str, encoding: Encoding) -> Result<CsvRecords> {
+        let mut f = open(path, file)?;
+        let source: Source = match encoding {
+            Encoding::Utf8 => Box::new(f),
+            Encoding::Utf8Bom => {
+                let mut bom = [0u8; 3];
+                f.read_exact(&mut bom).map_err(|e| cannot_read(file, e))?;
+                Box::new(f)
+            }
+            Encoding::Gb18030 => Box::new(DecodeReader::new(f)),
+            Encoding::Utf16 => {
+                let bytes = std::fs::read(path).map_err(|e| cannot_read(file, e))?;
+                Box::new(Cursor::new(read::decode(&bytes, file)?.0.into_bytes()))
+            }
+        };
+        CsvRecords::new(source, file, encoding)
+    }
+
+    pub fn from_bytes(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<CsvRecords> {
+        let source: Source = match encoding {
+            Encoding::Utf8 => Box::new(Cursor::new(bytes)),
+            Encoding::Utf8Bom => Box::new(Cursor::new(bytes[3..].to_vec())),
+            Encoding::Gb18030 => Box::new(DecodeReader::new(Cursor::new(bytes))),
+            Encoding::Utf16 => Box::new(Cursor::new(read::decode(&bytes, file)?.0.into_bytes())),
+        };
+        CsvRecords::new(source, file, encoding)
+    }
+
+    fn new(mut source: Source, file: &str, encoding: Encoding) -> Result<CsvRecords> {
+        // The delimiter is sniffed from the top lines, which are then read again by the parser.
+        let mut prefix = Vec::new();
+        let mut block = vec![0u8; 64 * 1024];
+        while prefix.len() < BLOCK && prefix.iter().filter(|b| **b == b'\n').count() < 11 {
+            let n = fill(&mut source, &mut block).map_err(|e| cannot_read(file, e))?;
+            if n == 0 {
+                break;
+            }
+            prefix.extend_from_slice(&block[..n]);
+        }
+        let delimiter = sniff_delimiter(&String::from_utf8_lossy(&prefix));
+        let starts: LineStarts = Arc::default();
+        let tracker = LineTracker {
+            inner: Box::new(Cursor::new(prefix).chain(source)) as Source,
+            starts: starts.clone(),
+            pos: 0,
+            line: 1,
+            after_break: true,
+            after_cr: false,
+        };
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(256 * 1024)
+            .from_reader(tracker);
+        Ok(CsvRecords { reader, starts, file: file.to_string(), encoding })
+    }
+
+    pub fn format(&self) -> String {
+        format!("csv {}", self.encoding.name())
+    }
+
+    /// Reads the next record into `record`; returns its line, or None at the end.
+    pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
+        match self.reader.read_byte_record(record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let at = record.position().map(|p| p.byte()).unwrap_or(0);
+                // The record's first content byte: its reported start may sit on the line breaks
+                // (CRLF, blank lines) before it.
+                let line = {
+                    let mut starts = self.starts.lock().expect("line starts lock");
+                    while starts.front().is_some_and(|(p, _)| *p < at) {
+                        starts.pop_front();
+                    }
+                    starts.front().map(|(_, l)| *l).unwrap_or(1)
+                };
+                if let Some((i, f)) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_CELL_BYTES) {
+                    return Err(Error::bad_file(
+                        &self.file,
+                        line,
+                        format!("field {}", i + 1),
+                        format!("cell of {} bytes exceeds the 1 MiB limit", f.len()),
+                    ));
+                }
+                Ok(Some(line))
+            }
+            Err(e) => {
+                Err(Error::bad_file(&self.file, 0, "-", format!("CSV cannot be read: {}", e.to_string().lines().next().unwrap_or(""))))
+            }
+        }
+    }
+
+    /// The next record as a raw row (header detection, small files).
+    pub fn next_row(&mut self, record: &mut csv::ByteRecord) -> Result<Option<RawRow>> {
+        let Some(line) = self.next_record(record)? else { return Ok(None) };
+        let mut cells = Vec::with_capacity(record.len());
+        for (i, field) in record.iter().enumerate() {
+            let text = std::str::from_utf8(field)
+                .map_err(|_| Error::bad_file(&self.file, line, format!("field {}", i + 1), "text is not valid in the file's encoding"))?;
+            cells.push(if text.is_empty() { Cell::Empty } else { Cell::Text(text.to_string()) });
+        }
+        Ok(Some(RawRow { line, cells }))
+    }
+
+    /// Every remaining record (small files and tests; ingest streams instead).
+    pub fn collect(mut self) -> Result<RawTable> {
+        let mut records = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while let Some(row) = self.next_row(&mut record)? {
+            records.push(row);
+        }
+        Ok(RawTable { format: self.format(), records })
+    }
+}
