@@ -22,11 +22,16 @@ CREATE VIEW penalty_u AS
 SELECT p.region_code || '|' || p.agency AS unit_id, p.*
 FROM penalty p WHERE p.region_code IN (SELECT code FROM agency_scope);
 
+-- The distinct (region, name) pairs are found before the unit id is built, so the id is
+-- concatenated once per agency, not once per case (millions of penalty rows).
 CREATE VIEW units AS
-SELECT DISTINCT unit_id, region_code, region_name FROM (
-  SELECT unit_id, region_code, defendant AS region_name FROM litigation_u
-  UNION ALL
-  SELECT unit_id, region_code, respondent AS region_name FROM reconsideration_u
-  UNION ALL
-  SELECT unit_id, region_code, agency AS region_name FROM penalty_u
-) a;
+SELECT region_code || '|' || name AS unit_id, region_code, name AS region_name FROM (
+  SELECT region_code, name FROM (
+    SELECT region_code, defendant AS name FROM litigation_u
+    UNION ALL
+    SELECT region_code, respondent AS name FROM reconsideration_u
+    UNION ALL
+    SELECT region_code, agency AS name FROM penalty_u
+  ) a
+  GROUP BY region_code, name
+) g;

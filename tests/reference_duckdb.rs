@@ -29,6 +29,9 @@ const COMBOS: &[(&str, bool, &str, Option<&str>)] = &[
     ("2024H2", true, "city", None),
     ("2024Q3", false, "county", Some("411200")),
     ("2023H1", true, "township", Some("411202")),
+    // Every agency (`--by agency`): one unit per region code and agency name, no roll-up.
+    ("2024Q4", true, "agency", None),
+    ("2023", false, "agency", None),
 ];
 
 /// Fails (not skips) unless `python3` and its `duckdb` package are usable.
@@ -66,7 +69,8 @@ fn reference(warehouse: &Path, period: &str, ytd: bool, level: &str, parent: Opt
 }
 
 fn fuyuan_metrics(dir: &Dir, warehouse: &str, period: &str, ytd: bool, level: &str, parent: Option<&str>) -> String {
-    let mut args = vec!["metrics", "--period", period, "--level", level, "--warehouse", warehouse, "--format", "csv"];
+    let mut args = vec!["metrics", "--period", period, "--warehouse", warehouse, "--format", "csv"];
+    args.extend(if level == "agency" { ["--by", "agency"] } else { ["--level", level] });
     if ytd {
         args.push("--ytd");
     }

@@ -178,6 +178,9 @@ struct TableState {
     late_dropped: BTreeMap<usize, HashSet<u64>>,
     /// The old parts' keys are in `keys`.
     loaded: bool,
+    /// `keys` was sized for this ingest's rows (growing a map of millions of entries step by
+    /// step would briefly hold the old and the new table).
+    reserved: bool,
     events: Vec<Event>,
 }
 
@@ -230,6 +233,8 @@ struct RejectRow {
 
 struct ChunkResult {
     index: usize,
+    /// Cell text in the chunk, to estimate a file's row count from its size.
+    text_bytes: u64,
     batch: RecordBatch,
     hashes: Vec<u128>,
     rejects: Vec<RejectRow>,
@@ -286,8 +291,13 @@ impl WorkerCtx<'_> {
                 }
             }
         }
+        let text_bytes = match &chunk.rows {
+            ChunkRows::Raw(_) => 0,
+            ChunkRows::Csv { text, .. } => text.len() as u64,
+        };
         Ok(ChunkResult {
             index: chunk.index,
+            text_bytes,
             batch: out.builders.finish(self.source_file, self.ingest_id)?,
             hashes: out.hashes,
             rejects: out.rejects,
@@ -337,23 +347,52 @@ enum RowSource {
     Rows(Vec<RawRow>),
 }
 
-/// Reads chunks for the workers; stops early when the ingest is cancelled.
-fn read_chunks(source: RowSource, ahead: Vec<RawRow>, tx: SyncSender<Chunk>, cancel: &AtomicBool, file: &str) -> Result<()> {
+/// Reads chunks for the workers; stops early when the ingest is cancelled. Returns the file's
+/// SHA-256 when it was computed while reading (pass 1 skipped).
+fn read_chunks(
+    source: RowSource,
+    ahead: Vec<RawRow>,
+    tx: SyncSender<Chunk>,
+    cancel: &AtomicBool,
+    path: &Path,
+    file: &str,
+) -> Result<Option<String>> {
+    let mut hashed_here = false;
+    let result = read_chunks_inner(source, ahead, tx, cancel, file, &mut hashed_here);
+    match result {
+        // Pass 1 was skipped, so a NUL byte or bytes that are not UTF-8 show up here: the
+        // whole-file checks word the refusal exactly as they would have up front.
+        Err(e) if hashed_here => Err(stream::refusal(path, file).unwrap_or(e)),
+        other => other,
+    }
+}
+
+fn read_chunks_inner(
+    source: RowSource,
+    ahead: Vec<RawRow>,
+    tx: SyncSender<Chunk>,
+    cancel: &AtomicBool,
+    file: &str,
+    hashed_here: &mut bool,
+) -> Result<Option<String>> {
     let mut index = 0;
     let mut send = |rows: ChunkRows| -> bool {
         let ok = !cancel.load(Ordering::Relaxed) && tx.send(Chunk { index, rows }).is_ok();
         index += 1;
         ok
     };
+    if let RowSource::Csv(records) = &source {
+        *hashed_here = records.digest().is_some();
+    }
     if !ahead.is_empty() && !send(ChunkRows::Raw(ahead)) {
-        return Ok(());
+        return Ok(None);
     }
     match source {
         RowSource::Rows(rows) => {
             let mut it = rows.into_iter().peekable();
             while it.peek().is_some() {
                 if !send(ChunkRows::Raw(it.by_ref().take(CHUNK_ROWS).collect())) {
-                    return Ok(());
+                    return Ok(None);
                 }
             }
         }
@@ -381,16 +420,16 @@ fn read_chunks(source: RowSource, ahead: Vec<RawRow>, tx: SyncSender<Chunk>, can
                         Err(e) => return Err(bad_utf8(e.as_bytes(), &ends, &rows, file)),
                     };
                     if !send(ChunkRows::Csv { text, ends, rows }) {
-                        return Ok(());
+                        return Ok(None);
                     }
                 }
                 if !more {
-                    return Ok(());
+                    return Ok(records.digest());
                 }
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Names the first cell of a chunk that is not valid text (pass 1 checked the file, so this is
@@ -466,6 +505,8 @@ struct Ingest<'w> {
     window: VecDeque<Pending>,
     writer: Option<(SyncSender<WriteMsg>, std::thread::JoinHandle<Result<()>>)>,
     current_part: Option<(Table, Arc<PathBuf>)>,
+    /// Bytes of the CSV files not yet read, this one included.
+    unread_bytes: u64,
 }
 
 impl Ingest<'_> {
@@ -590,6 +631,14 @@ impl Ingest<'_> {
             return Ok(());
         }
         let n = r.batch.num_rows();
+        let st = self.tables.get_mut(&table).expect("table state");
+        if !st.reserved && r.text_bytes > 0 {
+            // Rows still to come, from the bytes per row of this first chunk (an overestimate:
+            // delimiters and line breaks are not in `text_bytes`).
+            st.reserved = true;
+            let expected = self.unread_bytes.saturating_mul(n as u64) / r.text_bytes.max(1);
+            st.keys.reserve(expected as usize);
+        }
         self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });
         let batch = self.window.back().expect("just pushed").batch.clone();
         let keys = text_column(&batch, table.key());
@@ -609,15 +658,17 @@ impl Ingest<'_> {
     }
 
     /// Runs one file through the pipeline.
+    #[allow(clippy::too_many_arguments)]
     fn file(
         &mut self,
         source: usize,
+        path: &Path,
         layout: &Layout,
         rows: RowSource,
         ahead: Vec<RawRow>,
         regions: &Regions,
         today: NaiveDate,
-    ) -> Result<FileCounts> {
+    ) -> Result<(FileCounts, Option<String>)> {
         let table = layout.table;
         self.state(table)?;
         let display = self.sources[source].clone();
@@ -636,7 +687,7 @@ impl Ingest<'_> {
         let mut counts = FileCounts::default();
         let mut rejects: Option<RejectsFile> = None;
         let outcome = std::thread::scope(|scope| {
-            let reader = scope.spawn(|| read_chunks(rows, ahead, chunk_tx, &cancel, &display));
+            let reader = scope.spawn(|| read_chunks(rows, ahead, chunk_tx, &cancel, path, &display));
             for _ in 0..workers {
                 let res_tx = res_tx.clone();
                 let (ctx, chunk_rx) = (&ctx, &chunk_rx);
@@ -653,7 +704,7 @@ impl Ingest<'_> {
                 });
             }
             drop(res_tx);
-            let mut applied = (|| -> Result<()> {
+            let applied = (|| -> Result<()> {
                 let mut next = 0;
                 let mut waiting: BTreeMap<usize, ChunkResult> = BTreeMap::new();
                 for r in &res_rx {
@@ -672,17 +723,17 @@ impl Ingest<'_> {
             drop(res_rx);
             let read = reader.join().map_err(|_| Error::Other("the reader thread panicked".into()))?;
             // A reader error (a bad record) explains a pipeline that stopped early.
-            if let Err(e) = read {
-                applied = Err(e);
+            match read {
+                Err(e) => Err(e),
+                Ok(digest) => applied.map(|()| digest),
             }
-            applied
         });
-        outcome?;
+        let digest = outcome?;
         while !self.window.is_empty() {
             self.flush_one(table)?;
         }
         counts.rejects_file = rejects.map(RejectsFile::finish).transpose()?;
-        Ok(counts)
+        Ok((counts, digest))
     }
 }
 
@@ -728,23 +779,46 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         window: VecDeque::new(),
         writer: Some((write_tx, writer)),
         current_part: None,
+        unread_bytes: files.iter().filter(|p| !is_workbook(p)).map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum(),
     };
     let mut records: Vec<FileRecord> = Vec::new();
     // For each source (file of this ingest that was read): its record's index.
     let mut record_of: Vec<usize> = Vec::new();
+    // Sizes of the files already ingested: a file of another size is new for sure.
+    let mut sizes: HashSet<u64> = manifest
+        .iter()
+        .flat_map(|m| m.ingests.iter())
+        .flat_map(|i| i.files.iter())
+        .filter(|f| f.status == "ingested")
+        .map(|f| f.bytes)
+        .collect();
     for path in files {
         let display = path.display().to_string();
-        let (hash, source) = if is_workbook(path) {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        // `None`: the hash is computed while the file is read (pass 1 skipped).
+        let (hash, source): (Option<String>, Option<(stream::Encoding, bool)>) = if is_workbook(path) {
             let bytes = read::read_bytes(path)?;
-            (Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>(), None)
+            (Some(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()), None)
         } else {
-            let scanned = stream::scan_file(path, &display)?;
-            (scanned.sha256, Some(scanned.encoding))
+            match stream::sniff_head(path, &display)? {
+                stream::Head::Settled(encoding) if !sizes.contains(&size) && !sizes.contains(&0) => (None, Some((encoding, true))),
+                _ => {
+                    let scanned = stream::scan_file(path, &display)?;
+                    (Some(scanned.sha256), Some((scanned.encoding, false)))
+                }
+            }
         };
-        if let Some(first) = seen.get(&hash) {
+        sizes.insert(size);
+        if let Some(hash) = &hash
+            && let Some(first) = seen.get(hash)
+        {
+            if !is_workbook(path) {
+                ing.unread_bytes = ing.unread_bytes.saturating_sub(size);
+            }
             records.push(FileRecord {
                 path: display,
-                sha256: hash,
+                sha256: hash.clone(),
+                bytes: size,
                 status: format!("already ingested (same content as {first})"),
                 table: None,
                 format: None,
@@ -760,7 +834,6 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
             });
             continue;
         }
-        seen.insert(hash.clone(), display.clone());
         // The header is found among the top rows; the rows after it stream from there.
         let (lay, format, ahead, rows) = match source {
             None => {
@@ -770,8 +843,8 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 let data = all.split_off(lay.header_index + 1);
                 (lay, raw.format, Vec::new(), RowSource::Rows(data))
             }
-            Some(encoding) => {
-                let mut recs = stream::CsvRecords::open(path, &display, encoding)?;
+            Some((encoding, hash_here)) => {
+                let mut recs = stream::CsvRecords::open(path, &display, encoding, hash_here)?;
                 let mut top = Vec::new();
                 let mut record = csv::ByteRecord::new();
                 let mut filled = 0;
@@ -787,7 +860,12 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         };
         let source = ing.sources.len();
         ing.sources.push(display.clone());
-        let counts = ing.file(source, &lay, rows, ahead, &regions, opts.today)?;
+        let (counts, digest) = ing.file(source, path, &lay, rows, ahead, &regions, opts.today)?;
+        if !is_workbook(path) {
+            ing.unread_bytes = ing.unread_bytes.saturating_sub(size);
+        }
+        let hash = hash.or(digest).expect("a file's hash from pass 1 or from reading it");
+        seen.insert(hash.clone(), display.clone());
         let new_townships: Vec<String> = counts.new_regions.iter().map(|r| r.code.clone()).collect();
         for r in counts.new_regions {
             regions.insert(r);
@@ -796,6 +874,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         records.push(FileRecord {
             path: display,
             sha256: hash,
+            bytes: size,
             status: "ingested".into(),
             table: Some(lay.table.name().into()),
             format: Some(format),

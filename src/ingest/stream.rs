@@ -93,6 +93,79 @@ pub fn scan_bytes(bytes: &[u8], file: &str) -> Result<Encoding> {
     }
 }
 
+/// What the first block of a file settles.
+pub enum Head {
+    /// UTF-8 with a BOM, or UTF-8 with Chinese text in the first block (a header): any bytes later
+    /// that are not UTF-8 can only make the file refused (mixed encodings), never GBK, so pass 2
+    /// may start at once and check the rest as it reads.
+    Settled(Encoding),
+    /// Anything else is decided by a full pass 1.
+    NeedsScan,
+}
+
+/// Reads only the first block: enough, for the usual UTF-8 ledger, to skip pass 1.
+pub fn sniff_head(path: &Path, file: &str) -> Result<Head> {
+    let mut block = vec![0u8; BLOCK];
+    let n = fill(&mut open(path, file)?, &mut block).map_err(|e| cannot_read(file, e))?;
+    let head = &block[..n];
+    if n == 0 {
+        return Err(Error::bad_file(file, 1, "-", "the file is empty"));
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(Error::bad_file(file, 1, "-", "this is a zip/xlsx workbook, not CSV: give it an .xlsx name"));
+    }
+    if memchr::memchr(0, head).is_some() || head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Ok(Head::NeedsScan);
+    }
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        // A character cut at the end of the block is not an error.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+        Err(_) => return Ok(Head::NeedsScan),
+    };
+    Ok(if head.starts_with(b"\xEF\xBB\xBF") {
+        Head::Settled(Encoding::Utf8Bom)
+    } else if valid.chars().any(|c| c as u32 >= 0x800) {
+        Head::Settled(Encoding::Utf8)
+    } else {
+        Head::NeedsScan
+    })
+}
+
+/// The one-line refusal of the whole-file checks, if they refuse the file (a NUL byte or bytes
+/// that are not UTF-8, found while pass 2 was already under way).
+pub fn refusal(path: &Path, file: &str) -> Option<Error> {
+    let bytes = std::fs::read(path).ok()?;
+    refuse_or_classify(&bytes, file).err()
+}
+
+/// What pass 2 learns about the raw bytes when pass 1 was skipped: their hash, and whether they
+/// hold a NUL byte.
+#[derive(Default)]
+struct CheckState {
+    hasher: Sha256,
+    nul: bool,
+}
+
+/// Hashes the bytes as they are read and refuses a NUL byte (binary data).
+struct Checked<R> {
+    inner: R,
+    state: Arc<Mutex<CheckState>>,
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut st = self.state.lock().expect("check state lock");
+        st.hasher.update(&buf[..n]);
+        if memchr::memchr(0, &buf[..n]).is_some() {
+            st.nul = true;
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "binary data (a NUL byte)"));
+        }
+        Ok(n)
+    }
+}
+
 enum Verdict {
     Ok(Encoding),
     /// Not plain UTF-8: decided (or refused) on the whole text.
@@ -337,11 +410,19 @@ pub struct CsvRecords {
     starts: LineStarts,
     file: String,
     encoding: Encoding,
+    /// Set when pass 1 was skipped: the hash is computed here.
+    checked: Option<Arc<Mutex<CheckState>>>,
 }
 
 impl CsvRecords {
-    pub fn open(path: &Path, file: &str, encoding: Encoding) -> Result<CsvRecords> {
-        let mut f = open(path, file)?;
+    /// `hash_here`: pass 1 was skipped, so hash the bytes and look for NUL bytes while reading.
+    pub fn open(path: &Path, file: &str, encoding: Encoding, hash_here: bool) -> Result<CsvRecords> {
+        let raw = open(path, file)?;
+        let checked = hash_here.then(|| Arc::new(Mutex::new(CheckState::default())));
+        let mut f: Source = match &checked {
+            Some(state) => Box::new(Checked { inner: raw, state: state.clone() }),
+            None => Box::new(raw),
+        };
         let source: Source = match encoding {
             Encoding::Utf8 => Box::new(f),
             Encoding::Utf8Bom => {
@@ -351,11 +432,20 @@ impl CsvRecords {
             }
             Encoding::Gb18030 => Box::new(DecodeReader::new(f)),
             Encoding::Utf16 => {
-                let bytes = std::fs::read(path).map_err(|e| cannot_read(file, e))?;
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).map_err(|e| cannot_read(file, e))?;
                 Box::new(Cursor::new(read::decode(&bytes, file)?.0.into_bytes()))
             }
         };
-        CsvRecords::new(source, file, encoding)
+        let mut records = CsvRecords::new(source, file, encoding)?;
+        records.checked = checked;
+        Ok(records)
+    }
+
+    /// The SHA-256 of the bytes read, once every record has been read (pass 1 skipped).
+    pub fn digest(&self) -> Option<String> {
+        let st = self.checked.as_ref()?.lock().expect("check state lock");
+        Some(st.hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 
     pub fn from_bytes(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<CsvRecords> {
@@ -395,7 +485,7 @@ impl CsvRecords {
             .delimiter(delimiter)
             .buffer_capacity(256 * 1024)
             .from_reader(tracker);
-        Ok(CsvRecords { reader, starts, file: file.to_string(), encoding })
+        Ok(CsvRecords { reader, starts, file: file.to_string(), encoding, checked: None })
     }
 
     pub fn format(&self) -> String {

@@ -97,7 +97,7 @@ impl Validator<'_> {
             let text = cell.text();
             let v = match col.kind {
                 Kind::Text => Value::Str(apply(&text, cells::text_cow)),
-                Kind::Name => Value::Str(Cow::Owned(cells::mask_person(&cells::text(&text).unwrap_or_default()))),
+                Kind::Name => Value::Str(Cow::Owned(cells::mask_person(&cells::text_cow(&text).unwrap_or_default()))),
                 Kind::Key => Value::Str(apply(&text, cells::key_cow)),
                 Kind::CaseNo => {
                     let c = caseno::parse(&text).map_err(|e| (label(), format!("{e}: '{}'", text.trim())))?;

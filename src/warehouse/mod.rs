@@ -69,6 +69,10 @@ pub struct IngestRecord {
 pub struct FileRecord {
     pub path: String,
     pub sha256: String,
+    /// The file's size: a file whose size no earlier file has cannot be one of them, so it is
+    /// hashed while it is read instead of in a pass of its own.
+    #[serde(default)]
+    pub bytes: u64,
     /// `ingested` or `already ingested`.
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -293,8 +297,15 @@ pub fn read_part(path: &Path, columns: Option<&[&str]>) -> Result<parquet::arrow
 }
 
 /// Parquet settings for every part: Snappy, as DuckDB and most tools write by default.
+/// Columns with a distinct value on (almost) every row skip dictionary encoding: a dictionary
+/// would be built only to be abandoned, which costs ingest time for nothing.
 pub fn writer_properties() -> WriterProperties {
-    WriterProperties::builder().set_compression(Compression::SNAPPY).build()
+    use parquet::schema::types::ColumnPath;
+    let mut b = WriterProperties::builder().set_compression(Compression::SNAPPY);
+    for col in ["case_no", "decision_no", "party", "plaintiff", "applicant", "_source_line"] {
+        b = b.set_column_dictionary_enabled(ColumnPath::from(col), false);
+    }
+    b.build()
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -2,6 +2,7 @@
 """Independent reference implementation of the contract's §5 metrics table, in DuckDB.
 
 Usage: metrics_duckdb.py WAREHOUSE PERIOD LEVEL [--ytd] [--parent CODE]
+       LEVEL = province | city | county | township | agency
 
 Written from /work/shared/contract.md (§3 vocabularies, §5 metric definitions) alone, without
 looking at fuyuan's own SQL, so that `tests/reference_duckdb.rs` can compare the two cell by cell.
@@ -27,6 +28,11 @@ Readings of the contract where its text leaves room (each is marked `READING:` b
     unknown (NULL) booleans count as "not true" in numerators and are left out of the
     appearance_required denominator.
   * judgment_loss_rate = lost / (concluded cases with outcome ∈ JUDGMENT); null when that is 0.
+  * LEVEL `agency` (fuyuan's `--by agency` with neither --level nor --parent, docs/metrics.md):
+    one unit per (region_code, agency name) that appears anywhere in the three tables — the
+    litigation defendant (any case type), the reconsideration respondent, the penalising agency —
+    with only that agency's own rows, no roll-up; region_name is the agency name; sorted by
+    region_code, then name (code-point order). No --parent with this level.
   * loss_rate_prev is the overall loss_rate (lost / concluded) computed for P′.
   * loss_rate_change_pp = (loss_rate − loss_rate_prev) × 100; null when either is null.
   * double_decline: null when loss_rate or loss_rate_prev is null; otherwise
@@ -173,8 +179,11 @@ def main(argv):
     if len(pos) != 3:
         die("usage: metrics_duckdb.py WAREHOUSE PERIOD LEVEL [--ytd] [--parent CODE]")
     warehouse, period, level = pos
-    if level not in LEVELS:
+    agency = level == "agency"
+    if level not in LEVELS and not agency:
         die(f"bad level {level!r}")
+    if agency and parent is not None:
+        die("--parent is not supported with the agency level")
     (p0, p1), (q0, q1) = resolve_period(period, ytd)
 
     with open(os.path.join(warehouse, "manifest.json"), encoding="utf-8") as f:
@@ -234,16 +243,34 @@ def main(argv):
     if missing:
         die(f"{missing} fact rows have a region_code outside the dimension", 3)
 
-    # The printed regions.
-    params = [level]
-    where = "d.level = ?"
-    if parent is not None:
-        where += " AND d.code <> ? AND EXISTS (SELECT 1 FROM anc WHERE anc.code = d.code AND anc.ancestor = ?)"
-        params += [parent, parent]
-    regions = con.execute(f"SELECT d.code, d.name FROM dim d WHERE {where} ORDER BY d.code", params).fetchall()
+    # The printed units: regions of the level (key: code), or agencies (key: code, name).
+    if agency:
+        regions = con.execute(
+            """SELECT DISTINCT region_code, name FROM (
+                   SELECT region_code, defendant AS name FROM litigation_raw
+                   UNION ALL SELECT region_code, respondent FROM reconsideration_raw
+                   UNION ALL SELECT region_code, agency FROM penalty_raw)
+               ORDER BY region_code, name"""
+        ).fetchall()
+    else:
+        params = [level]
+        where = "d.level = ?"
+        if parent is not None:
+            where += " AND d.code <> ? AND EXISTS (SELECT 1 FROM anc WHERE anc.code = d.code AND anc.ancestor = ?)"
+            params += [parent, parent]
+        regions = con.execute(f"SELECT d.code, d.name FROM dim d WHERE {where} ORDER BY d.code", params).fetchall()
     con.execute("CREATE TABLE printed(code VARCHAR, name VARCHAR)")
     if regions:
         con.executemany("INSERT INTO printed VALUES (?, ?)", regions)
+
+    def facts(table, alias, name_col, extra=""):
+        """FROM/GROUP BY for one fact table: rolled up to the printed regions, or per agency."""
+        if agency:
+            return (f"{alias}.region_code, {alias}.{name_col}",
+                    f"FROM {table} {alias} WHERE true {extra} GROUP BY 1, 2")
+        return ("p.code, ''",
+                f"FROM printed p JOIN anc a ON a.ancestor = p.code "
+                f"JOIN {table} {alias} ON {alias}.region_code = a.code {extra} GROUP BY p.code")
 
     loss, judg = sql_list(LOSS), sql_list(JUDGMENT)
     corr, decided = sql_list(CORRECTED), sql_list(DECIDED)
@@ -256,8 +283,9 @@ def main(argv):
     inQ = lambda c: between(c, q0, q1)
     cnt = lambda cond: f"count(*) FILTER (WHERE {cond})"
 
+    key, tail = facts("litigation_raw", "l", "defendant", f"AND l.case_type IN {fi}")
     lit = con.execute(
-        f"""SELECT p.code,
+        f"""SELECT {key},
                {cnt(inP('l.filed_date'))},
                {cnt(inQ('l.filed_date'))},
                {cnt(inP('l.closed_date'))},
@@ -270,42 +298,35 @@ def main(argv):
                {cnt(inP('l.hearing_date') + ' AND l.head_appeared IS TRUE AND l.head_spoke IS TRUE')},
                {cnt(inP('l.hearing_date') + ' AND l.appearance_required IS TRUE')},
                {cnt(inP('l.hearing_date') + ' AND l.appearance_required IS TRUE AND l.head_appeared IS TRUE')}
-           FROM printed p
-           JOIN anc a ON a.ancestor = p.code
-           JOIN litigation_raw l ON l.region_code = a.code AND l.case_type IN {fi}
-           GROUP BY p.code"""
+           {tail}"""
     ).fetchall()
+    key, tail = facts("reconsideration_raw", "r", "respondent")
     rec = con.execute(
-        f"""SELECT p.code,
+        f"""SELECT {key},
                {cnt(inP('r.received_date'))},
                {cnt(inP('r.closed_date'))},
                {cnt(inP('r.closed_date') + f' AND r.decision IN {corr}')},
                {cnt(inP('r.closed_date') + f' AND r.decision IN {decided}')},
                {cnt(inP('r.closed_date') + ' AND r.sued_after IS TRUE')}
-           FROM printed p
-           JOIN anc a ON a.ancestor = p.code
-           JOIN reconsideration_raw r ON r.region_code = a.code
-           GROUP BY p.code"""
+           {tail}"""
     ).fetchall()
+    key, tail = facts("penalty_raw", "x", "agency", f"AND {inP('x.decided_date')}")
     pen = con.execute(
-        f"""SELECT p.code, count(*), sum(x.fine_yuan), sum(x.confiscated_yuan)
-           FROM printed p
-           JOIN anc a ON a.ancestor = p.code
-           JOIN penalty_raw x ON x.region_code = a.code
-           WHERE {inP('x.decided_date')}
-           GROUP BY p.code"""
+        f"""SELECT {key}, count(*), sum(x.fine_yuan), sum(x.confiscated_yuan)
+           {tail}"""
     ).fetchall()
-    lit = {r[0]: r[1:] for r in lit}
-    rec = {r[0]: r[1:] for r in rec}
-    pen = {r[0]: r[1:] for r in pen}
+    lit = {(r[0], r[1]): r[2:] for r in lit}
+    rec = {(r[0], r[1]): r[2:] for r in rec}
+    pen = {(r[0], r[1]): r[2:] for r in pen}
 
     period_text = f"{p0.isoformat()}..{p1.isoformat()}"
     rows = []
     for code, name in regions:
+        k = (code, name if agency else "")
         (filed, filed_prev, concluded, lost, judged, concluded_prev, lost_prev,
-         hearings, appeared, spoke, required, required_appeared) = lit.get(code, (0,) * 12)
-        received, r_concluded, r_corrected, r_decided, r_sued = rec.get(code, (0,) * 5)
-        pcases, fines, confiscated = pen.get(code, (0, None, None))
+         hearings, appeared, spoke, required, required_appeared) = lit.get(k, (0,) * 12)
+        received, r_concluded, r_corrected, r_decided, r_sued = rec.get(k, (0,) * 5)
+        pcases, fines, confiscated = pen.get(k, (0, None, None))
         loss_rate = ratio(lost, concluded)
         loss_rate_prev = ratio(lost_prev, concluded_prev)
         change = None if loss_rate is None or loss_rate_prev is None else (loss_rate - loss_rate_prev) * 100
