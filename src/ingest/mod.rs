@@ -62,12 +62,20 @@ pub struct IngestReport {
 
 /// Rows per chunk handed to a validation worker.
 const CHUNK_ROWS: usize = 32 * 1024;
+
+/// `FUYUAN_CHUNK_ROWS` shrinks chunks (and with them the window and the parts) so that tests can
+/// drive every path of the pipeline — corrections inside the window, after it, in another part —
+/// with a few hundred rows. Not a user setting: results do not depend on it (tests/ingest_stream.rs).
+fn chunk_rows() -> usize {
+    std::env::var("FUYUAN_CHUNK_ROWS").ok().and_then(|s| s.parse().ok()).filter(|&n: &usize| n > 0).unwrap_or(CHUNK_ROWS)
+}
 /// A chunk also ends at this many bytes of cell text (rows with huge cells).
 const CHUNK_BYTES: usize = 8 << 20;
 /// Chunks held back before they are written (a correction within this window costs nothing).
 const WINDOW: usize = 8;
-/// A part holds at most this many rows, so a late correction rewrites at most one such part.
-const PART_ROWS: usize = 1 << 20;
+/// A part holds at most this many chunks' rows (2^20 by default), so a late correction rewrites
+/// at most one such part.
+const PART_CHUNKS: usize = 32;
 
 pub fn today() -> NaiveDate {
     // FUYUAN_TODAY pins "today" for reproducible tests; dates after it are rejected.
@@ -376,6 +384,7 @@ fn read_chunks_inner(
     hashed_here: &mut bool,
 ) -> Result<Option<String>> {
     let mut index = 0;
+    let chunk = chunk_rows();
     let mut send = |rows: ChunkRows| -> bool {
         let ok = !cancel.load(Ordering::Relaxed) && tx.send(Chunk { index, rows }).is_ok();
         index += 1;
@@ -391,7 +400,7 @@ fn read_chunks_inner(
         RowSource::Rows(rows) => {
             let mut it = rows.into_iter().peekable();
             while it.peek().is_some() {
-                if !send(ChunkRows::Raw(it.by_ref().take(CHUNK_ROWS).collect())) {
+                if !send(ChunkRows::Raw(it.by_ref().take(chunk).collect())) {
                     return Ok(None);
                 }
             }
@@ -400,10 +409,10 @@ fn read_chunks_inner(
             let mut record = csv::ByteRecord::new();
             loop {
                 let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES / 2);
-                let mut ends = Vec::with_capacity(CHUNK_ROWS * 16);
-                let mut rows = Vec::with_capacity(CHUNK_ROWS);
+                let mut ends = Vec::with_capacity(chunk * 16);
+                let mut rows = Vec::with_capacity(chunk);
                 let mut more = true;
-                while rows.len() < CHUNK_ROWS && buf.len() < CHUNK_BYTES {
+                while rows.len() < chunk && buf.len() < CHUNK_BYTES {
                     let Some(line) = records.next_record(&mut record)? else {
                         more = false;
                         break;
@@ -557,7 +566,9 @@ impl Ingest<'_> {
         let ingest_id = self.ingest_id;
         let st = self.tables.get_mut(&table).expect("table state");
         let roll = match st.new_parts.last() {
-            Some(last) => last.source != p.source || last.rows + batch.num_rows() > PART_ROWS || self.current_part.is_none(),
+            Some(last) => {
+                last.source != p.source || last.rows + batch.num_rows() > PART_CHUNKS * chunk_rows() || self.current_part.is_none()
+            }
             None => true,
         };
         if roll {
