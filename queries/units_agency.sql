@@ -10,17 +10,19 @@ WHERE ('${level}' = '' OR r.level = '${level}')
        OR r.code IN (SELECT code FROM region_closure
                      WHERE ancestor = '${parent}' AND ('${level}' = '' OR code <> '${parent}')));
 
+-- With neither --level nor --parent every agency is listed: `${all_agencies}` is then `true`, so
+-- the scope test folds away instead of probing millions of penalty rows against the scope.
 CREATE VIEW litigation_u AS
 SELECT l.region_code || '|' || l.defendant AS unit_id, l.*
-FROM litigation_cases l WHERE l.region_code IN (SELECT code FROM agency_scope);
+FROM litigation_cases l WHERE ${all_agencies} OR l.region_code IN (SELECT code FROM agency_scope);
 
 CREATE VIEW reconsideration_u AS
 SELECT r.region_code || '|' || r.respondent AS unit_id, r.*
-FROM reconsideration_cases r WHERE r.region_code IN (SELECT code FROM agency_scope);
+FROM reconsideration_cases r WHERE ${all_agencies} OR r.region_code IN (SELECT code FROM agency_scope);
 
 CREATE VIEW penalty_u AS
 SELECT p.region_code || '|' || p.agency AS unit_id, p.*
-FROM penalty p WHERE p.region_code IN (SELECT code FROM agency_scope);
+FROM penalty p WHERE ${all_agencies} OR p.region_code IN (SELECT code FROM agency_scope);
 
 -- The distinct (region, name) pairs are found before the unit id is built, so the id is
 -- concatenated once per agency, not once per case (millions of penalty rows).

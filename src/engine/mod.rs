@@ -220,7 +220,9 @@ impl Engine {
         if !parent.chars().all(|c| c.is_ascii_digit()) {
             return Err(Error::Usage(format!("--parent '{parent}' is not a region code")));
         }
+        let all_agencies = (level.is_empty() && parent.is_empty()).to_string();
         let params = [
+            ("all_agencies", all_agencies),
             ("level", level),
             ("parent", parent),
             ("start", period.start.to_string()),
