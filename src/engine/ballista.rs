@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ballista::prelude::SessionContextExt;
-use ballista_core::config::BALLISTA_CLIENT_PULL;
+use ballista_core::config::{BALLISTA_ADAPTIVE_PLANNER_ENABLED, BALLISTA_CLIENT_PULL};
 use ballista_core::execution_plans::DistributedQueryExec;
 use ballista_core::serde::protobuf::CancelJobParams;
 use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
@@ -72,7 +72,7 @@ pub async fn client_context(host: &str, port: u16, limits: &Limits) -> Result<Se
     // Pull mode: the client learns the job id as soon as the job is accepted (push mode tells it
     // only with a status change, often at the end), so a query stopped at --timeout can be
     // cancelled. It polls every 50 ms.
-    let config = state.config().clone().set_bool(BALLISTA_CLIENT_PULL, true);
+    let config = state.config().clone().set_bool(BALLISTA_CLIENT_PULL, true).set_bool(BALLISTA_ADAPTIVE_PLANNER_ENABLED, false);
     Ok(SessionContext::new_with_state(
         SessionStateBuilder::new_from_existing(state).with_config(config).with_query_planner(planner).build(),
     ))
