@@ -60,6 +60,10 @@ fn fuyuan(cwd: &Path) -> Command {
 /// folder than the client, so relative warehouse paths would fail: tables are read by absolute
 /// path.
 fn start_cluster(dir: &Dir, executors: usize) -> Cluster {
+    start_cluster_with(dir, executors, &[])
+}
+
+fn start_cluster_with(dir: &Dir, executors: usize, executor_args: &[&str]) -> Cluster {
     let logs = dir.join("cluster-logs");
     std::fs::create_dir_all(&logs).unwrap();
     let elsewhere = dir.join("executor-cwd");
@@ -83,6 +87,7 @@ fn start_cluster(dir: &Dir, executors: usize) -> Cluster {
         let child = fuyuan(&elsewhere)
             .args(["cluster", "executor", "--scheduler", &format!("127.0.0.1:{}", cluster.port)])
             .args(["--port", &flight.to_string(), "--grpc-port", &grpc.to_string(), "--concurrency", "1"])
+            .args(executor_args)
             .arg("--work-dir")
             .arg(dir.join(&format!("executor-{i}")))
             .stdout(Stdio::null())
@@ -218,6 +223,36 @@ fn an_unreachable_scheduler_is_one_line_and_exit_7() {
     let err = dir.command(&["metrics", "--period", "2024", "--level", "city", "--engine", &url]).fails(7);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains(&format!("cannot reach the Ballista scheduler at 127.0.0.1:{port}")), "{err}");
+}
+
+/// The limits on Ballista: the read-only guard as locally, an executor's memory pool (its own
+/// `--memory-limit`) stops a query with one line naming that flag, and `--timeout` stops the
+/// client and cancels the job.
+#[test]
+fn limits_on_ballista_are_one_line_each() {
+    let dir = Dir::new();
+    sample_warehouse(&dir, "wh");
+    let cluster = start_cluster_with(&dir, 1, &["--memory-limit", "4"]);
+    let url = cluster.url();
+    let fails = |args: &[&str]| {
+        let o = fuyuan(dir.path()).args(args).args(["--warehouse", "wh", "--engine", &url]).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(5), "{args:?}: {err}\n{}", cluster.logs());
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        err
+    };
+    let err = fails(&["sql", "COPY litigation TO 'x.csv'"]);
+    assert!(err.contains("read-only"), "{err}");
+    // A self-join grouped by both parties needs far more than 4 MiB to sort.
+    let err = fails(&[
+        "sql",
+        "SELECT a.party, b.party, COUNT(*) FROM penalty a JOIN penalty b ON a.agency = b.agency GROUP BY 1, 2 ORDER BY 3 DESC",
+    ]);
+    assert!(err.contains("fuyuan cluster executor --memory-limit"), "{err}");
+    let started = std::time::Instant::now();
+    let err = fails(&["sql", "SELECT COUNT(*) FROM penalty a, penalty b WHERE a.fine_yuan < b.fine_yuan", "--timeout", "1"]);
+    assert!(err.contains("time limit of 1 s"), "{err}");
+    assert!(started.elapsed().as_secs() < 10, "the client should stop at the time limit, took {:?}", started.elapsed());
 }
 
 /// A table read from several Parquet files, as the warehouse's tables will be: the plan that

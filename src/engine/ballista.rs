@@ -19,6 +19,7 @@ use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::{create_scheduler, start_grpc_service_with_listener};
 use datafusion::catalog::Session;
 use datafusion::execution::context::{QueryPlanner, SessionContext};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::ExecutionPlan;
@@ -170,6 +171,17 @@ pub struct ExecutorSettings {
 /// scheduler and lets running tasks finish).
 pub async fn executor(s: ExecutorSettings) -> Result<()> {
     std::fs::create_dir_all(&s.work_dir).map_err(|e| Error::io(&s.work_dir, e))?;
+    // Spills go to the work dir, capped (when a memory limit is given) at the same size as the
+    // memory pool, as in the local engine: a runaway query fails instead of filling the disk.
+    // Ballista wraps this runtime with the memory pool itself.
+    let (spill_dir, spill_cap) = (s.work_dir.clone(), s.memory_bytes);
+    let runtime: ballista_core::RuntimeProducer = Arc::new(move |_| {
+        let mut builder = RuntimeEnvBuilder::new().with_temp_file_path(spill_dir.clone());
+        if let Some(cap) = spill_cap {
+            builder = builder.with_max_temp_directory_size(cap);
+        }
+        Ok(Arc::new(builder.build()?))
+    });
     let config = ExecutorProcessConfig {
         bind_host: s.bind_host,
         external_host: s.external_host,
@@ -180,6 +192,7 @@ pub async fn executor(s: ExecutorSettings) -> Result<()> {
         vcores: s.concurrency,
         work_dir: Some(s.work_dir.to_string_lossy().into_owned()),
         memory_pool_size: s.memory_bytes,
+        override_runtime_producer: Some(runtime),
         // Ballista's log lines are not shown (no logger), so thread details are moot.
         print_thread_info: false,
         // Shuffle files of finished jobs are removed hourly after a day, not kept for a week.

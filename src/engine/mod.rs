@@ -142,9 +142,12 @@ pub fn statements(script: &str) -> Vec<String> {
     out
 }
 
-/// DataFusion's ways of saying a query hit the memory pool or the spill-space limit.
+/// DataFusion's ways of saying a query hit the memory pool or the spill-space limit (a Ballista
+/// job's failure carries the executor's error in its Debug form: `ResourcesExhausted(…)`).
 fn is_out_of_memory(message: &str) -> bool {
-    message.contains("Resources exhausted") || (message.contains("spilling") && message.contains("allowable limit"))
+    message.contains("Resources exhausted")
+        || message.contains("ResourcesExhausted")
+        || (message.contains("spilling") && message.contains("allowable limit"))
 }
 
 /// Which rows `fuyuan metrics` prints.
