@@ -147,7 +147,8 @@ async fn interactive(session: &Session<'_>, out: &mut dyn Write) -> Result<()> {
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
-    eprintln!("fuyuan sql — read-only. \\d lists tables, \\q quits; end statements with ';'.");
+    let on = if session.engine.target().is_local() { String::new() } else { format!(" on {}", session.engine.target()) };
+    eprintln!("fuyuan sql{on} — read-only. \\d lists tables, \\q quits; end statements with ';'.");
     let mut buffer = String::new();
     loop {
         let prompt = if buffer.is_empty() { "fuyuan> " } else { "   ...> " };
