@@ -176,6 +176,13 @@ fn metrics_and_sql_on_ballista_equal_the_local_engine() {
     assert!(rows > 300, "the combinations should cover hundreds of rows, got {rows}");
     eprintln!("ballista: {} metrics tables, {rows} rows, {cells} cells equal to the local engine", combos.len());
 
+    // More tasks per stage than the client has cores (as for a larger cluster): same figures.
+    let county = ["metrics", "--period", "2024Q4", "--ytd", "--level", "county", "--warehouse", "wh", "--format", "csv"];
+    let local = run(&dir, &cluster, &county);
+    let o = fuyuan(dir.path()).args(county).args(["--engine", &url]).env("DATAFUSION_EXECUTION_TARGET_PARTITIONS", "5").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_same_csv("county, 5 partitions", &local, &String::from_utf8(o.stdout).unwrap());
+
     // The table a person reads is the same, character for character.
     let table = ["metrics", "--period", "2024Q4", "--ytd", "--level", "county", "--parent", "411200", "--warehouse", "wh"];
     let local = run(&dir, &cluster, &table);

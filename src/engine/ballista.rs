@@ -30,6 +30,9 @@ use tokio::net::TcpListener;
 use super::Limits;
 use crate::{Error, Result};
 
+/// DataFusion's name for the setting, read from the environment for Ballista sessions.
+pub const PARTITIONS_VAR: &str = "DATAFUSION_EXECUTION_TARGET_PARTITIONS";
+
 /// How long a client waits for the scheduler's port to answer before saying it cannot reach it.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -63,11 +66,17 @@ pub async fn client_context(host: &str, port: u16, limits: &Limits) -> Result<Se
             )));
         }
     }
-    let state = SessionStateBuilder::new()
-        .with_config(super::session_config())
-        .with_runtime_env(super::runtime_env(limits)?)
-        .with_default_features()
-        .build();
+    // A stage is split into this many tasks: by default the client's cores, as locally; a
+    // cluster with more task slots than that wants DataFusion's own variable set to their number.
+    let mut config = super::session_config();
+    if let Ok(v) = std::env::var(PARTITIONS_VAR) {
+        match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => config = config.with_target_partitions(n),
+            _ => return Err(Error::Usage(format!("{PARTITIONS_VAR}='{v}' is not a positive number"))),
+        }
+    }
+    let state =
+        SessionStateBuilder::new().with_config(config).with_runtime_env(super::runtime_env(limits)?).with_default_features().build();
     let state = SessionContext::remote_with_state(&format!("df://{host}:{port}"), state).await?.state();
     let planner = Arc::new(CatalogLocally { cluster: state.query_planner().clone(), local: DefaultPhysicalPlanner::default() });
     // Pull mode: the client learns the job id as soon as the job is accepted (push mode tells it
