@@ -230,6 +230,11 @@ fn an_unreachable_scheduler_is_one_line_and_exit_7() {
     let err = dir.command(&["metrics", "--period", "2024", "--level", "city", "--engine", &url]).fails(7);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains(&format!("cannot reach the Ballista scheduler at 127.0.0.1:{port}")), "{err}");
+    // `fuyuan run` finds out before it ingests anything.
+    dir.create("in/lit.csv", "案号,被告,区划代码,立案日期\n（2024）豫1202行初2号,三门峡市自然资源局,411202,2024-01-05\n");
+    let err = dir.command(&["run", "--inputs", "in", "--out", "o", "--engine", &url]).fails(7);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!dir.join("o").exists());
 }
 
 /// The limits on Ballista: the read-only guard as locally, an executor's memory pool (its own

@@ -187,6 +187,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     }
     cfg.override_with(&args.scope);
     let target = args.engine.target()?;
+    // A cluster that cannot be reached is found out before the ingest, not after it.
+    #[cfg(feature = "ballista")]
+    if let crate::engine::Target::Ballista { host, port } = &target {
+        super::runtime()?.block_on(crate::engine::ballista::reachable(host, *port))?;
+    }
     let io = |e: std::io::Error| Error::Other(e.to_string());
     let started = std::time::Instant::now();
     let warehouse = cfg.out.join("warehouse");

@@ -49,23 +49,7 @@ fn bare_host(host: &str) -> &str {
 /// (they travel with every job); `limits` bound only the work done in this process (catalog
 /// queries and the final results): the executors' memory pools are set when they start.
 pub async fn client_context(host: &str, port: u16, limits: &Limits) -> Result<SessionContext> {
-    // Ballista connects lazily, at the first query; checking now gives one clear line instead
-    // of a gRPC transport error in the middle of a command.
-    match tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((bare_host(host), port))).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => {
-            return Err(cluster_error(
-                &format!("cannot reach the Ballista scheduler at {host}:{port} (start one with `fuyuan cluster scheduler`)"),
-                e,
-            ));
-        }
-        Err(_) => {
-            return Err(Error::Cluster(format!(
-                "cannot reach the Ballista scheduler at {host}:{port}: no answer within {} s",
-                CONNECT_TIMEOUT.as_secs()
-            )));
-        }
-    }
+    reachable(host, port).await?;
     // A stage is split into this many tasks: by default the client's cores, as locally; a
     // cluster with more task slots than that wants DataFusion's own variable set to their number.
     let mut config = super::session_config();
@@ -109,6 +93,22 @@ impl QueryPlanner for CatalogLocally {
             LogicalPlan::DescribeTable(_) => self.local.create_physical_plan(plan, state).await,
             _ => self.cluster.create_physical_plan(plan, state).await,
         }
+    }
+}
+
+/// Ballista connects lazily, at the first query; checking first gives one clear line instead of
+/// a gRPC transport error in the middle of a command (or after `fuyuan run`'s ingest).
+pub async fn reachable(host: &str, port: u16) -> Result<()> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((bare_host(host), port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(cluster_error(
+            &format!("cannot reach the Ballista scheduler at {host}:{port} (start one with `fuyuan cluster scheduler`)"),
+            e,
+        )),
+        Err(_) => Err(Error::Cluster(format!(
+            "cannot reach the Ballista scheduler at {host}:{port}: no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
     }
 }
 
