@@ -3,7 +3,7 @@
 //!
 //! Exit codes: 0 success · 1 internal error · 2 usage error · 3 unreadable input file or unknown
 //! layout · 4 rows rejected under `--strict` · 5 SQL refused or failed · 6 warehouse missing or
-//! damaged.
+//! damaged · 7 Ballista cluster unreachable or failed.
 use std::io::Write;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +34,9 @@ pub enum Command {
     Run(commands::run::Args),
     /// Write synthetic ledgers (Henan, Sanmenxia in depth) in the messy forms users send.
     Sample(commands::sample::Args),
+    /// Start a Ballista scheduler or executor for `--engine ballista://HOST:PORT` (needs a build
+    /// with `--features ballista`).
+    Cluster(commands::cluster::Args),
 }
 
 pub fn exit_code(e: &Error) -> i32 {
@@ -43,6 +46,7 @@ pub fn exit_code(e: &Error) -> i32 {
         Error::Strict(_) => 4,
         Error::Refused(_) | Error::Query(_) => 5,
         Error::Warehouse { .. } => 6,
+        Error::Cluster(_) => 7,
         Error::Other(_) => 1,
     }
 }
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Dashboard(a) => commands::dashboard::run(a, &mut out),
         Command::Sample(a) => commands::sample::run(a, &mut out),
         Command::Run(a) => commands::run::run(a, &mut out),
+        Command::Cluster(a) => commands::cluster::run(a, &mut out),
     };
     let flushed = out.flush();
     result?;

@@ -24,6 +24,9 @@ pub enum Error {
     Refused(String),
     #[error("query failed: {0}")]
     Query(String),
+    /// A Ballista scheduler or executor cannot be reached, started or kept running.
+    #[error("ballista: {0}")]
+    Cluster(String),
     #[error("{0}")]
     Other(String),
 }

@@ -369,7 +369,7 @@ fn dashboard_renders_sorts_and_drills_down_in_headless_chromium() {
     // 5. Without charts (the chart helper failed or has not run): notes instead, still renders.
     let wh = fuyuan::warehouse::Warehouse::new(dir.join("wh"));
     let period = fuyuan::engine::Period::parse("2024Q4", true).unwrap();
-    let b = fuyuan::commands::brief::compute(&wh, "411200", &period, &Default::default()).unwrap();
+    let b = fuyuan::commands::brief::compute(&wh, &fuyuan::engine::Target::Local, "411200", &period, &Default::default()).unwrap();
     let written = fuyuan::report::dashboard::write_dashboard(&b, &dir.join("no-charts"), &dir.join("d2")).unwrap();
     assert!(written.iter().any(|p| p.ends_with("index.html")));
     assert_eq!(written.iter().filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("unit-")).count(), b.subunits.len());

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::WarehouseArg;
 use super::run::Config;
-use crate::engine::{Engine, Limits, Period};
+use super::{EngineArg, WarehouseArg};
+use crate::engine::{Engine, Limits, Period, Target};
 use crate::report::model::{self, Briefing, Thresholds};
 use crate::report::text;
 use crate::warehouse::Warehouse;
@@ -37,6 +37,8 @@ pub struct Args {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
+    #[command(flatten)]
+    pub engine: EngineArg,
 }
 
 /// Which documents a briefing writes (charts and `briefing.json` always).
@@ -69,10 +71,10 @@ pub struct Written {
 }
 
 /// The briefing's figures for a region and period, computed by the engine.
-pub fn compute(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &Thresholds) -> Result<Briefing> {
+pub fn compute(wh: &Warehouse, target: &Target, region_code: &str, period: &Period, thresholds: &Thresholds) -> Result<Briefing> {
     let rt = super::runtime()?;
     rt.block_on(async {
-        let engine = Engine::open(wh, Limits::default()).await?;
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
         let region = regions
             .get(region_code)
@@ -85,6 +87,7 @@ pub fn compute(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &
 /// Computes the briefing and writes every rendering into `out`.
 pub fn produce(
     wh: &Warehouse,
+    target: &Target,
     region_code: &str,
     period: &Period,
     thresholds: &Thresholds,
@@ -93,7 +96,7 @@ pub fn produce(
     out: &Path,
 ) -> Result<Written> {
     std::fs::create_dir_all(out.join("charts")).map_err(|e| Error::io(out, e))?;
-    let briefing = compute(wh, region_code, period, thresholds)?;
+    let briefing = compute(wh, target, region_code, period, thresholds)?;
     let mut files = Vec::new();
     let json_path = out.join("briefing.json");
     let json = serde_json::to_vec_pretty(&briefing).map_err(|e| Error::Other(e.to_string()))?;
@@ -135,10 +138,11 @@ pub fn produce(
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let cfg = Config::load(args.config.as_deref())?;
     let period = Period::parse(&args.period, args.ytd)?;
+    let target = args.engine.target()?;
     let wh = Warehouse::new(&args.warehouse.warehouse);
     let templates = args.templates.clone().or(cfg.templates.clone());
     let formats = Formats::parse(args.formats.as_ref().unwrap_or(&cfg.formats))?;
-    let w = produce(&wh, &args.region, &period, &cfg.thresholds, templates.as_deref(), &formats, &args.out)?;
+    let w = produce(&wh, &target, &args.region, &period, &cfg.thresholds, templates.as_deref(), &formats, &args.out)?;
     let io = |e: std::io::Error| Error::Other(e.to_string());
     writeln!(out, "{}", w.briefing.title).map_err(io)?;
     for f in &w.files {

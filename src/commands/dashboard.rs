@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::EngineArg;
 use super::run::{Config, latest_quarter};
-use crate::engine::{Engine, Limits, Period, Units};
+use crate::engine::{Engine, Limits, Period, Target, Units};
 use crate::output::Rows;
 use crate::report::dashboard::{Extras, write_dashboard_with};
 use crate::report::model::{self, Briefing, Figures, Thresholds};
@@ -28,6 +29,8 @@ pub struct Args {
     /// Warehouse folder (default: the config's out folder + /warehouse, where `fuyuan run` puts it).
     #[arg(long, value_name = "DIR")]
     pub warehouse: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArg,
 }
 
 /// What a dashboard run wrote.
@@ -80,10 +83,10 @@ pub async fn extras_with(engine: &Engine, regions: &Regions, region: &Region, pe
 }
 
 /// The extras for a briefing already computed (e.g. by `fuyuan run`), with an engine of its own.
-pub fn extras(wh: &Warehouse, period: &Period, b: &Briefing) -> Result<Extras> {
+pub fn extras(wh: &Warehouse, target: &Target, period: &Period, b: &Briefing) -> Result<Extras> {
     let rt = super::runtime()?;
     rt.block_on(async {
-        let engine = Engine::open(wh, Limits::default()).await?;
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
         let region = regions
             .get(&b.region_code)
@@ -94,10 +97,17 @@ pub fn extras(wh: &Warehouse, period: &Period, b: &Briefing) -> Result<Extras> {
 }
 
 /// Computes the briefing, renders the charts (if the chart helper can) and writes the dashboard.
-pub fn produce(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &Thresholds, out: &Path) -> Result<Written> {
+pub fn produce(
+    wh: &Warehouse,
+    target: &Target,
+    region_code: &str,
+    period: &Period,
+    thresholds: &Thresholds,
+    out: &Path,
+) -> Result<Written> {
     let rt = super::runtime()?;
     let (briefing, extras) = rt.block_on(async {
-        let engine = Engine::open(wh, Limits::default()).await?;
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
         let region = regions
             .get(region_code)
@@ -127,11 +137,12 @@ pub fn produce(wh: &Warehouse, region_code: &str, period: &Period, thresholds: &
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let mut cfg = Config::load(args.config.as_deref())?;
     cfg.override_with(&args.scope);
+    let target = args.engine.target()?;
     let warehouse = args.warehouse.unwrap_or_else(|| cfg.out.join("warehouse"));
     let wh = Warehouse::new(&warehouse);
-    let period_name = if cfg.period == "latest" { latest_quarter(&wh)? } else { cfg.period.clone() };
+    let period_name = if cfg.period == "latest" { latest_quarter(&wh, &target)? } else { cfg.period.clone() };
     let period = Period::parse(&period_name, cfg.ytd)?;
-    let w = produce(&wh, &cfg.region, &period, &cfg.thresholds, &args.out)?;
+    let w = produce(&wh, &target, &cfg.region, &period, &cfg.thresholds, &args.out)?;
     let io = |e: std::io::Error| Error::Other(e.to_string());
     writeln!(out, "{}", w.briefing.title).map_err(io)?;
     if let Some(why) = &w.charts_missing {

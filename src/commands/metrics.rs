@@ -3,8 +3,9 @@
 //! (activity or not) or per agency, with exactly the contract's columns in order.
 use std::io::Write;
 
+use super::EngineArg;
 use super::WarehouseArg;
-use crate::engine::{Engine, Limits, Period, Units};
+use crate::engine::{Engine, Limits, Period, Target, Units};
 use crate::output::{self, Format, Rows};
 use crate::warehouse::Warehouse;
 use crate::warehouse::regions::Level;
@@ -29,6 +30,8 @@ pub struct Args {
     pub by: String,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
+    #[command(flatten)]
+    pub engine: EngineArg,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }
@@ -49,15 +52,15 @@ pub fn units(level: Option<&str>, parent: Option<&str>, by: &str) -> Result<Unit
     })
 }
 
-pub fn compute(wh: &Warehouse, period: &Period, units: &Units) -> Result<Rows> {
-    Ok(compute_all(wh, period, std::slice::from_ref(units))?.remove(0))
+pub fn compute(wh: &Warehouse, target: &Target, period: &Period, units: &Units) -> Result<Rows> {
+    Ok(compute_all(wh, target, period, std::slice::from_ref(units))?.remove(0))
 }
 
 /// Several metrics tables for one period from one engine session (the views are planned once).
-pub fn compute_all(wh: &Warehouse, period: &Period, list: &[Units]) -> Result<Vec<Rows>> {
+pub fn compute_all(wh: &Warehouse, target: &Target, period: &Period, list: &[Units]) -> Result<Vec<Rows>> {
     let rt = super::runtime()?;
     rt.block_on(async {
-        let engine = Engine::open(wh, Limits::default()).await?;
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
         let mut out = Vec::with_capacity(list.len());
         for units in list {
@@ -76,7 +79,8 @@ pub fn compute_all(wh: &Warehouse, period: &Period, list: &[Units]) -> Result<Ve
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let period = Period::parse(&args.period, args.ytd)?;
     let units = units(args.level.as_deref(), args.parent.as_deref(), &args.by)?;
+    let target = args.engine.target()?;
     let wh = Warehouse::new(&args.warehouse.warehouse);
-    let rows = compute(&wh, &period, &units)?;
+    let rows = compute(&wh, &target, &period, &units)?;
     output::write(&rows, args.format, output::metrics_style, out)
 }

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::EngineArg;
 use super::metrics::compute_all;
-use crate::engine::{Engine, Limits, Period, Units};
+use crate::engine::{Engine, Limits, Period, Target, Units};
 use crate::ingest::{self, IngestOptions};
 use crate::output::{self, Rows};
 use crate::warehouse::Warehouse;
@@ -31,6 +32,8 @@ pub struct Args {
     /// Briefing documents to write, e.g. `docx,xlsx` (default: all of docx, md, html, xlsx).
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub formats: Option<Vec<String>>,
+    #[command(flatten)]
+    pub engine: EngineArg,
 }
 
 /// What to report on; these flags override fuyuan.toml (`run`, `dashboard`).
@@ -147,10 +150,10 @@ pub fn ledger_files(dir: &Path) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
 }
 
 /// The latest quarter with a filing, for `--period latest`.
-pub fn latest_quarter(wh: &Warehouse) -> Result<String> {
+pub fn latest_quarter(wh: &Warehouse, target: &Target) -> Result<String> {
     let rt = super::runtime()?;
     rt.block_on(async {
-        let engine = Engine::open(wh, Limits::default()).await?;
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let (schema, batches) = engine.query("SELECT CAST(MAX(filed_date) AS VARCHAR) AS d FROM litigation").await?;
         let rows = Rows::from_batches(&schema, &batches)?;
         match rows.rows.first().map(|r| r[0].plain()) {
@@ -183,6 +186,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         cfg.out = v;
     }
     cfg.override_with(&args.scope);
+    let target = args.engine.target()?;
+    // A cluster that cannot be reached is found out before the ingest, not after it.
+    #[cfg(feature = "ballista")]
+    if let crate::engine::Target::Ballista { host, port } = &target {
+        super::runtime()?.block_on(crate::engine::ballista::reachable(host, *port))?;
+    }
     let io = |e: std::io::Error| Error::Other(e.to_string());
     let started = std::time::Instant::now();
     let warehouse = cfg.out.join("warehouse");
@@ -206,7 +215,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         }
     }
     let wh = Warehouse::new(&warehouse);
-    let period_name = if cfg.period == "latest" { latest_quarter(&wh)? } else { cfg.period.clone() };
+    let period_name = if cfg.period == "latest" { latest_quarter(&wh, &target)? } else { cfg.period.clone() };
     let period = Period::parse(&period_name, cfg.ytd)?;
     let regions = wh.regions(wh.manifest()?.as_ref())?;
     let region =
@@ -231,7 +240,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         (format!("agencies_{}_{tag}", region.code), Units::Agencies { level: None, parent: Some(region.code.clone()) }),
     ];
     let units: Vec<Units> = jobs.iter().map(|(_, u)| u.clone()).collect();
-    let tables = compute_all(&wh, &period, &units)?;
+    let tables = compute_all(&wh, &target, &period, &units)?;
     for ((stem, _), rows) in jobs.iter().zip(&tables) {
         write_rows(rows, &dir, stem, &mut written)?;
     }
@@ -241,8 +250,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "3/4 briefing: charts, Word, Markdown, HTML, Excel annex → {}", cfg.out.join("briefing").display()).map_err(io)?;
     let bar = step("writing the briefing");
     let formats = super::brief::Formats::parse(args.formats.as_ref().unwrap_or(&cfg.formats))?;
-    let brief =
-        super::brief::produce(&wh, &region.code, &period, &cfg.thresholds, cfg.templates.as_deref(), &formats, &cfg.out.join("briefing"))?;
+    let brief = super::brief::produce(
+        &wh,
+        &target,
+        &region.code,
+        &period,
+        &cfg.thresholds,
+        cfg.templates.as_deref(),
+        &formats,
+        &cfg.out.join("briefing"),
+    )?;
     bar.finish_and_clear();
     writeln!(out, "    {}", brief.briefing.title).map_err(io)?;
     written.extend(brief.files);
@@ -250,7 +267,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let bar = step("writing the dashboard");
     let dash = cfg.out.join("dashboard");
     // The briefing's charts are inlined into the pages, so they are not drawn twice.
-    let extras = super::dashboard::extras(&wh, &period, &brief.briefing)?;
+    let extras = super::dashboard::extras(&wh, &target, &period, &brief.briefing)?;
     written.extend(crate::report::dashboard::write_dashboard_with(
         &brief.briefing,
         &extras,

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::WarehouseArg;
+use super::{EngineArg, WarehouseArg};
 use crate::engine::{Engine, Limits, statements};
 use crate::output::{self, Format, Rows};
 use crate::warehouse::Warehouse;
@@ -20,6 +20,8 @@ pub struct Args {
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
+    #[command(flatten)]
+    pub engine: EngineArg,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Show at most N rows (all rows when 0). Default: 100 for tables, all for csv/json.
@@ -28,7 +30,8 @@ pub struct Args {
     /// Stop a query after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub timeout: u64,
-    /// Memory a query may use, in MiB, before it is stopped.
+    /// Memory a query may use, in MiB, before it is stopped (with --engine ballista: only the
+    /// results and catalog queries in this process; executors have their own --memory-limit).
     #[arg(long, default_value_t = 4096, value_name = "MIB")]
     pub memory_limit: usize,
 }
@@ -105,9 +108,10 @@ fn io(e: std::io::Error) -> Error {
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let wh = Warehouse::new(&args.warehouse.warehouse);
     let limits = Limits { memory_bytes: args.memory_limit << 20, timeout: Duration::from_secs(args.timeout) };
+    let target = args.engine.target()?;
     let rt = super::runtime()?;
     rt.block_on(async {
-        let session = Session { engine: Engine::open(&wh, limits).await?, args: &args };
+        let session = Session { engine: Engine::open_on(&wh, limits, &target).await?, args: &args };
         if let Some(q) = &args.query {
             return session.run_one(q, out).await;
         }
@@ -143,7 +147,8 @@ async fn interactive(session: &Session<'_>, out: &mut dyn Write) -> Result<()> {
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
-    eprintln!("fuyuan sql — read-only. \\d lists tables, \\q quits; end statements with ';'.");
+    let on = if session.engine.target().is_local() { String::new() } else { format!(" on {}", session.engine.target()) };
+    eprintln!("fuyuan sql{on} — read-only. \\d lists tables, \\q quits; end statements with ';'.");
     let mut buffer = String::new();
     loop {
         let prompt = if buffer.is_empty() { "fuyuan> " } else { "   ...> " };

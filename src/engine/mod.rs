@@ -1,22 +1,28 @@
 //! Stage 3: the engine. A DataFusion session over the warehouse's Parquet tables, with the views
 //! of `queries/views.sql`; every metric is SQL from `queries/`, embedded in the binary.
+#[cfg(feature = "ballista")]
+pub mod ballista;
 pub mod guard;
 pub mod period;
+pub mod target;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
+use datafusion::execution::TaskContext;
 use datafusion::execution::context::{SQLOptions, SessionContext};
 use datafusion::execution::disk_manager::DiskManagerBuilder;
-use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::SessionConfig;
 
 use crate::warehouse::regions::Level;
 use crate::warehouse::{Manifest, Warehouse};
 use crate::{Error, Result};
 pub use period::Period;
+pub use target::Target;
 
 pub const VIEWS_SQL: &str = include_str!("../../queries/views.sql");
 pub const UNITS_REGION_SQL: &str = include_str!("../../queries/units_region.sql");
@@ -71,6 +77,27 @@ pub struct Engine {
     pub ctx: SessionContext,
     pub manifest: Manifest,
     limits: Limits,
+    target: Target,
+}
+
+/// The warehouse's tables, each registered under its own name.
+pub const TABLES: [&str; 4] = ["litigation", "reconsideration", "penalty", "regions"];
+
+/// The session settings both engines share (Ballista sends them with every job).
+pub fn session_config() -> SessionConfig {
+    SessionConfig::new()
+        .with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        .with_information_schema(true)
+        // Batches of 4,096 rows instead of 8,192: every operator of the metrics plan (a dozen
+        // scans, aggregates and joins run at once) holds fewer rows in flight (docs/benchmarks.md).
+        .with_batch_size(4096)
+}
+
+/// This process's memory pool and spill space. Spilling to disk is allowed, but only as much as
+/// the memory limit, so a runaway query ends with a clear error instead of filling the disk.
+pub fn runtime_env(limits: &Limits) -> Result<Arc<RuntimeEnv>> {
+    let disk = DiskManagerBuilder::default().with_max_temp_directory_size(limits.memory_bytes as u64);
+    Ok(RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).with_disk_manager_builder(disk).build_arc()?)
 }
 
 /// Substitutes `${name}` placeholders; every value is produced by fuyuan itself (dates, level
@@ -105,9 +132,12 @@ pub fn statements(script: &str) -> Vec<String> {
     out
 }
 
-/// DataFusion's ways of saying a query hit the memory pool or the spill-space limit.
+/// DataFusion's ways of saying a query hit the memory pool or the spill-space limit (a Ballista
+/// job's failure carries the executor's error in its Debug form: `ResourcesExhausted(…)`).
 fn is_out_of_memory(message: &str) -> bool {
-    message.contains("Resources exhausted") || (message.contains("spilling") && message.contains("allowable limit"))
+    message.contains("Resources exhausted")
+        || message.contains("ResourcesExhausted")
+        || (message.contains("spilling") && message.contains("allowable limit"))
 }
 
 /// Which rows `fuyuan metrics` prints.
@@ -117,14 +147,15 @@ pub enum Units {
     Agencies { level: Option<Level>, parent: Option<String> },
 }
 
-/// Registers each warehouse table as the list of its Parquet parts (absolute paths, so that the
-/// same registration works wherever the plan runs).
+/// Registers each warehouse table as the list of its Parquet parts, by absolute path: with
+/// `--engine ballista://…` the scheduler and executors, in other processes and working folders,
+/// read the same files.
 pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Manifest) -> Result<()> {
     use crate::ingest::schema::Table;
     use datafusion::datasource::file_format::parquet::ParquetFormat;
     use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
     let root = std::path::absolute(&wh.root).map_err(|e| Error::io(&wh.root, e))?;
-    for name in ["litigation", "reconsideration", "penalty", "regions"] {
+    for name in TABLES {
         let schema = match Table::parse(name) {
             Some(t) => crate::ingest::batch::arrow_schema(t),
             None => crate::warehouse::regions_schema(),
@@ -147,24 +178,32 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
 }
 
 impl Engine {
+    /// The local engine (DataFusion in this process).
     pub async fn open(wh: &Warehouse, limits: Limits) -> Result<Engine> {
+        Engine::open_on(wh, limits, &Target::Local).await
+    }
+
+    /// An engine on `target`: the same tables, views and SQL either way.
+    pub async fn open_on(wh: &Warehouse, limits: Limits, target: &Target) -> Result<Engine> {
+        if let Some(e) = target.unavailable() {
+            return Err(e);
+        }
         let manifest = wh.require_tables()?;
-        // Spilling to disk is allowed, but only as much as the memory limit, so a runaway query
-        // ends with a clear error instead of filling the disk.
-        let disk = DiskManagerBuilder::default().with_max_temp_directory_size(limits.memory_bytes as u64);
-        let runtime = RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).with_disk_manager_builder(disk).build_arc()?;
-        let mut config = SessionConfig::new()
-            .with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
-            .with_information_schema(true);
-        // Batches of 4,096 rows instead of 8,192: every operator of the metrics plan (a dozen scans,
-        // aggregates and joins run at once) holds fewer rows in flight; measured 2025-… in
-        // docs/benchmarks.md.
-        config = config.with_batch_size(4096);
-        let ctx = SessionContext::new_with_config_rt(config, runtime);
+        let ctx = match target {
+            Target::Local => SessionContext::new_with_config_rt(session_config(), runtime_env(&limits)?),
+            #[cfg(feature = "ballista")]
+            Target::Ballista { host, port } => ballista::client_context(host, *port, &limits).await?,
+            #[cfg(not(feature = "ballista"))]
+            Target::Ballista { .. } => unreachable!("checked by Target::unavailable above"),
+        };
         register_tables(&ctx, wh, &manifest).await?;
-        let engine = Engine { ctx, manifest, limits };
+        let engine = Engine { ctx, manifest, limits, target: target.clone() };
         engine.run_script(VIEWS_SQL).await?;
         Ok(engine)
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
     }
 
     /// Runs fuyuan's own statements (views); user SQL goes through `query`.
@@ -175,24 +214,39 @@ impl Engine {
         Ok(())
     }
 
-    async fn collect(&self, sql: &str, options: Option<SQLOptions>) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-        let work = async {
-            let df = match options {
-                Some(o) => self.ctx.sql_with_options(sql, o).await?,
-                None => self.ctx.sql(sql).await?,
-            };
-            let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-            let batches = df.collect().await?;
-            Ok::<_, datafusion::error::DataFusionError>((schema, batches))
+    async fn plan(&self, sql: &str, options: Option<SQLOptions>) -> Result<(SchemaRef, Arc<dyn ExecutionPlan>, Arc<TaskContext>)> {
+        let df = match options {
+            Some(o) => self.ctx.sql_with_options(sql, o).await?,
+            None => self.ctx.sql(sql).await?,
         };
-        match tokio::time::timeout(self.limits.timeout, work).await {
-            Ok(Err(e)) if is_out_of_memory(&e.to_string()) => Err(Error::Query(format!(
-                "stopped: the query needs more than the memory limit of {} MiB (raise it with --memory-limit)",
-                self.limits.memory_bytes >> 20
-            ))),
-            Ok(r) => Ok(r?),
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        let task = Arc::new(df.task_ctx());
+        Ok((schema, df.create_physical_plan().await?, task))
+    }
+
+    async fn collect(&self, sql: &str, options: Option<SQLOptions>) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let started = Instant::now();
+        let timed_out =
+            || Error::Query(format!("stopped after the time limit of {} s (raise it with --timeout)", self.limits.timeout.as_secs()));
+        let (schema, plan, task) = tokio::time::timeout(self.limits.timeout, self.plan(sql, options)).await.map_err(|_| timed_out())??;
+        let left = self.limits.timeout.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, datafusion::physical_plan::collect(plan.clone(), task)).await {
+            Ok(Err(e)) if is_out_of_memory(&e.to_string()) => Err(Error::Query(match self.target {
+                Target::Local => format!(
+                    "stopped: the query needs more than the memory limit of {} MiB (raise it with --memory-limit)",
+                    self.limits.memory_bytes >> 20
+                ),
+                // The work ran in an executor's memory pool, which the executor's own flag sets.
+                Target::Ballista { .. } => "stopped: the query needs more memory than a Ballista executor's pool allows (raise `fuyuan cluster executor --memory-limit`)".into(),
+            })),
+            Ok(r) => Ok((schema, r?)),
             Err(_) => {
-                Err(Error::Query(format!("stopped after the time limit of {} s (raise it with --timeout)", self.limits.timeout.as_secs())))
+                // Dropping the client's future does not stop a Ballista job: cancel it on the scheduler.
+                #[cfg(feature = "ballista")]
+                if let Target::Ballista { host, port } = &self.target {
+                    ballista::cancel_jobs(&plan, host, *port).await;
+                }
+                Err(timed_out())
             }
         }
     }
