@@ -545,3 +545,57 @@ impl CsvRecords {
         Ok(RawTable { format: self.format(), records })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records with every kind of line break, blank lines and quoted fields that span lines, long
+    /// enough to cross the parser's 256 KiB buffer many times: each record's line must be the
+    /// physical line an editor shows, wherever the buffer boundaries fall.
+    #[test]
+    fn physical_lines_survive_buffer_boundaries() {
+        let mut seed = 42u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let breaks = ["\n", "\r\n", "\r"];
+        // A line break; after a lone "\r" never a "\n" (the two would read as one "\r\n").
+        let mut line_break = |text: &mut String, r: u64| {
+            let b = if text.ends_with('\r') { breaks[1 + r as usize % 2] } else { breaks[r as usize % 3] };
+            text.push_str(b);
+        };
+        let mut text = String::from("案号,被告,区划代码,立案日期\n");
+        let mut line = 2u64;
+        let mut expected = vec![1u64];
+        for i in 0..60_000 {
+            for _ in 0..next(4).saturating_sub(2) {
+                line_break(&mut text, next(3));
+                line += 1;
+            }
+            expected.push(line);
+            if next(10) == 0 {
+                // A quoted cell over two lines.
+                text.push_str(&format!("\"第{i}号"));
+                line_break(&mut text, next(3));
+                text.push_str("续行\",某局,411202,2024-01-01");
+                line += 1;
+            } else {
+                text.push_str(&format!("第{i}号,某局,411202,2024-01-01"));
+            }
+            line_break(&mut text, next(3));
+            line += 1;
+        }
+        assert!(text.len() > 4 * 256 * 1024);
+        let t = read::read_csv_bytes(text.as_bytes(), "f.csv").unwrap();
+        let got: Vec<u64> = t.records.iter().map(|r| r.line).collect();
+        assert_eq!(got.len(), expected.len());
+        let first_wrong = got.iter().zip(&expected).position(|(g, e)| g != e);
+        if let Some(i) = first_wrong {
+            let lo = i.saturating_sub(2);
+            let dbg: Vec<_> = (lo..i + 2).map(|k| (k, got[k], expected[k], t.records[k].cells.first().map(|c| c.to_text()))).collect();
+            panic!("record lines differ first at record {i}: {dbg:?}");
+        }
+    }
+}
