@@ -220,6 +220,21 @@ fn metrics_and_sql_on_ballista_equal_the_local_engine() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("read-only"));
 }
 
+/// The briefing runs every query of `queries/` (trend, fields, agencies, cases): on the cluster
+/// its figures (briefing.json, every number the documents use) equal the local engine's.
+#[test]
+fn the_briefing_on_ballista_equals_the_local_one() {
+    let dir = Dir::new();
+    sample_warehouse(&dir, "wh");
+    let cluster = start_cluster(&dir, 1);
+    let brief = ["brief", "--period", "2024Q4", "--ytd", "--region", "411200", "--formats", "md", "--warehouse", "wh"];
+    run(&dir, &cluster, &[&brief[..], &["--out", "local"]].concat());
+    run(&dir, &cluster, &[&brief[..], &["--out", "cluster", "--engine", &cluster.url()]].concat());
+    for f in ["briefing.json", "briefing.md"] {
+        assert_eq!(dir.read(&format!("local/{f}")), dir.read(&format!("cluster/{f}")), "{f}");
+    }
+}
+
 #[test]
 fn an_unreachable_scheduler_is_one_line_and_exit_7() {
     let dir = Dir::new();

@@ -193,8 +193,11 @@ impl Engine {
             Target::Local => SessionContext::new_with_config_rt(session_config(), runtime_env(&limits)?),
             #[cfg(feature = "ballista")]
             Target::Ballista { host, port } => ballista::client_context(host, *port, &limits).await?,
+            // Refused by `unavailable` above; kept as an error, not a panic.
             #[cfg(not(feature = "ballista"))]
-            Target::Ballista { .. } => unreachable!("checked by Target::unavailable above"),
+            Target::Ballista { .. } => {
+                return Err(Error::Usage(format!("--engine {target}: this fuyuan was built without Ballista support")));
+            }
         };
         register_tables(&ctx, wh, &manifest).await?;
         let engine = Engine { ctx, manifest, limits, target: target.clone() };
