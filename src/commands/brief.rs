@@ -85,6 +85,7 @@ pub fn compute(wh: &Warehouse, target: &Target, region_code: &str, period: &Peri
 }
 
 /// Computes the briefing and writes every rendering into `out`.
+#[allow(clippy::too_many_arguments)] // each is a separate setting of the command; a struct would only rename them
 pub fn produce(
     wh: &Warehouse,
     target: &Target,
