@@ -111,10 +111,10 @@ impl RowId {
         RowId((file as u64) << 40 | line)
     }
     fn old_part(self) -> Option<(usize, usize)> {
-        (self.0 & OLD_ROW != 0).then(|| (((self.0 & !OLD_ROW) >> 32) as usize, (self.0 & 0xFFFF_FFFF) as usize))
+        (self.0 & OLD_ROW != 0).then_some((((self.0 & !OLD_ROW) >> 32) as usize, (self.0 & 0xFFFF_FFFF) as usize))
     }
     fn new_line(self) -> Option<(usize, u64)> {
-        (self.0 & OLD_ROW == 0).then(|| ((self.0 >> 40) as usize, self.0 & ((1 << 40) - 1)))
+        (self.0 & OLD_ROW == 0).then_some(((self.0 >> 40) as usize, self.0 & ((1 << 40) - 1)))
     }
 }
 
@@ -942,9 +942,11 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
     Ok(IngestReport { ingest_id, files: records, regions_added, committed: true })
 }
 
-/// Rewrites `src` without the rows `drop` picks; returns the kept row count and, for every dropped
-/// row, (row index in the part, source file, source line).
-fn rewrite_part(src: &Path, dst: &Path, drop: impl Fn(usize, i64) -> bool) -> Result<(usize, Vec<(usize, String, i64)>)> {
+/// A dropped row of a rewritten part: (row index in the part, source file, source line).
+type DroppedRow = (usize, String, i64);
+
+/// Rewrites `src` without the rows `drop` picks; returns the kept row count and the dropped rows.
+fn rewrite_part(src: &Path, dst: &Path, drop: impl Fn(usize, i64) -> bool) -> Result<(usize, Vec<DroppedRow>)> {
     let mut writer: Option<ArrowWriter<std::fs::File>> = None;
     let mut kept = 0;
     let mut dropped = Vec::new();

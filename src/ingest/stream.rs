@@ -218,7 +218,8 @@ fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>
         return Err(Error::bad_file(file, 1, "-", "this is a zip/xlsx workbook, not CSV: give it an .xlsx name"));
     }
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    if !utf16 && nul_at.is_some() || utf16 || !carry.is_empty() {
+    // Binary, UTF-16, or a character cut off at the end: the whole-file check decides.
+    if nul_at.is_some() || utf16 || !carry.is_empty() {
         return Ok((sha256, total, Verdict::Whole));
     }
     if utf8 {
@@ -562,7 +563,7 @@ mod tests {
         };
         let breaks = ["\n", "\r\n", "\r"];
         // A line break; after a lone "\r" never a "\n" (the two would read as one "\r\n").
-        let mut line_break = |text: &mut String, r: u64| {
+        let line_break = |text: &mut String, r: u64| {
             let b = if text.ends_with('\r') { breaks[1 + r as usize % 2] } else { breaks[r as usize % 3] };
             text.push_str(b);
         };
