@@ -76,10 +76,7 @@ pub fn compute(wh: &Warehouse, target: &Target, region_code: &str, period: &Peri
     rt.block_on(async {
         let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
-        let region = regions
-            .get(region_code)
-            .ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?
-            .clone();
+        let region = regions.require(region_code, "--region")?;
         model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await
     })
 }

@@ -88,10 +88,7 @@ pub fn extras(wh: &Warehouse, target: &Target, period: &Period, b: &Briefing) ->
     rt.block_on(async {
         let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
-        let region = regions
-            .get(&b.region_code)
-            .ok_or_else(|| Error::Usage(format!("region {} is not in the regions dimension", b.region_code)))?
-            .clone();
+        let region = regions.require(&b.region_code, "region")?;
         extras_with(&engine, &regions, &region, period, b).await
     })
 }
@@ -109,10 +106,7 @@ pub fn produce(
     let (briefing, extras) = rt.block_on(async {
         let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
-        let region = regions
-            .get(region_code)
-            .ok_or_else(|| Error::Usage(format!("--region {region_code} is not in the regions dimension")))?
-            .clone();
+        let region = regions.require(region_code, "--region")?;
         let b = model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await?;
         let extras = extras_with(&engine, &regions, &region, period, &b).await?;
         Ok::<_, Error>((b, extras))

@@ -218,8 +218,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let period_name = if cfg.period == "latest" { latest_quarter(&wh, &target)? } else { cfg.period.clone() };
     let period = Period::parse(&period_name, cfg.ytd)?;
     let regions = wh.regions(wh.manifest()?.as_ref())?;
-    let region =
-        regions.get(&cfg.region).ok_or_else(|| Error::Usage(format!("region {} is not in the regions dimension", cfg.region)))?.clone();
+    let region = regions.require(&cfg.region, "region")?;
     let province = regions.codes_at(Level::Province).next().map(|r| r.code.clone()).unwrap_or_else(|| "410000".into());
     writeln!(out, "2/4 metrics: {} {} ({}){}", region.name, period.name, period.span(), if cfg.ytd { ", year to date" } else { "" })
         .map_err(io)?;

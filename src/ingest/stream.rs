@@ -46,7 +46,6 @@ impl Encoding {
 pub struct Scanned {
     pub sha256: String,
     pub encoding: Encoding,
-    pub bytes: u64,
 }
 
 fn cannot_read(file: &str, e: io::Error) -> Error {
@@ -76,18 +75,18 @@ fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Pass 1 over a CSV file: its hash and encoding, or the one-line error that refuses it.
 pub fn scan_file(path: &Path, file: &str) -> Result<Scanned> {
-    let (sha256, bytes, verdict) = scan(open(path, file)?, file, || open(path, file))?;
+    let (sha256, verdict) = scan(open(path, file)?, file, || open(path, file))?;
     let encoding = match verdict {
         Verdict::Ok(e) => e,
         // Refused, or an encoding decided on the whole text: let `read::decode` say which.
         Verdict::Whole => refuse_or_classify(&std::fs::read(path).map_err(|e| cannot_read(file, e))?, file)?,
     };
-    Ok(Scanned { sha256, encoding, bytes })
+    Ok(Scanned { sha256, encoding })
 }
 
 /// Pass 1 on bytes in memory (workbooks renamed .csv, tests).
 pub fn scan_bytes(bytes: &[u8], file: &str) -> Result<Encoding> {
-    match scan(Cursor::new(bytes), file, || Ok(Cursor::new(bytes)))?.2 {
+    match scan(Cursor::new(bytes), file, || Ok(Cursor::new(bytes)))?.1 {
         Verdict::Ok(e) => Ok(e),
         Verdict::Whole => refuse_or_classify(bytes, file),
     }
@@ -172,7 +171,7 @@ enum Verdict {
     Whole,
 }
 
-fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>) -> Result<(String, u64, Verdict)> {
+fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>) -> Result<(String, Verdict)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; BLOCK];
     let mut head: Vec<u8> = Vec::new();
@@ -220,20 +219,20 @@ fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     // Binary, UTF-16, or a character cut off at the end: the whole-file check decides.
     if nul_at.is_some() || utf16 || !carry.is_empty() {
-        return Ok((sha256, total, Verdict::Whole));
+        return Ok((sha256, Verdict::Whole));
     }
     if utf8 {
         let enc = if head.starts_with(b"\xEF\xBB\xBF") { Encoding::Utf8Bom } else { Encoding::Utf8 };
-        return Ok((sha256, total, Verdict::Ok(enc)));
+        return Ok((sha256, Verdict::Ok(enc)));
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
-        return Ok((sha256, total, Verdict::Whole));
+        return Ok((sha256, Verdict::Whole));
     }
     // Not UTF-8: GBK/GB18030 unless some line is UTF-8 Chinese (mixed) or the bytes are not
     // GB18030 either; both refusals are worded by `read::decode`.
     let verdict =
         if gb18030_lines_ok(reopen()?).map_err(|e| cannot_read(file, e))? { Verdict::Ok(Encoding::Gb18030) } else { Verdict::Whole };
-    Ok((sha256, total, verdict))
+    Ok((sha256, verdict))
 }
 
 /// Streams the lines of a file that is not UTF-8: true when no line is UTF-8 with Chinese text

@@ -87,6 +87,11 @@ impl Regions {
         self.map.get(code)
     }
 
+    /// The region a command was asked about; `what` names where the code came from ("--region").
+    pub fn require(&self, code: &str, what: &str) -> Result<Region> {
+        self.get(code).cloned().ok_or_else(|| Error::Usage(format!("{what} {code} is not in the regions dimension")))
+    }
+
     pub fn resolve(&self, code: &str) -> Option<Resolved<'_>> {
         if let Some(r) = self.map.get(code) {
             return Some(Resolved::Known(r));
