@@ -52,6 +52,9 @@ fn sub_level(level: Level) -> Level {
 /// The same span one year earlier as a period of its own (for 2024Q4 year to date: 2023Q4 year
 /// to date), or None when the period's name cannot be shifted that way.
 pub fn previous_period(period: &Period) -> Option<Period> {
+    if period.is_span {
+        return Period::parse(&format!("{}..{}", period.prev_start, period.prev_end), false).ok();
+    }
     let year: i32 = period.name.get(..4)?.parse().ok()?;
     let prev = Period::parse(&format!("{}{}", year - 1, period.name.get(4..)?), period.ytd).ok()?;
     (prev.start == period.prev_start && prev.end == period.prev_end).then_some(prev)

@@ -1,6 +1,8 @@
-//! Reporting periods (contract §5): `2024`, `2024Q2`, `2024H1`, `2024M05`, optionally
-//! year-to-date, and the comparison span one year earlier. Every period is whole months, so the
-//! comparison is the same months of the previous year (February's end follows the calendar).
+//! Reporting periods: `2024`, `2024Q2`, `2024H1`, `2024M05`, optionally year-to-date, or an
+//! explicit span `2023-05-30..2024-06-30` (inclusive; "since the reform", "2021年以来"), and the
+//! comparison span one year earlier. A named period is whole months, so its comparison is the same
+//! months of the previous year (February's end follows the calendar); a span's comparison moves
+//! each end back one year, 29 February becoming 28 February. `--ytd` does not apply to a span.
 use chrono::{Datelike, NaiveDate};
 
 use crate::{Error, Result};
@@ -14,6 +16,8 @@ pub struct Period {
     pub end: NaiveDate,
     pub prev_start: NaiveDate,
     pub prev_end: NaiveDate,
+    /// True for an explicit `start..end` span (its labels are dates, not quarters or months).
+    pub is_span: bool,
 }
 
 fn month_end(year: i32, month: u32) -> NaiveDate {
@@ -25,10 +29,19 @@ fn first(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).expect("valid date")
 }
 
+/// The same day one year earlier; 29 February becomes 28 February.
+pub fn year_earlier(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year() - 1, d.month(), d.day())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(d.year() - 1, d.month(), 28).expect("valid date"))
+}
+
 impl Period {
     pub fn parse(text: &str, ytd: bool) -> Result<Period> {
+        if text.contains("..") {
+            return Period::parse_span(text);
+        }
         let s = text.trim().to_ascii_uppercase();
-        let bad = || Error::Usage(format!("period '{text}' is not one of 2024, 2024Q2, 2024H1, 2024M05"));
+        let bad = || Error::Usage(format!("period '{text}' is not one of 2024, 2024Q2, 2024H1, 2024M05 or a span 2024-01-01..2024-06-30"));
         if s.len() < 4 || !s.is_char_boundary(4) {
             return Err(bad());
         }
@@ -56,6 +69,34 @@ impl Period {
             end: month_end(year, m2),
             prev_start: first(year - 1, m1),
             prev_end: month_end(year - 1, m2),
+            is_span: false,
+        })
+    }
+
+    /// `2023-05-30..2024-06-30`: both ends inclusive, ISO dates (`2023/5/30` is read too).
+    fn parse_span(text: &str) -> Result<Period> {
+        let bad = |why: &str| Error::Usage(format!("period '{text}': {why} (a span is written 2024-01-01..2024-06-30)"));
+        let (a, b) = text.trim().split_once("..").ok_or_else(|| bad("no '..'"))?;
+        let date = |s: &str| {
+            let s = s.trim();
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d")).ok()
+        };
+        let start = date(a).ok_or_else(|| bad(&format!("'{}' is not a date", a.trim())))?;
+        let end = date(b).ok_or_else(|| bad(&format!("'{}' is not a date", b.trim())))?;
+        if end < start {
+            return Err(bad("the end is before the start"));
+        }
+        if !(1990..=2999).contains(&start.year()) || !(1990..=2999).contains(&end.year()) {
+            return Err(bad("the year is out of range"));
+        }
+        Ok(Period {
+            name: format!("{start}..{end}"),
+            ytd: false,
+            start,
+            end,
+            prev_start: year_earlier(start),
+            prev_end: year_earlier(end),
+            is_span: true,
         })
     }
 
@@ -97,7 +138,21 @@ mod tests {
     }
 
     #[test]
+    fn spans() {
+        let p = Period::parse("2023-05-30..2024-06-30", true).unwrap();
+        assert!(p.is_span && !p.ytd);
+        assert_eq!(p.span(), "2023-05-30..2024-06-30");
+        assert_eq!((p.prev_start, p.prev_end), (d("2022-05-30"), d("2023-06-30")));
+        let p = Period::parse("2024-02-29..2024-02-29", false).unwrap();
+        assert_eq!((p.prev_start, p.prev_end), (d("2023-02-28"), d("2023-02-28")));
+        assert_eq!(Period::parse(" 2021-01-01 .. 2024/6/30 ", false).unwrap().span(), "2021-01-01..2024-06-30");
+    }
+
+    #[test]
     fn bad_forms() {
+        for s in ["2024-06-30..2024-01-01", "2024-02-30..2024-03-01", "2024..", "..2024-01-01", "2024-01-01...2024-02-01"] {
+            assert!(Period::parse(s, false).is_err(), "{s}");
+        }
         for s in ["24", "2024Q5", "2024H3", "2024M13", "2024M123", "2024X1", "abcd", "2024Q"] {
             assert!(Period::parse(s, false).is_err(), "{s}");
         }

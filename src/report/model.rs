@@ -274,6 +274,10 @@ impl PeriodInfo {
 }
 
 fn period_label(p: &Period) -> String {
+    if p.is_span {
+        let d = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+        return format!("{}至{}", d(p.start), d(p.end));
+    }
     let y = p.end.year();
     let (m1, m2) = (p.start.month(), p.end.month());
     match (m1, m2) {
