@@ -262,6 +262,9 @@ const YES_WORDS: &[&str] = &[
     "分管领导",
 ];
 
+/// Words that say the clerk does not know: not a no.
+const UNKNOWN_WORDS: &[&str] = &["不详", "不清楚", "不明", "未知", "待定", "待查", "不确定"];
+
 /// A short phrase read as yes or no: the word before a bracketed remark decides when it is one
 /// (是（副局长）, 否（委托代理人出庭）); otherwise a no-word anywhere makes it no, else a yes-word yes.
 fn clerk_boolean(s: &str) -> Option<bool> {
@@ -273,7 +276,7 @@ fn clerk_boolean(s: &str) -> Option<bool> {
         "否" | "无" | "×" | "n" | "no" => return Some(false),
         _ => {}
     }
-    if base.is_empty() || base.chars().count() > 12 {
+    if base.is_empty() || base.chars().count() > 12 || UNKNOWN_WORDS.iter().any(|w| base.contains(w)) {
         return None;
     }
     if NO_WORDS.iter().any(|w| base.contains(w)) {
@@ -390,6 +393,16 @@ fn code_part(s: &str) -> Option<&str> {
         12 if s.ends_with("000000") => Some(&s[..6]),
         12 if s.ends_with("000") => Some(&s[..9]),
         _ => None,
+    }
+}
+
+/// A head's name as the rejects file keeps it: the name masked, the title kept
+/// (赵某某（局长） → 赵某（局长）).
+pub fn mask_head(raw: &str) -> String {
+    let s = raw.trim();
+    match s.find(['(', '（']) {
+        Some(i) => format!("{}{}", mask_person(&s[..i]), &s[i..]),
+        None => mask_person(s),
     }
 }
 
@@ -572,7 +585,9 @@ mod tests {
             assert_eq!(boolean(s), Some(false), "{s}");
         }
         assert_eq!(boolean("请见附件说明材料第三页的内容"), None);
+        assert_eq!(boolean("不详"), None);
         assert!(presence("王某某（副局长）"));
+        assert_eq!(mask_head("赵某某（局长）"), "赵某（局长）");
         assert!(presence("张三"));
         for s in ["无", "未出庭", "否", "委托代理人李四"] {
             assert!(!presence(s), "{s}");

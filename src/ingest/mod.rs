@@ -350,7 +350,7 @@ impl WorkerCtx<'_> {
                 // A head's name is read as yes/no and never kept, not even here.
                 for i in self.validator.layout.unkept_columns() {
                     if let Some(c) = kept.get_mut(i) {
-                        *c = cells::mask_person(c);
+                        *c = cells::mask_head(c);
                     }
                 }
                 out.rejects.push(RejectRow { reject, cells: kept })

@@ -265,9 +265,10 @@ struct Act {
 const CLAUSE_END: &[char] = &['，', ',', '；', ';', '。', ':', '：', '\n'];
 
 /// The text from byte `from` to the end of its clause, at most `max` characters.
+/// An alternative (或, "/") ends it too, so that 撤销或变更 is two acts.
 fn clause(s: &str, from: usize, max: usize) -> &str {
     let rest = &s[from..];
-    let end = rest.char_indices().take(max).find(|(_, c)| CLAUSE_END.contains(c)).map(|(i, _)| i);
+    let end = rest.char_indices().take(max).find(|(_, c)| CLAUSE_END.contains(c) || matches!(c, '或' | '/' | '／')).map(|(i, _)| i);
     let cap = rest.char_indices().nth(max).map(|(i, _)| i).unwrap_or(rest.len());
     &rest[..end.unwrap_or(cap).min(cap)]
 }
@@ -359,12 +360,12 @@ fn acts(s: &str, vocab: Vocab) -> Vec<Act> {
     // 确认 … 无效 / 违法.
     for i in occurrences(s, "确认", &used) {
         let c = clause(s, i, 50);
-        let v = match (c.find("无效"), c.find("违法")) {
-            (Some(_), _) => "确认无效",
-            (None, Some(_)) => "确认违法",
+        let (v, end) = match (c.find("无效"), c.find("违法")) {
+            (Some(e), _) => ("确认无效", e + "无效".len()),
+            (None, Some(e)) => ("确认违法", e + "违法".len()),
             _ => continue,
         };
-        hit(&mut out, &mut used, i, i + c.len(), v, false);
+        hit(&mut out, &mut used, i, i + end, v, false);
     }
     // 部分撤销, 撤销 … 部分 / 第N项 / 中的…, 撤销.
     for i in occurrences(s, "部分撤销", &used) {
@@ -393,7 +394,8 @@ fn acts(s: &str, vocab: Vocab) -> Vec<Act> {
         for i in occurrences(s, pat, &used) {
             let v = "撤销";
             let side = out.iter().any(|a| a.value == "撤销" || a.value == "部分撤销");
-            let start = ["责令", "判令"].iter().find(|w| s[..i].ends_with(*w)).map(|w| i - w.len()).unwrap_or(i);
+            let start =
+                ["责令", "判令"].iter().filter_map(|w| s[..i].rfind(w)).filter(|p| !s[*p..i].contains(CLAUSE_END)).min().unwrap_or(i);
             hit(&mut out, &mut used, start, i + pat.len(), v, side);
         }
     }
@@ -463,9 +465,6 @@ fn acts(s: &str, vocab: Vocab) -> Vec<Act> {
         // Words that name a group, not an outcome: a human could not tell which either.
         if s.contains("败诉") {
             return LOSS.iter().map(|v| Act { at: 0, value: v, side: false }).collect();
-        }
-        if s.contains("胜诉") {
-            return ["驳回诉讼请求", "驳回起诉"].iter().map(|v| Act { at: 0, value: v, side: false }).collect();
         }
         if s == "其他" || s == "其它" {
             return vec![Act { at: 0, value: "其他", side: false }];
@@ -656,6 +655,7 @@ mod tests {
     #[test]
     fn unknown_values_are_none() {
         assert_eq!(outcome("胜诉"), None);
+        assert_eq!(outcome("中止诉讼"), None);
         assert_eq!(outcome("已结"), None);
         assert_eq!(decision("不知道"), None);
         assert_eq!(leniency("很重"), None);
