@@ -182,7 +182,7 @@ fn unknown_region_names_and_village_codes_are_rejected() {
     assert!(out.contains("read 3 = accepted 1 + rejected 2"), "{out}");
     let r = rejects_by_line(&dir);
     assert_eq!(r[0].3, "region '火星区' is neither a code nor a region name in the dimension");
-    assert_eq!(r[1].3, "region code '411202001001' is not 6, 9 or 12 digits");
+    assert_eq!(r[1].3, "region code '411202001001' is not 6 or 9 digits (nor a 12-digit statistical code)");
     assert_eq!(sql(&dir, "SELECT region_code FROM reconsideration"), vec![vec!["411282".to_string()]]);
 }
 

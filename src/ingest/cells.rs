@@ -231,7 +231,7 @@ pub fn boolean(raw: &str) -> Option<bool> {
 
 /// Words that say no: the head did not appear, or sent someone else (委托代理人 alone is not the
 /// head), nothing was done.
-const NO_WORDS: &[&str] = &["未", "没", "不", "无", "非", "否", "委托", "代理人", "律师", "工作人员"];
+const NO_WORDS: &[&str] = &["未", "没", "不", "无", "非", "委托", "代理人", "律师", "工作人员"];
 /// Words that say yes once no `NO_WORDS` is present: 是, 有, 已出庭, 正职出庭, 副局长 ….
 const YES_WORDS: &[&str] = &[
     "是",
@@ -586,6 +586,7 @@ mod tests {
         }
         assert_eq!(boolean("请见附件说明材料第三页的内容"), None);
         assert_eq!(boolean("不详"), None);
+        assert_eq!(boolean("否认"), None);
         assert!(presence("王某某（副局长）"));
         assert_eq!(mask_head("赵某某（局长）"), "赵某（局长）");
         assert!(presence("张三"));

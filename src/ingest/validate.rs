@@ -122,7 +122,10 @@ impl Validator<'_> {
                     let code = if !code.is_empty() {
                         code
                     } else if text.bytes().any(|b| b.is_ascii_digit()) {
-                        return Err((label(), format!("region code '{}' is not 6, 9 or 12 digits", text.trim())));
+                        return Err((
+                            label(),
+                            format!("region code '{}' is not 6 or 9 digits (nor a 12-digit statistical code)", text.trim()),
+                        ));
                     } else {
                         match self.names.resolve(&text) {
                             Ok(code) => Cow::Owned(code.to_string()),
