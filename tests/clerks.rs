@@ -285,3 +285,57 @@ fn appeals_view_finds_overturned_first_instance_cases() {
         vec![vec!["（2024）豫12行终8号".to_string(), "改判".into(), "（2024）豫1202行初1号".into(), "驳回诉讼请求".into(), "true".into()]]
     );
 }
+
+// ------------------------------------------------------------------ docs/ledgers.md
+
+/// The columns part of docs/ledgers.md, generated from `src/ingest/schema.rs`.
+fn ledger_tables() -> String {
+    use fuyuan::ingest::schema::{Kind, Need, Table};
+    let kind = |k: Kind| match k {
+        Kind::Text => "text",
+        Kind::Name => "name (masked: 张三 → 张某)",
+        Kind::CaseNo => "case number (canonical form)",
+        Kind::Key => "key (trimmed, brackets kept)",
+        Kind::Region => "region (code or name)",
+        Kind::Date => "date",
+        Kind::Bool => "yes/no",
+        Kind::Amount => "amount (yuan, 2 decimals)",
+        Kind::Outcome => "outcome",
+        Kind::Decision => "decision",
+        Kind::Leniency => "leniency",
+        Kind::Presence => "a name read as yes/no",
+    };
+    let need = |n: Need| match n {
+        Need::Required => "yes",
+        Need::Optional => "no",
+        Need::IfClosed => "if closed",
+    };
+    let mut out = String::new();
+    for t in Table::ALL {
+        out.push_str(&format!("### {}\n\n| column | headers accepted | type | required |\n|---|---|---|---|\n", t.name()));
+        for c in t.columns() {
+            out.push_str(&format!("| {} | {} | {} | {} |\n", c.name, c.headers.join(", "), kind(c.kind), need(c.need)));
+        }
+        for d in t.derived() {
+            out.push_str(&format!("| ({} when its own header is absent) | {} | {} | no |\n", d.column, d.headers.join(", "), kind(d.kind)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+const BEGIN: &str = "<!-- generated from src/ingest/schema.rs by tests/clerks.rs (FUYUAN_WRITE_DOCS=1 rewrites it): begin -->\n";
+const END: &str = "<!-- generated: end -->";
+
+#[test]
+fn ledgers_doc_lists_every_header_of_the_schema() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ledgers.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/ledgers.md");
+    let (head, rest) = doc.split_once(BEGIN).expect("docs/ledgers.md has the generated-section marker");
+    let (_, tail) = rest.split_once(END).expect("docs/ledgers.md has the end marker");
+    let want = format!("{head}{BEGIN}{}{END}{tail}", ledger_tables());
+    if std::env::var("FUYUAN_WRITE_DOCS").is_ok() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    assert!(doc == want, "docs/ledgers.md is out of date with src/ingest/schema.rs: run FUYUAN_WRITE_DOCS=1 cargo test --test clerks");
+}
