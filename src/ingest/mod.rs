@@ -899,8 +899,10 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                             units.push((name, None, lay, raw.format, Vec::new(), RowSource::Rows(data)));
                         }
                         Err(e) => {
-                            let reason = e.to_string();
-                            let reason = reason.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or(reason);
+                            let reason = match &e {
+                                Error::BadFile { message, .. } => message.clone(),
+                                other => other.to_string(),
+                            };
                             skipped_sheets.push(format!("{name}: {}", sheet_skip_reason(&reason)));
                             first_error.get_or_insert(e);
                         }
@@ -1039,8 +1041,8 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
 fn sheet_skip_reason(reason: &str) -> String {
     if reason.contains("no rows with text") {
         "empty sheet".into()
-    } else if reason.contains("unknown layout") || reason.contains("not a ") {
-        format!("no ledger header ({reason})")
+    } else if reason.starts_with("unknown layout: the header row names no column") {
+        "no ledger header".into()
     } else {
         reason.to_string()
     }

@@ -348,6 +348,28 @@ impl Out {
         self.plan.due(self.rows)
     }
 
+    /// A new ledger sheet of the same workbook (no-op for CSV).
+    pub fn start_sheet(&mut self, name: &str) -> Result<()> {
+        self.sink.start_sheet(name, self.layout)
+    }
+
+    /// A closing 合计 row (workbooks only): the word in the first column and the case count in the
+    /// last. Not a data row: ingest skips it and counts it as a total row.
+    pub fn total_row(&mut self, cases: u64) -> Result<()> {
+        if !self.sink.is_xlsx() {
+            return Ok(());
+        }
+        let n = self.layout.len();
+        let cells: Vec<sink::Cell> = (0..n)
+            .map(|i| match i {
+                0 => sink::Cell::Text("合计".into()),
+                i if i + 1 == n => sink::Cell::Text(format!("共{cases}件")),
+                _ => sink::Cell::Empty,
+            })
+            .collect();
+        self.sink.row(&cells)
+    }
+
     pub fn write(&mut self, f: &[V], remark: &str, bad: bool, rng: &mut ChaCha8Rng) -> Result<()> {
         self.rows += 1;
         if bad {
