@@ -240,7 +240,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     bar.finish_and_clear();
     for f in &report.files {
         if f.status == "ingested" {
-            writeln!(out, "    {}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
+            let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+            writeln!(out, "    {}{sheet}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
                 .map_err(io)?;
         } else {
             writeln!(out, "    {}: {}", f.path, f.status).map_err(io)?;
