@@ -36,6 +36,15 @@ pub struct Args {
     pub strict: bool,
 }
 
+/// The stderr line for an ignored column that looks like a ledger column.
+pub fn likely_miss_warning(f: &crate::warehouse::FileRecord, column: &str) -> String {
+    let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+    format!(
+        "fuyuan: warning: {}{sheet}: column '{column}' is ignored but looks like a ledger column (a header fuyuan does not know?)",
+        f.path
+    )
+}
+
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if args.files.is_empty() && args.regions.is_none() {
         return Err(Error::Usage("give at least one ledger FILE (or --regions FILE)".into()));
@@ -77,6 +86,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         writeln!(out).map_err(w)?;
         if f.total_rows > 0 {
             writeln!(out, "  total rows skipped (合计/总计): {}", f.total_rows).map_err(w)?;
+        }
+        for m in &f.likely_misses {
+            eprintln!("{}", likely_miss_warning(f, m));
         }
         if !f.likely_misses.is_empty() {
             writeln!(out, "  likely misses (ignored, but look like ledger columns): {}", f.likely_misses.join(", ")).map_err(w)?;

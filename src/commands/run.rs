@@ -243,6 +243,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
             writeln!(out, "    {}{sheet}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
                 .map_err(io)?;
+            for m in &f.likely_misses {
+                eprintln!("{}", super::ingest::likely_miss_warning(f, m));
+            }
         } else {
             writeln!(out, "    {}: {}", f.path, f.status).map_err(io)?;
         }

@@ -957,11 +957,6 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
             for r in counts.new_regions {
                 regions.insert(r);
             }
-            for m in &lay.likely_misses {
-                eprintln!(
-                    "fuyuan: warning: {shown}: column '{m}' is ignored but looks like a ledger column (a header fuyuan does not know?)"
-                );
-            }
             record_of.push(records.len());
             records.push(FileRecord {
                 path: display.clone(),
