@@ -279,7 +279,8 @@ fn clerk_boolean(s: &str) -> Option<bool> {
     if base.is_empty() || base.chars().count() > 12 || UNKNOWN_WORDS.iter().any(|w| base.contains(w)) {
         return None;
     }
-    if NO_WORDS.iter().any(|w| base.contains(w)) {
+    // 直接起诉 (sued without reconsideration) answers 经复议 with no.
+    if NO_WORDS.iter().any(|w| base.contains(w)) || base.starts_with("直接") {
         return Some(false);
     }
     if YES_WORDS.iter().any(|w| base.contains(w)) {
@@ -587,6 +588,9 @@ mod tests {
         assert_eq!(boolean("请见附件说明材料第三页的内容"), None);
         assert_eq!(boolean("不详"), None);
         assert_eq!(boolean("否认"), None);
+        assert_eq!(boolean("直接起诉"), Some(false));
+        assert_eq!(boolean("是，正职"), Some(true));
+        assert_eq!(boolean("出庭（副局长张某）"), Some(true));
         assert!(presence("王某某（副局长）"));
         assert_eq!(mask_head("赵某某（局长）"), "赵某（局长）");
         assert!(presence("张三"));
