@@ -360,9 +360,13 @@ impl WorkerCtx<'_> {
 
     /// A 合计/总计/小计 row under the data (its key empty, or the word itself): a sum, not a case.
     fn is_total_row(&self, cells: &[CellRef<'_>]) -> bool {
-        let word = |c: &CellRef<'_>| {
-            let t: String = c.text().chars().filter(|ch| !ch.is_whitespace()).collect();
-            matches!(t.trim_end_matches([':', '：']), "合计" | "总计" | "小计" | "共计" | "合计数" | "总数")
+        // Only short text cells can be the word: no copy for the millions of ordinary keys.
+        let word = |c: &CellRef<'_>| match c {
+            CellRef::Text(s) if s.len() <= 16 => {
+                let t: String = s.chars().filter(|ch| !ch.is_whitespace()).collect();
+                matches!(t.trim_end_matches([':', '：']), "合计" | "总计" | "小计" | "共计" | "合计数" | "总数")
+            }
+            _ => false,
         };
         let key = self.validator.layout.sources[self.key_index].and_then(|s| cells.get(s)).copied().unwrap_or(CellRef::Empty);
         (key.is_empty() || word(&key)) && cells.iter().filter(|c| !c.is_empty()).take(2).any(word)
