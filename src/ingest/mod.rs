@@ -889,7 +889,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         }
         // The header is found among the top rows; the rows after it stream from there. A workbook
         // read without --sheet gives one unit per sheet whose headers are a ledger's.
-        let mut units: Vec<(String, Option<String>, Layout, String, Vec<RawRow>, RowSource)> = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
         let mut skipped_sheets: Vec<String> = Vec::new();
         match source {
             None if opts.sheet.is_none() => {
@@ -900,7 +900,14 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                         Ok((lay, raw)) => {
                             let mut all = raw.records;
                             let data = all.split_off(lay.header_index + 1);
-                            units.push((name, None, lay, raw.format, Vec::new(), RowSource::Rows(data)));
+                            units.push(Unit {
+                                sheet: name,
+                                shown: None,
+                                layout: lay,
+                                format: raw.format,
+                                ahead: Vec::new(),
+                                rows: RowSource::Rows(data),
+                            });
                         }
                         Err(e) => {
                             let reason = match &e {
@@ -918,7 +925,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 let many = units.len() > 1;
                 for u in &mut units {
                     // Rows of several sheets are told apart by the sheet in rejects and provenance.
-                    u.1 = Some(if many { format!("{display} [{}]", u.0) } else { display.clone() });
+                    u.shown = Some(if many { format!("{display} [{}]", u.sheet) } else { display.clone() });
                 }
             }
             None => {
@@ -927,7 +934,14 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 let mut all = raw.records;
                 let data = all.split_off(lay.header_index + 1);
                 let name = opts.sheet.clone().unwrap_or_default();
-                units.push((name, Some(display.clone()), lay, raw.format, Vec::new(), RowSource::Rows(data)));
+                units.push(Unit {
+                    sheet: name,
+                    shown: Some(display.clone()),
+                    layout: lay,
+                    format: raw.format,
+                    ahead: Vec::new(),
+                    rows: RowSource::Rows(data),
+                });
             }
             Some((encoding, hash_here)) => {
                 let mut recs = stream::CsvRecords::open(path, &display, encoding, hash_here)?;
@@ -941,12 +955,19 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 }
                 let lay = layout::detect(&top, opts.table, &display)?;
                 let ahead = top.split_off(lay.header_index + 1);
-                units.push((String::new(), Some(display.clone()), lay, recs.format(), ahead, RowSource::Csv(recs)));
+                units.push(Unit {
+                    sheet: String::new(),
+                    shown: Some(display.clone()),
+                    layout: lay,
+                    format: recs.format(),
+                    ahead,
+                    rows: RowSource::Csv(recs),
+                });
             }
         }
         let workbook = is_workbook(path);
         let mut hash = hash;
-        for (ui, (sheet, shown, lay, format, ahead, rows)) in units.into_iter().enumerate() {
+        for (ui, Unit { sheet, shown, layout: lay, format, ahead, rows }) in units.into_iter().enumerate() {
             let shown = shown.unwrap_or_else(|| display.clone());
             let source = ing.sources.len();
             ing.sources.push(shown.clone());
@@ -1033,6 +1054,19 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         IngestRecord { id: ingest_id, at: chrono::Local::now().to_rfc3339(), files: records.clone(), regions_added: regions_added.clone() };
     wh.commit(manifest, tables, &regions, record)?;
     Ok(IngestReport { ingest_id, files: records, regions_added, committed: true })
+}
+
+/// One table to ingest from a file: the file itself, or one ledger sheet of a workbook.
+struct Unit {
+    /// The sheet's name (empty for CSV).
+    sheet: String,
+    /// How rows of this unit name their source: the path, or `book.xlsx [sheet]` when a
+    /// workbook has several ledger sheets.
+    shown: Option<String>,
+    layout: Layout,
+    format: String,
+    ahead: Vec<RawRow>,
+    rows: RowSource,
 }
 
 /// Why a workbook sheet is not read, from the layout error: a sheet of notes (填表说明) has no
