@@ -339,3 +339,79 @@ fn ledgers_doc_lists_every_header_of_the_schema() {
     }
     assert!(doc == want, "docs/ledgers.md is out of date with src/ingest/schema.rs: run FUYUAN_WRITE_DOCS=1 cargo test --test clerks");
 }
+
+/// Clerks' ledgers of one county, every figure of its metrics row counted by hand
+/// (tests/fixtures/clerks/README.md).
+#[test]
+fn clerks_fixture_metrics_by_hand() {
+    let dir = Dir::new();
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clerks");
+    for f in ["litigation.csv", "reconsideration.csv"] {
+        std::fs::copy(here.join(f), dir.join(f)).unwrap();
+    }
+    let out = dir.command(&["ingest", "litigation.csv", "reconsideration.csv", "--warehouse", "wh"]).stdout();
+    assert!(out.contains("litigation.csv: litigation (csv utf-8), read 11 = accepted 10 + rejected 1"), "{out}");
+    assert!(out.contains("reconsideration.csv: reconsideration (csv utf-8), read 4 = accepted 4 + rejected 0"), "{out}");
+    let csv = dir
+        .command(&["metrics", "--period", "2024", "--level", "county", "--parent", "411200", "--format", "csv", "--warehouse", "wh"])
+        .stdout();
+    let (header, rows) = util::parse_csv(&csv);
+    let row = rows.iter().find(|r| r[1] == "411202").expect("a 411202 row");
+    let want = [
+        ("period", "2024-01-01..2024-12-31"),
+        ("region_name", "湖滨区"),
+        ("filed", "6"),
+        ("filed_prev", "3"),
+        ("filed_yoy", "1"),
+        ("concluded", "5"),
+        ("lost", "3"),
+        ("loss_rate", "0.6"),
+        ("judgment_loss_rate", "0.75"),
+        ("loss_rate_prev", "0.3333333333333333"),
+        ("loss_rate_change_pp", "26.666666666666668"),
+        ("double_decline", "false"),
+        ("hearings", "5"),
+        ("appeared", "3"),
+        ("appearance_rate", "0.6"),
+        ("spoke_rate", "0.6666666666666666"),
+        ("required_appearance_rate", "0.6666666666666666"),
+        ("recon_received", "4"),
+        ("recon_concluded", "4"),
+        ("recon_corrected", "2"),
+        ("recon_correction_rate", "0.6666666666666666"),
+        ("recon_sued_rate", "0.25"),
+        ("penalty_cases", "0"),
+        ("fines_yuan", "0.00"),
+        ("confiscated_yuan", "0.00"),
+        ("loss_rank", "1"),
+    ];
+    assert_eq!(header.len(), 27);
+    for (col, value) in want {
+        let i = header.iter().position(|h| h == col).unwrap_or_else(|| panic!("no column {col}"));
+        let got = &row[i];
+        let same = got == value
+            || util::FLOAT_COLUMNS.contains(&col)
+                && matches!((got.parse::<f64>(), value.parse::<f64>()), (Ok(a), Ok(b)) if (a - b).abs() < 1e-9);
+        assert!(same, "{col}: got {got}, counted by hand {value}");
+    }
+    // The independent DuckDB implementation agrees on every cell of every county row.
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/metrics_duckdb.py");
+    let o = std::process::Command::new("python3")
+        .arg(script)
+        .arg(dir.join("wh"))
+        .args(["2024", "county", "--parent", "411200"])
+        .output()
+        .expect("run python3 (the reference needs `pip install duckdb`)");
+    assert!(o.status.success(), "metrics_duckdb.py: {}", String::from_utf8_lossy(&o.stderr));
+    let (ref_header, ref_rows) = util::parse_csv(&String::from_utf8(o.stdout).unwrap());
+    assert_eq!(ref_header, header);
+    assert_eq!(ref_rows.len(), rows.len());
+    for (a, b) in rows.iter().zip(&ref_rows) {
+        for (i, col) in header.iter().enumerate() {
+            let same = a[i] == b[i]
+                || util::FLOAT_COLUMNS.contains(&col.as_str())
+                    && matches!((a[i].parse::<f64>(), b[i].parse::<f64>()), (Ok(x), Ok(y)) if (x - y).abs() < 1e-9);
+            assert!(same, "{} {col}: fuyuan {} reference {}", a[1], a[i], b[i]);
+        }
+    }
+}
