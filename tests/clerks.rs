@@ -176,14 +176,19 @@ fn unknown_region_names_and_village_codes_are_rejected() {
     let dir = Dir::new();
     dir.create(
         "rec.csv",
-        "复议案号,被申请人,区划名称,收案日期\n三政复〔2024〕1号,某局,火星区,2024-01-05\n三政复〔2024〕2号,某局,411202001001,2024-01-05\n三政复〔2024〕3号,某局,灵宝市,2024-01-05\n",
+        "复议案号,被申请人,区划名称,收案日期\n三政复〔2024〕1号,某局,火星区,2024-01-05\n三政复〔2024〕2号,某局,411202001001,2024-01-05\n三政复〔2024〕3号,某局,灵宝市,2024-01-05\n三政复〔2024〕4号,某局,411202湖滨区,2024-01-05\n三政复〔2024〕5号,某局,411202 灵宝市,2024-01-05\n",
     );
     let out = dir.command(&["ingest", "rec.csv", "--warehouse", "wh"]).stdout();
-    assert!(out.contains("read 3 = accepted 1 + rejected 2"), "{out}");
+    assert!(out.contains("read 5 = accepted 2 + rejected 3"), "{out}");
     let r = rejects_by_line(&dir);
     assert_eq!(r[0].3, "region '火星区' is neither a code nor a region name in the dimension");
     assert_eq!(r[1].3, "region code '411202001001' is not 6 or 9 digits (nor a 12-digit statistical code)");
-    assert_eq!(sql(&dir, "SELECT region_code FROM reconsideration"), vec![vec!["411282".to_string()]]);
+    // A code with its own region's name is the code; with another region's name it is refused.
+    assert_eq!(r[2].3, "region code '411202 灵宝市' is not 6 or 9 digits (nor a 12-digit statistical code)");
+    assert_eq!(
+        sql(&dir, "SELECT region_code FROM reconsideration ORDER BY case_no"),
+        vec![vec!["411282".to_string()], vec!["411202".to_string()]]
+    );
 }
 
 /// An ignored column that looks like a ledger column is named on stderr and in the manifest, and

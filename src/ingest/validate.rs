@@ -121,6 +121,8 @@ impl Validator<'_> {
                     let code = apply(&text, cells::region_code_cow);
                     let code = if !code.is_empty() {
                         code
+                    } else if let Some(code) = code_with_its_name(&text, self.names) {
+                        Cow::Owned(code)
                     } else if text.bytes().any(|b| b.is_ascii_digit()) {
                         return Err((
                             label(),
@@ -218,6 +220,17 @@ impl Validator<'_> {
         }
         Ok(())
     }
+}
+
+/// A code followed by its region's name (411202湖滨区, 411202 三门峡市湖滨区): the code, when the
+/// name is that region's.
+fn code_with_its_name(text: &str, names: &RegionNames) -> Option<String> {
+    let folded = cells::fold_width(text, &[]);
+    let t = folded.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let code = cells::region_code(&t[..digits])?;
+    let rest = t[digits..].trim().trim_matches(['(', ')', '（', '）', '-', '—', ' ']);
+    (!rest.is_empty() && names.resolve(rest).ok() == Some(code.as_str())).then_some(code)
 }
 
 /// Applies a text rule to a cell's text so that the result still borrows from the ledger when the
