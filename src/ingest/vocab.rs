@@ -408,7 +408,7 @@ fn acts(s: &str, vocab: Vocab) -> Vec<Act> {
             ["责令", "判令", "限期"].iter().filter_map(|w| s[..i].rfind(w)).filter(|p| !s[*p..i].contains(CLAUSE_END)).min().unwrap_or(i);
         hit(&mut out, &mut used, start, i + "履行".len(), "责令履行", false);
     }
-    for cue in ["责令", "判令"] {
+    for cue in ["责令", "判令", "判决被告", "限期"] {
         for i in occurrences(s, cue, &used) {
             let c = clause(s, i, 40);
             if ["作出", "答复", "处理", "办理", "颁发", "公开"].iter().any(|w| c.contains(w)) {
@@ -484,27 +484,24 @@ const CORRECTED: &[&str] = &["撤销", "部分撤销", "变更", "确认违法",
 const ALTERNATIVES: &[&str] = &["或者", "或", "/", "／", "?", "？", "还是"];
 
 /// Precedence over the acts found: the first main act; a side act only when there is nothing
-/// else. Err(candidates) when there is no act (empty) or no rule to choose.
+/// else. Err(candidates) when there is no act (empty) or no rule to choose: several acts at the
+/// first place (a bare 驳回), or the first act and the next one joined as alternatives.
 fn choose(s: &str, acts: &[Act]) -> Result<&'static str, Vec<&'static str>> {
     let main: Vec<&Act> = acts.iter().filter(|a| !a.side).collect();
     let pool: Vec<&Act> = if main.is_empty() { acts.iter().collect() } else { main };
-    let mut distinct: Vec<&'static str> = Vec::new();
-    for a in &pool {
-        if !distinct.contains(&a.value) {
-            distinct.push(a.value);
+    let Some(first) = pool.first() else { return Err(vec![]) };
+    let mut candidates: Vec<&'static str> = Vec::new();
+    for a in pool.iter().filter(|a| a.at == first.at) {
+        if !candidates.contains(&a.value) {
+            candidates.push(a.value);
         }
     }
-    match distinct.len() {
-        0 => Err(vec![]),
-        1 => Ok(distinct[0]),
-        _ => {
-            // Two acts at one place (a bare 驳回), or acts joined as alternatives.
-            let same_place = pool.windows(2).any(|w| w[0].at == w[1].at && w[0].value != w[1].value);
-            let alternatives =
-                pool.windows(2).any(|w| w[0].value != w[1].value && ALTERNATIVES.iter().any(|a| s[w[0].at..w[1].at].contains(a)));
-            if same_place || alternatives { Err(distinct) } else { Ok(pool[0].value) }
-        }
+    if let Some(next) = pool.iter().find(|a| a.at > first.at && !candidates.contains(&a.value))
+        && ALTERNATIVES.iter().any(|w| s[first.at..next.at].contains(w))
+    {
+        candidates.push(next.value);
     }
+    if candidates.len() == 1 { Ok(candidates[0]) } else { Err(candidates) }
 }
 
 /// The outcome of an appeal or a retrial, if the sentence names one: a return for retrial wins
