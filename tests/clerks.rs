@@ -95,7 +95,7 @@ proptest! {
             prop_assert_eq!(vocab::read(vocab, &spaced(&format!("{lead}{v}"), how), &p), Ok(v));
         }
         let l = vocab::LENIENCY[i % vocab::LENIENCY.len()];
-        prop_assert_eq!(vocab::read(Vocab::Leniency, &spaced(l, how), &p), Ok(l));
+        prop_assert_eq!(vocab::read(Vocab::Leniency, &spaced(&format!("{lead}{l}"), how), &p), Ok(l));
     }
 }
 
