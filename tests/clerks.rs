@@ -99,6 +99,23 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Any text, in any vocabulary, is read or refused with a reason: never a panic, and a value
+    /// read is always one of the vocabulary's.
+    #[test]
+    fn any_text_reads_or_is_refused(s in "[\\PC撤销确认违法驳回起诉请求或，；维持原判发回重审上诉不予履行责令]{0,30}") {
+        let p = Phrases::default();
+        for vocab in [Vocab::Outcome, Vocab::AppealOutcome, Vocab::Decision, Vocab::Leniency] {
+            match vocab::read(vocab, &s, &p) {
+                Ok(v) => prop_assert!(vocab.values().contains(&v), "{s:?} → {v}"),
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+            }
+        }
+        let _ = fuyuan::ingest::cells::boolean(&s);
+        let _ = fuyuan::ingest::cells::presence(&s);
+    }
+}
+
 // ------------------------------------------------------------------ ledgers through the binary
 
 const REGIONS: &str =
