@@ -163,6 +163,8 @@ const CORR_REMARKS: &[(&str, u32)] = &[("补录结案信息", 50), ("更正结�
 
 #[derive(Debug, Clone)]
 struct Case {
+    /// Index of the defendant's city in `Geo::cities`.
+    city: usize,
     year: i32,
     court: Court,
     typ: &'static str,
@@ -206,11 +208,21 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     let weights =
         [ctx.geo.city_weights(2022, 0.158, true), ctx.geo.city_weights(2023, 0.158, true), ctx.geo.city_weights(2024, 0.142, true)];
     let mut seqs: HashMap<(String, i32, &'static str), u32> = HashMap::new();
+    // First-instance judgments an appeal may review (the `appeals` view pairs them back).
+    let mut appealable: std::collections::VecDeque<Case> = std::collections::VecDeque::new();
 
     for (day, n) in cal.counts(target, rng) {
         let fi = usize::from(day >= split);
         for _ in 0..n {
-            let case = gen_case(ctx, day, &weights, &mut seqs, rng);
+            let mut case = gen_case(ctx, day, &weights, &mut seqs, rng);
+            if case.typ == "行终" {
+                appeal_of(ctx, &mut case, &mut appealable, &mut seqs, rng);
+            } else if case.typ == "行初" && case.outcome.is_some_and(|o| o == "驳回诉讼请求" || LOSS.contains(&o)) {
+                appealable.push_back(case.clone());
+                if appealable.len() > 300 {
+                    appealable.pop_front();
+                }
+            }
             if let Some(kind) = outs[fi].due() {
                 write_bad(&mut outs[fi], case, kind, brackets[fi], ctx, rng)?;
                 continue;
@@ -241,6 +253,36 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
         }
     }
     outs.into_iter().map(Out::finish).collect()
+}
+
+/// Most appeals (行终) review a first-instance judgment already in the ledgers: same parties,
+/// the court above the first-instance court, filed after the judgment.
+fn appeal_of(
+    ctx: &Ctx,
+    case: &mut Case,
+    appealable: &mut std::collections::VecDeque<Case>,
+    seqs: &mut HashMap<(String, i32, &'static str), u32>,
+    rng: &mut ChaCha8Rng,
+) {
+    if !rng.random_bool(0.7) {
+        return;
+    }
+    let Some(i) = appealable.iter().rposition(|f| f.closed.is_some_and(|c| c < case.filed)) else { return };
+    let Some(first) = appealable.remove(i) else { return };
+    // An intermediate court's first instance (豫12) is appealed to the high court.
+    let court =
+        if first.court.code.chars().count() <= 3 { agency::high_court(ctx.geo) } else { agency::intermediate_court(ctx.geo, first.city) };
+    let seq = seqs.entry((court.code.clone(), case.year, case.typ)).or_insert(0);
+    *seq += 1 + rng.random_range(0..3u32);
+    case.seq = *seq;
+    case.court = court;
+    case.city = first.city;
+    case.plaintiff = first.plaintiff;
+    case.defendant = first.defendant;
+    case.region = first.region;
+    case.region_name = first.region_name;
+    case.domain = first.domain;
+    case.action = first.action;
 }
 
 fn year_index(y: i32) -> usize {
@@ -373,6 +415,7 @@ fn gen_case(
         ""
     };
     Case {
+        city: ci,
         year,
         court,
         typ,
