@@ -594,13 +594,15 @@ fn corpus() -> Vec<Case> {
                     min_case("(2024）豫1202行初4号"),
                     min_case("〔2024)豫1202行初5号"),
                     min_case("\u{3000}（2024） 豫1202 行初 6 号\u{FEFF}"),
+                    // A split case (之一) is a case of its own; text after 号 that is not 之N is not.
                     min_case("（2024）豫1202行初7号之一"),
+                    min_case("（2024）豫1202行初7号补"),
                     min_case("2024豫1202行初8号"),
                     min_case("（2024）豫1202民初9号"),
                     min_case("（2024）豫1202行初0号"),
                 ],
             ),
-            rejects(&[(8, "案号", "after 号"), (9, "案号", "brackets"), (10, "案号", "administrative"), (11, "案号", "positive")], 6),
+            rejects(&[(9, "案号", "after 号"), (10, "案号", "brackets"), (11, "案号", "administrative"), (12, "案号", "positive")], 7),
         )
         .sql(
             "SELECT case_no FROM litigation ORDER BY case_no",
@@ -611,6 +613,7 @@ fn corpus() -> Vec<Case> {
                 "（2024）豫1202行初4号",
                 "（2024）豫1202行初5号",
                 "（2024）豫1202行初6号",
+                "（2024）豫1202行初7号之一",
             ],
         ),
     );
@@ -720,11 +723,12 @@ fn corpus() -> Vec<Case> {
                     lit_with(9, &[(8, "no")]),
                 ],
             ),
-            rejects(&[(4, "负责人出庭", "yes/no"), (7, "负责人出庭", "yes/no")], 7),
+            // 有 is a clerk's yes (contract §1); 否认 is not a yes/no answer.
+            rejects(&[(7, "负责人出庭", "yes/no")], 8),
         )
         .sql(
             "SELECT CAST(head_appeared AS VARCHAR) FROM litigation ORDER BY case_no",
-            &["true", "true", "true", "true", "true", "", "false"],
+            &["true", "true", "true", "true", "true", "true", "", "false"],
         ),
     );
     v.push(
@@ -747,18 +751,18 @@ fn corpus() -> Vec<Case> {
                     min_region(10, "41 1202"),
                 ],
             ),
+            // 411202001000 is a 12-digit statistical code: township 411202001.
             rejects(
                 &[
-                    (5, "区划代码", "6 or 9 digits"),
                     (7, "区划代码", "not in the regions"),
                     (8, "区划代码", "6 or 9 digits"),
                     (9, "区划代码", "6 or 9 digits"),
                     (11, "区划代码", "6 or 9 digits"),
                 ],
-                5,
+                6,
             ),
         )
-        .sql("SELECT region_code FROM litigation ORDER BY case_no", &["411202", "411202", "411202", "411202001", "411202"]),
+        .sql("SELECT region_code FROM litigation ORDER BY case_no", &["411202", "411202", "411202", "411202001", "411202001", "411202"]),
     );
     v.push(case(
         Cells,

@@ -394,9 +394,11 @@ fn region_code_not_6_or_9_digits() {
         row(util::lit_row(4), &[(3, "41120A")]),
         row(util::lit_row(5), &[(3, "4112020011")]),
         row(util::lit_row(6), &[(3, "411202.5")]),
-        row(util::lit_row(7), &[(3, "湖滨区")]),
+        // A name is read through the dimension (湖滨区 is 411202); one that names no region is not.
+        row(util::lit_row(7), &[(3, "某某新区")]),
     ];
-    let expected: Vec<Bad> = (1..=6).map(|i| bad(i, "区划代码 (region_code)", &["6 or 9"])).collect();
+    let mut expected: Vec<Bad> = (1..=5).map(|i| bad(i, "区划代码 (region_code)", &["6 or 9"])).collect();
+    expected.push(bad(6, "区划代码 (region_code)", &["neither a code nor a region name"]));
     check("lit.csv", LIT, &rows, &expected);
 }
 

@@ -191,8 +191,11 @@ fn xlsx_named_sheet() {
     ws.write_string(1, 2, "411202").unwrap();
     ws.write_string(1, 3, "2024-01-05").unwrap();
     wb.save(dir.join("book.xlsx")).unwrap();
-    // The first sheet is notes: unknown layout.
-    let err = dir.command(&["ingest", "book.xlsx"]).fails(3);
+    // Without --sheet every ledger sheet is read; the notes sheet is named as skipped.
+    let out = dir.command(&["ingest", "book.xlsx", "--warehouse", "all"]).stdout();
+    assert!(out.contains("skipped sheet 填报说明: no ledger header"), "{out}");
+    // --sheet picks one; the notes sheet named alone is an unknown layout.
+    let err = dir.command(&["ingest", "book.xlsx", "--sheet", "填报说明"]).fails(3);
     assert_one_line(&err, &["book.xlsx"]);
     assert!(manifest_bytes(&dir).is_none());
     dir.command(&["ingest", "book.xlsx", "--sheet", "诉讼"]).stdout();

@@ -1,4 +1,4 @@
-//! `fuyuan ingest FILE... [--warehouse DIR] [--table T] [--sheet NAME] [--regions FILE] [--strict]`
+//! `fuyuan ingest FILE... [--warehouse DIR] [--table T] [--sheet NAME] [--regions FILE] [--config FILE] [--strict]`
 //!
 //! Reads ledgers (CSV in UTF-8/GBK, or workbooks), validates every row, and appends them to the
 //! warehouse in one atomic commit. Rejected rows go to `DIR/rejects/` with file, line, column and
@@ -21,21 +21,35 @@ pub struct Args {
     /// Force the table instead of detecting it from the headers.
     #[arg(long, value_parser = ["litigation", "reconsideration", "penalty"])]
     pub table: Option<String>,
-    /// Workbook sheet to read (default: the first).
+    /// Workbook sheet to read (default: every sheet whose headers are a ledger's).
     #[arg(long)]
     pub sheet: Option<String>,
     /// Regions to add to the dimension (code,name,level,parent_code): townships, functional zones.
     #[arg(long, value_name = "FILE")]
     pub regions: Option<PathBuf>,
-    /// Fail, writing nothing, if any row is rejected.
+    /// Settings with the office's phrasings ([outcomes], [decisions], [leniency]); default
+    /// ./fuyuan.toml when present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fail, writing nothing, if any row is rejected or an ignored column looks like a ledger column.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// The stderr line for an ignored column that looks like a ledger column.
+pub fn likely_miss_warning(f: &crate::warehouse::FileRecord, column: &str) -> String {
+    let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+    format!(
+        "fuyuan: warning: {}{sheet}: column '{column}' is ignored but looks like a ledger column (a header fuyuan does not know?)",
+        f.path
+    )
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if args.files.is_empty() && args.regions.is_none() {
         return Err(Error::Usage("give at least one ledger FILE (or --regions FILE)".into()));
     }
+    let cfg = super::run::Config::load(args.config.as_deref())?;
     let opts = IngestOptions {
         warehouse: args.warehouse.warehouse.clone(),
         table: args.table.as_deref().and_then(Table::parse),
@@ -43,6 +57,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         regions: args.regions.clone(),
         strict: args.strict,
         today: ingest::today(),
+        phrases: cfg.phrases,
     };
     let report = ingest::ingest_files(&args.files, &opts)?;
     let w = |e: std::io::Error| Error::Other(e.to_string());
@@ -69,6 +84,18 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             write!(out, " → {}", args.warehouse.warehouse.join(r).display()).map_err(w)?;
         }
         writeln!(out).map_err(w)?;
+        if f.total_rows > 0 {
+            writeln!(out, "  total rows skipped (合计/总计): {}", f.total_rows).map_err(w)?;
+        }
+        for m in &f.likely_misses {
+            eprintln!("{}", likely_miss_warning(f, m));
+        }
+        if !f.likely_misses.is_empty() {
+            writeln!(out, "  likely misses (ignored, but look like ledger columns): {}", f.likely_misses.join(", ")).map_err(w)?;
+        }
+        for s in &f.skipped_sheets {
+            writeln!(out, "  skipped sheet {s}").map_err(w)?;
+        }
         if !f.ignored_columns.is_empty() {
             writeln!(out, "  ignored columns: {}", f.ignored_columns.join(", ")).map_err(w)?;
         }

@@ -6,11 +6,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::EngineArg;
 use super::metrics::compute_all;
 use crate::engine::{Engine, Limits, Period, Target, Units};
+use crate::ingest::vocab::Phrases;
 use crate::ingest::{self, IngestOptions};
 use crate::output::{self, Rows};
 use crate::warehouse::Warehouse;
@@ -66,6 +69,14 @@ pub struct Config {
     /// Briefing documents to write: any of docx, md, html, xlsx.
     pub formats: Vec<String>,
     pub thresholds: crate::report::model::Thresholds,
+    /// The office's own phrasings, phrase = "canonical value": `[outcomes]` (litigation),
+    /// `[decisions]` (reconsideration), `[leniency]` (penalty). Read before the built-in rules.
+    pub outcomes: BTreeMap<String, toml::Spanned<String>>,
+    pub decisions: BTreeMap<String, toml::Spanned<String>>,
+    pub leniency: BTreeMap<String, toml::Spanned<String>>,
+    /// The three tables above, checked against the vocabularies when the file is loaded.
+    #[serde(skip)]
+    pub phrases: Phrases,
 }
 
 impl Default for Config {
@@ -79,6 +90,10 @@ impl Default for Config {
             templates: None,
             formats: super::brief::Formats::NAMES.iter().map(|s| s.to_string()).collect(),
             thresholds: Default::default(),
+            outcomes: BTreeMap::new(),
+            decisions: BTreeMap::new(),
+            leniency: BTreeMap::new(),
+            phrases: Phrases::default(),
         }
     }
 }
@@ -91,14 +106,23 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        toml::from_str(&text).map_err(|e| {
+        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
             Error::bad_file(
                 path.display().to_string(),
                 e.span().map(|s| line_of(&text, s.start)).unwrap_or(1),
                 "-",
                 e.message().to_string(),
             )
-        })
+        })?;
+        // A phrase mapped to a value outside the vocabulary is a usage error naming its line.
+        for (table, map) in [("outcomes", &cfg.outcomes), ("decisions", &cfg.decisions), ("leniency", &cfg.leniency)] {
+            for (phrase, value) in map {
+                cfg.phrases
+                    .add(table, phrase, value.get_ref())
+                    .map_err(|msg| Error::Usage(format!("{}: line {}: {msg}", path.display(), line_of(&text, value.span().start))))?;
+            }
+        }
+        Ok(cfg)
     }
 }
 
@@ -203,13 +227,25 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let bar = step("reading and validating ledgers");
     let report = ingest::ingest_files(
         &files,
-        &IngestOptions { warehouse: warehouse.clone(), table: None, sheet: None, regions, strict: false, today: ingest::today() },
+        &IngestOptions {
+            warehouse: warehouse.clone(),
+            table: None,
+            sheet: None,
+            regions,
+            strict: false,
+            today: ingest::today(),
+            phrases: cfg.phrases.clone(),
+        },
     )?;
     bar.finish_and_clear();
     for f in &report.files {
         if f.status == "ingested" {
-            writeln!(out, "    {}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
+            let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+            writeln!(out, "    {}{sheet}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
                 .map_err(io)?;
+            for m in &f.likely_misses {
+                eprintln!("{}", super::ingest::likely_miss_warning(f, m));
+            }
         } else {
             writeln!(out, "    {}: {}", f.path, f.status).map_err(io)?;
         }

@@ -20,6 +20,8 @@ pub struct CaseNo {
     /// Type code, e.g. 行初, 行赔初, 行终.
     pub kind: String,
     pub seq: u64,
+    /// 之一, 之二 …: a case split from another keeps its own number (（2024）豫12行初17号之一).
+    pub suffix: Option<String>,
 }
 
 impl CaseNo {
@@ -34,7 +36,11 @@ impl fmt::Display for CaseNo {
         if let Some(c) = self.special {
             write!(f, "{c}")?;
         }
-        write!(f, "{}{}号", self.kind, self.seq)
+        write!(f, "{}{}号", self.kind, self.seq)?;
+        if let Some(sfx) = &self.suffix {
+            write!(f, "之{sfx}")?;
+        }
+        Ok(())
     }
 }
 
@@ -120,6 +126,12 @@ pub fn parse(raw: &str) -> Result<CaseNo, CaseNoError> {
         kind.push(s[i]);
         i += 1;
     }
+    // 行初第16号: the 第 some clerks type before the number is not part of the type code.
+    if kind.chars().count() > 2 && kind.ends_with('第') {
+        kind.pop();
+    } else if s.get(i) == Some(&'第') {
+        i += 1;
+    }
     if kind.chars().count() < 2 || kind.chars().any(|c| !is_han(c)) {
         return Err(CaseNoError("case number type code is not recognised"));
     }
@@ -134,10 +146,45 @@ pub fn parse(raw: &str) -> Result<CaseNo, CaseNoError> {
     if s.get(i) != Some(&'号') {
         return Err(CaseNoError("case number must end with 号"));
     }
-    if i + 1 != s.len() {
-        return Err(CaseNoError("unexpected text after 号 in case number"));
+    i += 1;
+    let suffix = match s.get(i) {
+        None => None,
+        Some('之') => Some(split_suffix(&s[i + 1..])?),
+        Some(_) => return Err(CaseNoError("unexpected text after 号 in case number")),
+    };
+    Ok(CaseNo { year, court, special, kind, seq, suffix })
+}
+
+const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/// The part after 之: Chinese numerals 一 … 九十九, or digits, stored as Chinese numerals.
+fn split_suffix(rest: &[char]) -> Result<String, CaseNoError> {
+    let bad = CaseNoError("case number suffix after 号 must be 之 and a number (之一, 之二 …)");
+    if rest.is_empty() || rest.len() > 3 {
+        return Err(bad);
     }
-    Ok(CaseNo { year, court, special, kind, seq })
+    if rest.iter().all(|c| c.is_ascii_digit()) {
+        let n: u32 = rest.iter().collect::<String>().parse().map_err(|_| bad.clone())?;
+        if !(1..100).contains(&n) {
+            return Err(bad);
+        }
+        let (tens, ones) = (n / 10, n % 10);
+        let mut out = String::new();
+        if tens > 1 {
+            out.push(NUMERALS[tens as usize - 1]);
+        }
+        if tens > 0 {
+            out.push('十');
+        }
+        if ones > 0 {
+            out.push(NUMERALS[ones as usize - 1]);
+        }
+        return Ok(out);
+    }
+    if rest.iter().all(|c| NUMERALS.contains(c)) {
+        return Ok(rest.iter().collect());
+    }
+    Err(bad)
 }
 
 fn is_han(c: char) -> bool {
@@ -186,6 +233,18 @@ mod tests {
     }
 
     #[test]
+    fn di_is_dropped_and_split_cases_are_kept() {
+        assert_eq!(parse("（2024）豫1202行初第16号").unwrap().to_string(), "（2024）豫1202行初16号");
+        assert_eq!(parse("(2024)豫1202行初 第 16 号").unwrap().to_string(), "（2024）豫1202行初16号");
+        let split = parse("（2024）豫12行初17号之一").unwrap();
+        assert_eq!(split.to_string(), "（2024）豫12行初17号之一");
+        assert_ne!(split, parse("（2024）豫12行初17号").unwrap());
+        assert_eq!(parse("（2024）豫12行初17号之2").unwrap().to_string(), "（2024）豫12行初17号之二");
+        assert_eq!(parse("（2024）豫12行初17号之12").unwrap().to_string(), "（2024）豫12行初17号之十二");
+        assert!(split.is_first_instance());
+    }
+
+    #[test]
     fn rejects_malformed_numbers() {
         for s in [
             "2024豫1202行初15号",
@@ -196,7 +255,8 @@ mod tests {
             "（2024）X1202行初15号",
             "（2024）豫1202民初15号",
             "（2024）豫1202行初号",
-            "（2024）豫1202行初15号之一",
+            "（2024）豫1202行初15号之",
+            "（2024）豫1202行初15号之甲",
             "",
         ] {
             assert!(parse(s).is_err(), "{s}");
@@ -218,6 +278,7 @@ mod tests {
                 special,
                 kind: kind.to_string(),
                 seq,
+                suffix: None,
             })
     }
 

@@ -210,8 +210,9 @@ fn num(s: &str) -> Result<i64, DateError> {
     s.parse().map_err(|_| DateError::Unreadable)
 }
 
-/// Boolean rule: 是/否, Y/N, 1/0, true/false, √/× (and yes/no, ✓/✗). Empty is handled by the
-/// caller as unknown (null), never false.
+/// Boolean rule: 是/否, Y/N, 1/0, true/false, √/× (and yes/no, ✓/✗), and the forms clerks write
+/// (是（副局长）, 正职出庭, 已出庭, 有 → yes; 未出庭, 否（委托代理人出庭）, 委托律师出庭, 无 → no).
+/// Empty is handled by the caller as unknown (null), never false.
 pub fn boolean(raw: &str) -> Option<bool> {
     // The spellings most ledgers use, without folding or lower-casing a copy.
     match raw.trim() {
@@ -224,8 +225,83 @@ pub fn boolean(raw: &str) -> Option<bool> {
     match s.as_str() {
         "是" | "y" | "yes" | "1" | "true" | "t" | "√" | "✓" | "✔" | "1.0" => Some(true),
         "否" | "n" | "no" | "0" | "false" | "f" | "×" | "✗" | "✘" | "x" | "0.0" => Some(false),
-        _ => None,
+        _ => clerk_boolean(&s),
     }
+}
+
+/// Words that say no: the head did not appear, or sent someone else (委托代理人 alone is not the
+/// head), nothing was done.
+const NO_WORDS: &[&str] = &["未", "没", "不", "无", "非", "委托", "代理人", "律师", "工作人员"];
+/// Words that say yes once no `NO_WORDS` is present: 是, 有, 已出庭, 正职出庭, 副局长 ….
+const YES_WORDS: &[&str] = &[
+    "是",
+    "有",
+    "已",
+    "经",
+    "出庭",
+    "出声",
+    "发言",
+    "复议",
+    "赋权",
+    "起诉",
+    "应当",
+    "应出庭",
+    "需出庭",
+    "正职",
+    "副职",
+    "负责人",
+    "局长",
+    "县长",
+    "区长",
+    "市长",
+    "乡长",
+    "镇长",
+    "主任",
+    "书记",
+    "主要领导",
+    "分管领导",
+];
+
+/// Words that say the clerk does not know: not a no.
+const UNKNOWN_WORDS: &[&str] = &["不详", "不清楚", "不明", "未知", "待定", "待查", "不确定"];
+
+/// A short phrase read as yes or no: the word before a bracketed remark decides when it is one
+/// (是（副局长）, 否（委托代理人出庭）); otherwise a no-word anywhere makes it no, else a yes-word yes.
+fn clerk_boolean(s: &str) -> Option<bool> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let base = s.split(['(', '（', '[', '【']).next().unwrap_or("");
+    let base = base.trim_end_matches(['，', ',', '；', ';', '、', '。']);
+    match base {
+        "是" | "有" | "√" | "y" | "yes" => return Some(true),
+        "否" | "无" | "×" | "n" | "no" => return Some(false),
+        _ => {}
+    }
+    if base.is_empty() || base.chars().count() > 12 || UNKNOWN_WORDS.iter().any(|w| base.contains(w)) {
+        return None;
+    }
+    // 直接起诉 (sued without reconsideration) answers 经复议 with no.
+    if NO_WORDS.iter().any(|w| base.contains(w)) || base.starts_with("直接") {
+        return Some(false);
+    }
+    if YES_WORDS.iter().any(|w| base.contains(w)) {
+        return Some(true);
+    }
+    None
+}
+
+/// A column naming the head who appeared (出庭负责人: 王某某（副局长）) read as yes/no: 无, 未出庭,
+/// 否, 委托… → no; a yes/no word as `boolean`; any other text is a name → yes. The name itself is
+/// never kept.
+pub fn presence(raw: &str) -> bool {
+    let s: String = fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
+    let base = s.split(['(', '（']).next().unwrap_or("");
+    if matches!(base, "无" | "没有" | "否" | "未" | "未出庭" | "没出庭" | "不出庭" | "-" | "—" | "/" | "／" | "无人出庭")
+        || base.starts_with("委托")
+        || base.starts_with("未")
+    {
+        return false;
+    }
+    true
 }
 
 /// Amount rule: a decimal ≥ 0 with optional thousands separators (in groups of three), a leading
@@ -298,18 +374,36 @@ pub fn region_code(raw: &str) -> Option<String> {
 
 /// `region_code` without a copy when the cell needs no folding.
 pub fn region_code_cow(raw: &str) -> Option<Cow<'_, str>> {
-    let valid = |s: &str| (s.len() == 6 || s.len() == 9) && s.bytes().all(|b| b.is_ascii_digit());
-    let code = |s: &str| {
-        let s = s.trim();
-        s.strip_suffix(".0").unwrap_or(s).to_string()
-    };
     match fold_width_cow(raw, &[]) {
-        Cow::Borrowed(s) => {
-            let s = s.trim();
-            let s = s.strip_suffix(".0").unwrap_or(s);
-            valid(s).then_some(Cow::Borrowed(s))
-        }
-        Cow::Owned(s) => Some(code(&s)).filter(|c| valid(c)).map(Cow::Owned),
+        Cow::Borrowed(s) => code_part(s).map(Cow::Borrowed),
+        Cow::Owned(s) => code_part(&s).map(|c| Cow::Owned(c.to_string())),
+    }
+}
+
+/// The 6- or 9-digit code in a cell: trimmed, a numeric cell's ".0" dropped, and a 12-digit
+/// statistical code (统计用区划代码) cut at its trailing zeros (411202001000 → 411202001,
+/// 411202000000 → 411202). A 12-digit code of a village (no trailing 000) is not a region here.
+fn code_part(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let s = s.strip_suffix(".0").unwrap_or(s);
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match s.len() {
+        6 | 9 => Some(s),
+        12 if s.ends_with("000000") => Some(&s[..6]),
+        12 if s.ends_with("000") => Some(&s[..9]),
+        _ => None,
+    }
+}
+
+/// A head's name as the rejects file keeps it: the name masked, the title kept
+/// (赵某某（局长） → 赵某（局长）).
+pub fn mask_head(raw: &str) -> String {
+    let s = raw.trim();
+    match s.find(['(', '（']) {
+        Some(i) => format!("{}{}", mask_person(&s[..i]), &s[i..]),
+        None => mask_person(s),
     }
 }
 
@@ -470,6 +564,42 @@ mod tests {
     }
 
     #[test]
+    fn booleans_as_clerks_write_them() {
+        for s in [
+            "是（副局长）",
+            "正职出庭",
+            "副职出庭",
+            "已出庭",
+            "出庭",
+            "有",
+            "是(局长)",
+            "负责人出庭",
+            "已出声",
+            "应当出庭",
+            "经复议",
+            "赋权",
+        ] {
+            assert_eq!(boolean(s), Some(true), "{s}");
+        }
+        for s in ["未出庭", "否（委托代理人出庭）", "委托律师出庭", "委托代理人", "无", "未出声", "未经复议", "不应当出庭", "非赋权事项"]
+        {
+            assert_eq!(boolean(s), Some(false), "{s}");
+        }
+        assert_eq!(boolean("请见附件说明材料第三页的内容"), None);
+        assert_eq!(boolean("不详"), None);
+        assert_eq!(boolean("否认"), None);
+        assert_eq!(boolean("直接起诉"), Some(false));
+        assert_eq!(boolean("是，正职"), Some(true));
+        assert_eq!(boolean("出庭（副局长张某）"), Some(true));
+        assert!(presence("王某某（副局长）"));
+        assert_eq!(mask_head("赵某某（局长）"), "赵某（局长）");
+        assert!(presence("张三"));
+        for s in ["无", "未出庭", "否", "委托代理人李四"] {
+            assert!(!presence(s), "{s}");
+        }
+    }
+
+    #[test]
     fn amounts() {
         assert_eq!(amount_fen("1,200.00", false), Ok(120_000));
         assert_eq!(amount_fen("500元", false), Ok(50_000));
@@ -491,6 +621,9 @@ mod tests {
         assert_eq!(region_code("411600.0").as_deref(), Some("411600"));
         assert_eq!(region_code("411202001").as_deref(), Some("411202001"));
         assert_eq!(region_code("4112"), None);
+        assert_eq!(region_code("411202001000").as_deref(), Some("411202001"));
+        assert_eq!(region_code("411202000000").as_deref(), Some("411202"));
+        assert_eq!(region_code("411202001001"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! above it (a sheet's caption such as "2024年行政诉讼案件台账") are skipped.
 use super::cells;
 use super::read::RawRow;
-use super::schema::{Column, Need, Table};
+use super::schema::{Column, Kind, LIKELY_MISS_WORDS, Need, Table};
 use crate::{Error, Result};
 
 /// How many rows from the top may precede the header (titles, blank lines, notes).
@@ -23,10 +23,60 @@ pub struct Layout {
     pub in_wan: Vec<bool>,
     /// Headers that feed no column (序号, 备注 …), named in the manifest.
     pub ignored: Vec<String>,
+    /// For each column of `table.columns()` without a source of its own: a file column that sets
+    /// it by another reading (出庭负责人 → head_appeared), and how it is read.
+    pub derived: Vec<Option<(usize, Kind)>>,
+    /// Ignored headers that look like a column fuyuan reads (结案时间 spelled another way …).
+    pub likely_misses: Vec<String>,
+}
+
+impl Layout {
+    /// File columns whose text is never kept, not even in the rejects file (a head's name).
+    pub fn unkept_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.derived.iter().flatten().filter(|(_, k)| *k == Kind::Presence).map(|(i, _)| *i)
+    }
+}
+
+/// A header's base as matched: `X时间` is read as `X日期` (结案时间, 开庭时间, 收案时间).
+fn base_of(h: &str) -> (String, Option<String>) {
+    let (base, unit) = cells::header(h);
+    match base.strip_suffix("时间") {
+        Some(stem) if !stem.is_empty() => (format!("{stem}日期"), unit),
+        _ => (base, unit),
+    }
 }
 
 fn matches(column: &Column, base: &str) -> bool {
     column.name == base || column.headers.iter().any(|h| cells::header(h).0 == base)
+}
+
+/// Derived columns and likely misses among the ignored headers.
+fn derive(table: Table, headers: &[String], sources: &[Option<usize>], ignored: &[String]) -> (Vec<Option<(usize, Kind)>>, Vec<String>) {
+    let cols = table.columns();
+    let mut derived = vec![None; cols.len()];
+    let mut used = Vec::new();
+    for d in table.derived() {
+        let Some(ci) = cols.iter().position(|c| c.name == d.column) else { continue };
+        let found = headers.iter().position(|h| d.headers.iter().any(|a| cells::header(a).0 == base_of(h).0));
+        if let Some(fi) = found {
+            used.push(headers[fi].trim().to_string());
+            // The column's own header, when present, is what the clerk filled in for it.
+            if sources[ci].is_none() {
+                derived[ci] = Some((fi, d.kind));
+            }
+        }
+    }
+    let misses = ignored
+        .iter()
+        .filter(|h| !used.contains(h))
+        .filter(|h| {
+            let base = base_of(h).0;
+            // A second alias of a column that is read (法院 beside 审理法院) is not a miss.
+            !cols.iter().any(|c| matches(c, &base)) && LIKELY_MISS_WORDS.iter().any(|w| base.contains(w))
+        })
+        .cloned()
+        .collect();
+    (derived, misses)
 }
 
 /// Maps each header to the column it feeds in `table`; errors on a column fed twice.
@@ -36,7 +86,7 @@ fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Resul
     let mut in_wan = vec![false; cols.len()];
     let mut ignored: Vec<(usize, String)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        let (base, unit) = cells::header(h);
+        let (base, unit) = base_of(h);
         if base.is_empty() {
             continue;
         }
@@ -46,7 +96,7 @@ fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Resul
                     // Two different aliases of one column (审理法院 and 法院, 裁判结果 and 结案方式):
                     // the more specific one — listed first in the contract — feeds it, the other
                     // is ignored. The same header twice is ambiguous and stops the file.
-                    let (prev_rank, rank) = (alias_rank(&cols[ci], &cells::header(&headers[prev]).0), alias_rank(&cols[ci], &base));
+                    let (prev_rank, rank) = (alias_rank(&cols[ci], &base_of(&headers[prev]).0), alias_rank(&cols[ci], &base));
                     if prev_rank == rank {
                         return Err(Error::bad_file(
                             file,
@@ -118,9 +168,20 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
             let missing = missing_required(table, &sources);
             if missing.is_empty() {
                 if best.as_ref().is_none_or(|(m, _)| matched > *m) {
+                    let (derived, likely_misses) = derive(table, &headers, &sources, &ignored);
                     best = Some((
                         matched,
-                        Layout { table, header_index: idx, header_line: row.line, headers: headers.clone(), sources, in_wan, ignored },
+                        Layout {
+                            table,
+                            header_index: idx,
+                            header_line: row.line,
+                            headers: headers.clone(),
+                            sources,
+                            in_wan,
+                            ignored,
+                            derived,
+                            likely_misses,
+                        },
                     ));
                 }
             } else if closest.as_ref().is_none_or(|(m, ..)| matched > *m) {
@@ -157,7 +218,7 @@ fn map_headers_lenient(table: Table, headers: &[String]) -> Vec<Option<usize>> {
     let cols = table.columns();
     let mut sources = vec![None; cols.len()];
     for (i, h) in headers.iter().enumerate() {
-        let (base, _) = cells::header(h);
+        let (base, _) = base_of(h);
         if let Some(ci) = cols.iter().position(|c| matches(c, &base)) {
             sources[ci].get_or_insert(i);
         }
@@ -186,6 +247,39 @@ mod tests {
         let p = detect(&pen, None, "f").unwrap();
         assert_eq!(p.table, Table::Penalty);
         assert!(p.in_wan[6]);
+    }
+
+    #[test]
+    fn headers_as_offices_write_them() {
+        let rows = [row(
+            1,
+            &[
+                "案号",
+                "被诉行政机关",
+                "行政区划代码",
+                "立案日期",
+                "结案时间",
+                "判决结果",
+                "开庭 时间",
+                "负责人是否出庭应诉",
+                "录入人",
+                "一审结案日",
+            ],
+        )];
+        let l = detect(&rows, None, "f").unwrap();
+        let src = |name: &str| l.sources[l.table.columns().iter().position(|c| c.name == name).unwrap()];
+        assert_eq!(src("closed_date"), Some(4));
+        assert_eq!(src("outcome"), Some(5));
+        assert_eq!(src("hearing_date"), Some(6));
+        assert_eq!(src("head_appeared"), Some(7));
+        assert_eq!(l.ignored, vec!["录入人", "一审结案日"]);
+        assert_eq!(l.likely_misses, vec!["一审结案日"]);
+        let rows = [row(1, &["案号", "被告（行政机关）", "所属地区", "收案时间", "出庭负责人及职务"])];
+        let l = detect(&rows, None, "f").unwrap();
+        let ha = l.table.columns().iter().position(|c| c.name == "head_appeared").unwrap();
+        assert_eq!(l.derived[ha], Some((4, Kind::Presence)));
+        assert!(l.likely_misses.is_empty(), "{:?}", l.likely_misses);
+        assert_eq!(l.unkept_columns().collect::<Vec<_>>(), vec![4]);
     }
 
     #[test]

@@ -34,7 +34,7 @@ use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 use sha2::{Digest, Sha256};
 
-use crate::warehouse::regions::{Region, Regions};
+use crate::warehouse::regions::{Region, RegionNames, Regions};
 use crate::warehouse::{self, FileRecord, IngestRecord, Manifest, PartInfo, Replaced, TableInfo, Warehouse};
 use crate::{Error, Result};
 use layout::Layout;
@@ -48,8 +48,11 @@ pub struct IngestOptions {
     pub table: Option<Table>,
     pub sheet: Option<String>,
     pub regions: Option<PathBuf>,
+    /// Refuse the files on any rejected row, or on an ignored column that looks like a known one.
     pub strict: bool,
     pub today: NaiveDate,
+    /// The office's phrasings for outcomes, decisions and leniency (fuyuan.toml).
+    pub phrases: vocab::Phrases,
 }
 
 #[derive(Debug)]
@@ -248,6 +251,7 @@ struct ChunkResult {
     rejects: Vec<RejectRow>,
     rows_read: u64,
     blank: u64,
+    totals: u64,
     new_regions: Vec<Region>,
 }
 
@@ -272,6 +276,7 @@ impl WorkerCtx<'_> {
             rejects: Vec::new(),
             rows_read: 0,
             blank: 0,
+            totals: 0,
             new_regions: Vec::new(),
         };
         let mut values = Vec::new();
@@ -311,6 +316,7 @@ impl WorkerCtx<'_> {
             rejects: out.rejects,
             rows_read: out.rows_read,
             blank: out.blank,
+            totals: out.totals,
             new_regions: out.new_regions,
         })
     }
@@ -318,6 +324,10 @@ impl WorkerCtx<'_> {
     fn row<'a>(&self, line: u64, cells: &[CellRef<'a>], values: &mut Vec<validate::Value<'a>>, out: &mut Out) {
         if cells.iter().all(CellRef::is_empty) {
             out.blank += 1;
+            return;
+        }
+        if self.is_total_row(cells) {
+            out.totals += 1;
             return;
         }
         out.rows_read += 1;
@@ -335,8 +345,31 @@ impl WorkerCtx<'_> {
                     out.new_regions.push(r);
                 }
             }
-            Err(reject) => out.rejects.push(RejectRow { reject, cells: cells.iter().map(|c| c.text().into_owned()).collect() }),
+            Err(reject) => {
+                let mut kept: Vec<String> = cells.iter().map(|c| c.text().into_owned()).collect();
+                // A head's name is read as yes/no and never kept, not even here.
+                for i in self.validator.layout.unkept_columns() {
+                    if let Some(c) = kept.get_mut(i) {
+                        *c = cells::mask_head(c);
+                    }
+                }
+                out.rejects.push(RejectRow { reject, cells: kept })
+            }
         }
+    }
+
+    /// A 合计/总计/小计 row under the data (its key empty, or the word itself): a sum, not a case.
+    fn is_total_row(&self, cells: &[CellRef<'_>]) -> bool {
+        // Only short text cells can be the word: no copy for the millions of ordinary keys.
+        let word = |c: &CellRef<'_>| match c {
+            CellRef::Text(s) if s.len() <= 16 => {
+                let t: String = s.chars().filter(|ch| !ch.is_whitespace()).collect();
+                matches!(t.trim_end_matches([':', '：']), "合计" | "总计" | "小计" | "共计" | "合计数" | "总数")
+            }
+            _ => false,
+        };
+        let key = self.validator.layout.sources[self.key_index].and_then(|s| cells.get(s)).copied().unwrap_or(CellRef::Empty);
+        (key.is_empty() || word(&key)) && cells.iter().filter(|c| !c.is_empty()).take(2).any(word)
     }
 }
 
@@ -346,6 +379,7 @@ struct Out {
     rejects: Vec<RejectRow>,
     rows_read: u64,
     blank: u64,
+    totals: u64,
     new_regions: Vec<Region>,
 }
 
@@ -500,6 +534,7 @@ struct FileCounts {
     accepted: u64,
     rejected: u64,
     blank: u64,
+    totals: u64,
     new_regions: Vec<Region>,
     rejects_file: Option<String>,
 }
@@ -622,6 +657,7 @@ impl Ingest<'_> {
     ) -> Result<()> {
         counts.rows_read += r.rows_read;
         counts.blank += r.blank;
+        counts.totals += r.totals;
         counts.rejected += r.rejects.len() as u64;
         counts.accepted += r.batch.num_rows() as u64;
         for rej in &r.rejects {
@@ -678,13 +714,15 @@ impl Ingest<'_> {
         rows: RowSource,
         ahead: Vec<RawRow>,
         regions: &Regions,
+        phrases: &vocab::Phrases,
         today: NaiveDate,
     ) -> Result<(FileCounts, Option<String>)> {
         let table = layout.table;
         self.state(table)?;
         let display = self.sources[source].clone();
+        let names = RegionNames::new(regions);
         let ctx = WorkerCtx {
-            validator: Validator { layout, regions, today },
+            validator: Validator { layout, regions, names: &names, phrases, today },
             table,
             key_index: table.columns().iter().position(|c| c.name == table.key()).expect("the key is a column"),
             source_file: &display,
@@ -842,17 +880,68 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 rejects_file: None,
                 replaced: vec![],
                 new_townships: vec![],
+                sheet: None,
+                total_rows: 0,
+                likely_misses: vec![],
+                skipped_sheets: vec![],
             });
             continue;
         }
-        // The header is found among the top rows; the rows after it stream from there.
-        let (lay, format, ahead, rows) = match source {
+        // The header is found among the top rows; the rows after it stream from there. A workbook
+        // read without --sheet gives one unit per sheet whose headers are a ledger's.
+        let mut units: Vec<Unit> = Vec::new();
+        let mut skipped_sheets: Vec<String> = Vec::new();
+        match source {
+            None if opts.sheet.is_none() => {
+                let mut first_error = None;
+                for (name, sheet) in read::read_workbook_sheets(path)? {
+                    let detected = sheet.and_then(|raw| layout::detect(&raw.records, opts.table, &display).map(|l| (l, raw)));
+                    match detected {
+                        Ok((lay, raw)) => {
+                            let mut all = raw.records;
+                            let data = all.split_off(lay.header_index + 1);
+                            units.push(Unit {
+                                sheet: name,
+                                shown: None,
+                                layout: lay,
+                                format: raw.format,
+                                ahead: Vec::new(),
+                                rows: RowSource::Rows(data),
+                            });
+                        }
+                        Err(e) => {
+                            let reason = match &e {
+                                Error::BadFile { message, .. } => message.clone(),
+                                other => other.to_string(),
+                            };
+                            skipped_sheets.push(format!("{name}: {}", sheet_skip_reason(&reason)));
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                }
+                if units.is_empty() {
+                    return Err(first_error.expect("a workbook has at least one sheet"));
+                }
+                let many = units.len() > 1;
+                for u in &mut units {
+                    // Rows of several sheets are told apart by the sheet in rejects and provenance.
+                    u.shown = Some(if many { format!("{display} [{}]", u.sheet) } else { display.clone() });
+                }
+            }
             None => {
                 let raw = read::read_file(path, opts.sheet.as_deref())?;
                 let lay = layout::detect(&raw.records, opts.table, &display)?;
                 let mut all = raw.records;
                 let data = all.split_off(lay.header_index + 1);
-                (lay, raw.format, Vec::new(), RowSource::Rows(data))
+                let name = opts.sheet.clone().unwrap_or_default();
+                units.push(Unit {
+                    sheet: name,
+                    shown: Some(display.clone()),
+                    layout: lay,
+                    format: raw.format,
+                    ahead: Vec::new(),
+                    rows: RowSource::Rows(data),
+                });
             }
             Some((encoding, hash_here)) => {
                 let mut recs = stream::CsvRecords::open(path, &display, encoding, hash_here)?;
@@ -866,44 +955,69 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 }
                 let lay = layout::detect(&top, opts.table, &display)?;
                 let ahead = top.split_off(lay.header_index + 1);
-                (lay, recs.format(), ahead, RowSource::Csv(recs))
+                units.push(Unit {
+                    sheet: String::new(),
+                    shown: Some(display.clone()),
+                    layout: lay,
+                    format: recs.format(),
+                    ahead,
+                    rows: RowSource::Csv(recs),
+                });
             }
-        };
-        let source = ing.sources.len();
-        ing.sources.push(display.clone());
-        let (counts, digest) = ing.file(source, path, &lay, rows, ahead, &regions, opts.today)?;
-        if !is_workbook(path) {
-            ing.unread_bytes = ing.unread_bytes.saturating_sub(size);
         }
-        let hash = hash.or(digest).expect("a file's hash from pass 1 or from reading it");
-        seen.insert(hash.clone(), display.clone());
-        let new_townships: Vec<String> = counts.new_regions.iter().map(|r| r.code.clone()).collect();
-        for r in counts.new_regions {
-            regions.insert(r);
+        let workbook = is_workbook(path);
+        let mut hash = hash;
+        for (ui, Unit { sheet, shown, layout: lay, format, ahead, rows }) in units.into_iter().enumerate() {
+            let shown = shown.unwrap_or_else(|| display.clone());
+            let source = ing.sources.len();
+            ing.sources.push(shown.clone());
+            let (counts, digest) = ing.file(source, path, &lay, rows, ahead, &regions, &opts.phrases, opts.today)?;
+            if !workbook {
+                ing.unread_bytes = ing.unread_bytes.saturating_sub(size);
+            }
+            let file_hash = hash.clone().or(digest).expect("a file's hash from pass 1 or from reading it");
+            hash = Some(file_hash.clone());
+            seen.insert(file_hash.clone(), display.clone());
+            let new_townships: Vec<String> = counts.new_regions.iter().map(|r| r.code.clone()).collect();
+            for r in counts.new_regions {
+                regions.insert(r);
+            }
+            record_of.push(records.len());
+            records.push(FileRecord {
+                path: display.clone(),
+                sha256: file_hash,
+                bytes: size,
+                status: "ingested".into(),
+                table: Some(lay.table.name().into()),
+                format: Some(format),
+                header_line: lay.header_line,
+                rows_read: counts.rows_read,
+                rows_accepted: counts.accepted,
+                rows_rejected: counts.rejected,
+                blank_rows: counts.blank,
+                ignored_columns: lay.ignored.clone(),
+                rejects_file: counts.rejects_file,
+                replaced: vec![],
+                new_townships,
+                sheet: (workbook && !sheet.is_empty()).then_some(sheet),
+                total_rows: counts.totals,
+                likely_misses: lay.likely_misses.clone(),
+                skipped_sheets: if ui == 0 { std::mem::take(&mut skipped_sheets) } else { vec![] },
+            });
         }
-        record_of.push(records.len());
-        records.push(FileRecord {
-            path: display,
-            sha256: hash,
-            bytes: size,
-            status: "ingested".into(),
-            table: Some(lay.table.name().into()),
-            format: Some(format),
-            header_line: lay.header_line,
-            rows_read: counts.rows_read,
-            rows_accepted: counts.accepted,
-            rows_rejected: counts.rejected,
-            blank_rows: counts.blank,
-            ignored_columns: lay.ignored.clone(),
-            rejects_file: counts.rejects_file,
-            replaced: vec![],
-            new_townships,
-        });
     }
     let (tx, writer) = ing.writer.take().expect("writer");
     drop(tx);
     writer.join().map_err(|_| Error::Other("the Parquet writer thread panicked".into()))??;
 
+    if opts.strict
+        && let Some(r) = records.iter().find(|r| !r.likely_misses.is_empty())
+    {
+        return Err(Error::Strict(format!(
+            "--strict: {}: column '{}' is ignored but looks like a ledger column (nothing was written; rename the header or run without --strict)",
+            r.path, r.likely_misses[0]
+        )));
+    }
     let rejected_total: u64 = records.iter().map(|r| r.rows_rejected).sum();
     if opts.strict && rejected_total > 0 {
         let first = records.iter().find(|r| r.rows_rejected > 0).expect("a file with rejects");
@@ -940,6 +1054,31 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         IngestRecord { id: ingest_id, at: chrono::Local::now().to_rfc3339(), files: records.clone(), regions_added: regions_added.clone() };
     wh.commit(manifest, tables, &regions, record)?;
     Ok(IngestReport { ingest_id, files: records, regions_added, committed: true })
+}
+
+/// One table to ingest from a file: the file itself, or one ledger sheet of a workbook.
+struct Unit {
+    /// The sheet's name (empty for CSV).
+    sheet: String,
+    /// How rows of this unit name their source: the path, or `book.xlsx [sheet]` when a
+    /// workbook has several ledger sheets.
+    shown: Option<String>,
+    layout: Layout,
+    format: String,
+    ahead: Vec<RawRow>,
+    rows: RowSource,
+}
+
+/// Why a workbook sheet is not read, from the layout error: a sheet of notes (填表说明) has no
+/// ledger header.
+fn sheet_skip_reason(reason: &str) -> String {
+    if reason.contains("no rows with text") {
+        "empty sheet".into()
+    } else if reason.starts_with("unknown layout: the header row names no column") {
+        "no ledger header".into()
+    } else {
+        reason.to_string()
+    }
 }
 
 /// A dropped row of a rewritten part: (row index in the part, source file, source line).

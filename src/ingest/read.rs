@@ -205,9 +205,8 @@ fn first_line(s: &str) -> String {
 }
 
 fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTable> {
-    use calamine::{Data, Reader, open_workbook_auto};
-    let mut wb = open_workbook_auto(path)
-        .map_err(|e| Error::bad_file(file, 1, "-", format!("workbook cannot be opened: {}", first_line(&e.to_string()))))?;
+    use calamine::Reader;
+    let mut wb = open_workbook(path, file)?;
     let names = wb.sheet_names().to_vec();
     let name = match sheet {
         Some(s) => names
@@ -217,12 +216,38 @@ fn read_workbook(path: &Path, file: &str, sheet: Option<&str>) -> Result<RawTabl
             .ok_or_else(|| Error::bad_file(file, 1, "-", format!("no sheet named '{s}' (sheets: {})", names.join(", "))))?,
         None => names.first().cloned().ok_or_else(|| Error::bad_file(file, 1, "-", "the workbook has no sheets"))?,
     };
+    read_sheet(&mut wb, file, &name)
+}
+
+/// Every sheet of a workbook, in order, each read or with the error that stops it (offices keep
+/// one sheet per county beside a 填表说明 sheet).
+pub fn read_workbook_sheets(path: &Path) -> Result<Vec<(String, Result<RawTable>)>> {
+    use calamine::Reader;
+    let file = path.display().to_string();
+    let mut wb = open_workbook(path, &file)?;
+    let names = wb.sheet_names().to_vec();
+    if names.is_empty() {
+        return Err(Error::bad_file(&file, 1, "-", "the workbook has no sheets"));
+    }
+    Ok(names.into_iter().map(|n| (n.clone(), read_sheet(&mut wb, &file, &n))).collect())
+}
+
+type Workbook = calamine::Sheets<std::io::BufReader<std::fs::File>>;
+
+fn open_workbook(path: &Path, file: &str) -> Result<Workbook> {
+    calamine::open_workbook_auto(path)
+        .map_err(|e| Error::bad_file(file, 1, "-", format!("workbook cannot be opened: {}", first_line(&e.to_string()))))
+}
+
+fn read_sheet(wb: &mut Workbook, file: &str, name: &str) -> Result<RawTable> {
+    use calamine::{Data, Reader};
+    let name = name.to_string();
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| Error::bad_file(file, 1, "-", format!("sheet '{name}' cannot be read: {}", first_line(&e.to_string()))))?;
     // Merged cells (a 被告 merged over the rows of one agency's cases) hold their value in the
     // top-left cell only; every cell of the region carries it, as the sheet shows it.
-    let merged = match &mut wb {
+    let merged = match wb {
         calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
         _ => Vec::new(),
     };

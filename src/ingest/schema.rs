@@ -18,6 +18,9 @@ pub enum Kind {
     Outcome,
     Decision,
     Leniency,
+    /// A person's name read as yes/no (出庭负责人: a name → yes, 无 → no); the name is never
+    /// stored. Only in a [`Derived`] column.
+    Presence,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +90,59 @@ impl Table {
     pub fn column(self, name: &str) -> Option<&'static Column> {
         self.columns().iter().find(|c| c.name == name)
     }
+
+    /// Columns that feed a canonical column by another reading, when the ledger lacks that
+    /// column's own header.
+    pub fn derived(self) -> &'static [Derived] {
+        match self {
+            Table::Litigation => LITIGATION_DERIVED,
+            _ => &[],
+        }
+    }
 }
+
+/// A ledger column that is not stored but sets a canonical column (`column`) read as `kind`.
+#[derive(Debug)]
+pub struct Derived {
+    pub headers: &'static [&'static str],
+    pub column: &'static str,
+    pub kind: Kind,
+}
+
+pub static LITIGATION_DERIVED: &[Derived] = &[Derived {
+    headers: &["出庭负责人", "出庭负责人及职务", "出庭负责人姓名", "出庭负责人姓名及职务", "出庭应诉负责人", "出庭的负责人", "出庭领导"],
+    column: "head_appeared",
+    kind: Presence,
+}];
+
+/// Words in a header that mark a column fuyuan reads in some ledger: an ignored column holding
+/// one is named as a likely miss (a header spelled in a way fuyuan does not know).
+pub const LIKELY_MISS_WORDS: &[&str] = &[
+    "案号",
+    "被告",
+    "被诉",
+    "被申请人",
+    "立案",
+    "收案",
+    "结案",
+    "审结",
+    "开庭",
+    "判决",
+    "裁判",
+    "结果",
+    "出庭",
+    "出声",
+    "应诉",
+    "复议",
+    "罚款",
+    "没收",
+    "处罚",
+    "裁量",
+    "赋权",
+    "区划",
+    "执法机关",
+    "文号",
+];
 
 const fn col(name: &'static str, headers: &'static [&'static str], kind: Kind, need: Need) -> Column {
     Column { name, headers, kind, need }
@@ -99,45 +154,164 @@ use Need::*;
 pub static LITIGATION: &[Column] = &[
     col("case_no", &["案号"], CaseNo, Required),
     col("court", &["审理法院", "法院"], Text, Optional),
-    col("defendant", &["被告", "被告行政机关", "被诉行政机关"], Text, Required),
-    col("region_code", &["行政区划代码", "区划代码", "被告所属区划"], Region, Required),
+    col("defendant", &["被告", "被告行政机关", "被诉行政机关", "被诉机关", "被告单位", "被诉单位", "被告名称"], Text, Required),
+    col(
+        "region_code",
+        &[
+            "行政区划代码",
+            "区划代码",
+            "被告所属区划",
+            "所属县区代码",
+            "所属区划代码",
+            "行政区划编码",
+            "区划编码",
+            "统计用区划代码",
+            "被告所属区划代码",
+            "被告所属行政区划代码",
+            "所属地区",
+            "所属区县",
+            "县区",
+            "区划名称",
+            "行政区划名称",
+            "所属县区",
+            "所属县市区",
+            "所属区划",
+        ],
+        Region,
+        Required,
+    ),
     col("domain", &["管理领域", "行政管理领域", "案件领域"], Text, Optional),
     col("action_type", &["被诉行为", "行为类别"], Text, Optional),
-    col("filed_date", &["立案日期", "收案日期"], Date, Required),
-    col("closed_date", &["结案日期", "审结日期"], Date, Optional),
-    col("outcome", &["裁判结果", "结案方式"], Outcome, IfClosed),
-    col("hearing_date", &["开庭日期"], Date, Optional),
-    col("head_appeared", &["负责人出庭", "负责人是否出庭"], Bool, Optional),
-    col("head_spoke", &["负责人出声", "出庭出声"], Bool, Optional),
-    col("appearance_required", &["应当出庭", "通知出庭"], Bool, Optional),
-    col("reconsidered", &["经复议", "是否经复议"], Bool, Optional),
+    col("filed_date", &["立案日期", "收案日期", "受理日期"], Date, Required),
+    col("closed_date", &["结案日期", "审结日期", "办结日期"], Date, Optional),
+    col(
+        "outcome",
+        &[
+            "裁判结果",
+            "结案方式",
+            "判决结果",
+            "审理结果",
+            "一审结果",
+            "审判结果",
+            "一审裁判结果",
+            "一审判决结果",
+            "裁判情况",
+            "判决情况",
+            "结案情况",
+        ],
+        Outcome,
+        IfClosed,
+    ),
+    col("hearing_date", &["开庭日期", "庭审日期"], Date, Optional),
+    col(
+        "head_appeared",
+        &[
+            "负责人出庭",
+            "负责人是否出庭",
+            "负责人是否出庭应诉",
+            "行政机关负责人是否出庭应诉",
+            "行政机关负责人出庭应诉",
+            "负责人出庭应诉",
+            "是否负责人出庭应诉",
+            "是否负责人出庭",
+            "是否出庭应诉",
+            "负责人出庭情况",
+            "出庭应诉情况",
+            "行政机关负责人出庭情况",
+            "负责人出庭应诉情况",
+        ],
+        Bool,
+        Optional,
+    ),
+    col(
+        "head_spoke",
+        &[
+            "负责人出声",
+            "出庭出声",
+            "负责人是否出声",
+            "是否出声",
+            "出庭是否出声",
+            "负责人出庭出声",
+            "负责人是否发言",
+            "出庭负责人是否出声",
+            "是否发言",
+        ],
+        Bool,
+        Optional,
+    ),
+    col(
+        "appearance_required",
+        &["应当出庭", "通知出庭", "是否应当出庭", "应出庭", "法院通知出庭", "是否通知出庭", "法院是否通知出庭"],
+        Bool,
+        Optional,
+    ),
+    col("reconsidered", &["经复议", "是否经复议", "是否复议", "是否经过复议", "复议前置"], Bool, Optional),
     col("loss_reason", &["败诉原因"], Text, Optional),
     col("plaintiff", &["原告"], Name, Optional),
 ];
 
 pub static RECONSIDERATION: &[Column] = &[
-    col("case_no", &["复议案号", "案号"], Key, Required),
+    col("case_no", &["复议案号", "案号", "复议案件编号"], Key, Required),
     col("organ", &["复议机关"], Text, Optional),
     col("respondent", &["被申请人"], Text, Required),
-    col("region_code", &["行政区划代码", "区划代码"], Region, Required),
+    col(
+        "region_code",
+        &[
+            "行政区划代码",
+            "区划代码",
+            "所属县区代码",
+            "所属区划代码",
+            "行政区划编码",
+            "区划编码",
+            "所属地区",
+            "区划名称",
+            "行政区划名称",
+            "所属县区",
+            "所属区划",
+        ],
+        Region,
+        Required,
+    ),
     col("domain", &["管理领域"], Text, Optional),
-    col("received_date", &["收案日期", "申请日期"], Date, Required),
-    col("closed_date", &["结案日期", "审结日期"], Date, Optional),
-    col("decision", &["复议决定", "结案方式"], Decision, IfClosed),
-    col("sued_after", &["复议后起诉"], Bool, Optional),
+    col("received_date", &["收案日期", "申请日期", "受理日期"], Date, Required),
+    col("closed_date", &["结案日期", "审结日期", "办结日期"], Date, Optional),
+    col(
+        "decision",
+        &["复议决定", "结案方式", "复议结果", "复议决定结果", "复议决定类型", "决定结果", "审理结果", "结案情况"],
+        Decision,
+        IfClosed,
+    ),
+    col("sued_after", &["复议后起诉", "是否复议后起诉", "复议后是否起诉", "复议后提起诉讼"], Bool, Optional),
     col("applicant", &["申请人"], Name, Optional),
 ];
 
 pub static PENALTY: &[Column] = &[
     col("decision_no", &["处罚决定书文号", "决定书文号", "文号"], Key, Required),
     col("agency", &["执法机关", "处罚机关", "实施机关"], Text, Required),
-    col("region_code", &["行政区划代码", "区划代码"], Region, Required),
+    col(
+        "region_code",
+        &[
+            "行政区划代码",
+            "区划代码",
+            "所属县区代码",
+            "所属区划代码",
+            "行政区划编码",
+            "区划编码",
+            "所属地区",
+            "区划名称",
+            "行政区划名称",
+            "所属县区",
+            "所属区划",
+        ],
+        Region,
+        Required,
+    ),
     col("domain", &["执法领域", "管理领域"], Text, Optional),
     col("decided_date", &["处罚决定日期", "决定日期"], Date, Required),
     col("penalty_kind", &["处罚种类"], Text, Optional),
     col("fine_yuan", &["罚款金额"], Amount, Optional),
     col("confiscated_yuan", &["没收金额", "没收违法所得"], Amount, Optional),
-    col("leniency", &["裁量情形"], Leniency, Optional),
-    col("delegated", &["赋权事项", "是否赋权"], Bool, Optional),
+    col("leniency", &["裁量情形", "裁量基准适用情形", "裁量档次"], Leniency, Optional),
+    col("delegated", &["赋权事项", "是否赋权", "是否赋权事项"], Bool, Optional),
     col("party", &["当事人"], Name, Optional),
 ];

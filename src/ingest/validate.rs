@@ -10,7 +10,7 @@ use super::layout::Layout;
 use super::read::CellRef;
 use super::schema::{Kind, Need, Table};
 use super::vocab;
-use crate::warehouse::regions::{Region, Regions, Resolved};
+use crate::warehouse::regions::{NameError, Region, RegionNames, Regions, Resolved};
 
 /// A typed cell of an accepted row. Text borrows from the ledger's buffer unless a rule changed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,13 +51,17 @@ pub struct Reject {
 pub struct Validator<'a> {
     pub layout: &'a Layout,
     pub regions: &'a Regions,
+    /// The dimension's names, for a region written as a name (湖滨区, 灵宝市城关镇).
+    pub names: &'a RegionNames,
+    /// The office's own phrasings for the vocabulary columns.
+    pub phrases: &'a vocab::Phrases,
     pub today: NaiveDate,
 }
 
 impl Validator<'_> {
     fn column_label(&self, ci: usize) -> String {
         let col = &self.layout.table.columns()[ci];
-        match self.layout.sources[ci] {
+        match self.layout.sources[ci].or(self.layout.derived[ci].map(|(s, _)| s)) {
             Some(src) => format!("{} ({})", self.layout.headers[src].trim(), col.name),
             None => format!("{} ({})", col.headers[0], col.name),
         }
@@ -83,7 +87,11 @@ impl Validator<'_> {
         let mut accepted = Accepted::default();
         for (ci, col) in cols.iter().enumerate() {
             let label = || self.column_label(ci);
-            let cell = self.layout.sources[ci].and_then(|s| row.get(s).copied()).unwrap_or(CellRef::Empty);
+            let (cell, kind) = match (self.layout.sources[ci], self.layout.derived[ci]) {
+                (Some(s), _) => (row.get(s).copied().unwrap_or(CellRef::Empty), col.kind),
+                (None, Some((s, kind))) => (row.get(s).copied().unwrap_or(CellRef::Empty), kind),
+                (None, None) => (CellRef::Empty, col.kind),
+            };
             if let CellRef::Error(e) = cell {
                 return Err((label(), format!("Excel error value {e}")));
             }
@@ -95,7 +103,7 @@ impl Validator<'_> {
                 continue;
             }
             let text = cell.text();
-            let v = match col.kind {
+            let v = match kind {
                 Kind::Text => Value::Str(apply(&text, cells::text_cow)),
                 Kind::Name => Value::Str(Cow::Owned(cells::mask_person(&cells::text_cow(&text).unwrap_or_default()))),
                 Kind::Key => Value::Str(apply(&text, cells::key_cow)),
@@ -111,9 +119,29 @@ impl Validator<'_> {
                 }
                 Kind::Region => {
                     let code = apply(&text, cells::region_code_cow);
-                    if code.is_empty() {
-                        return Err((label(), format!("region code '{}' is not 6 or 9 digits", text.trim())));
-                    }
+                    let code = if !code.is_empty() {
+                        code
+                    } else if let Some(code) = code_with_its_name(&text, self.names) {
+                        Cow::Owned(code)
+                    } else if text.bytes().any(|b| b.is_ascii_digit()) {
+                        return Err((
+                            label(),
+                            format!("region code '{}' is not 6 or 9 digits (nor a 12-digit statistical code)", text.trim()),
+                        ));
+                    } else {
+                        match self.names.resolve(&text) {
+                            Ok(code) => Cow::Owned(code.to_string()),
+                            Err(NameError::Unknown) => {
+                                return Err((
+                                    label(),
+                                    format!("region '{}' is neither a code nor a region name in the dimension", text.trim()),
+                                ));
+                            }
+                            Err(NameError::Ambiguous(c)) => {
+                                return Err((label(), format!("ambiguous region name '{}': could be {}", text.trim(), c.join(" or "))));
+                            }
+                        }
+                    };
                     match self.regions.resolve(&code) {
                         Some(Resolved::Known(_)) => {}
                         Some(Resolved::NewTownship(r)) => accepted.new_region = Some(r),
@@ -137,20 +165,29 @@ impl Validator<'_> {
                         CellRef::Bool(b) => Some(b),
                         _ => cells::boolean(&text),
                     };
-                    Value::Bool(
-                        b.ok_or_else(|| (label(), format!("'{}' is not a yes/no value (是/否, Y/N, 1/0, true/false, √/×)", text.trim())))?,
-                    )
+                    Value::Bool(b.ok_or_else(|| {
+                        (label(), format!("'{}' is not a yes/no value (是/否, 已出庭/未出庭, Y/N, 1/0, √/×)", text.trim()))
+                    })?)
                 }
                 Kind::Amount => Value::Fen(cells::amount_fen(&text, self.layout.in_wan[ci]).map_err(|e| (label(), e))?),
                 Kind::Outcome => {
-                    Value::Str(Cow::Borrowed(vocab::outcome(&text).ok_or_else(|| (label(), format!("unknown outcome '{}'", text.trim())))?))
+                    // Appellate and retrial case numbers carry their own outcomes (改判, 发回重审 …).
+                    let vocab = match &accepted.case {
+                        Some(c) if !c.first_instance => vocab::Vocab::AppealOutcome,
+                        _ => vocab::Vocab::Outcome,
+                    };
+                    Value::Str(Cow::Borrowed(vocab::read(vocab, &text, self.phrases).map_err(|e| (label(), e.to_string()))?))
                 }
                 Kind::Decision => Value::Str(Cow::Borrowed(
-                    vocab::decision(&text).ok_or_else(|| (label(), format!("unknown decision '{}'", text.trim())))?,
+                    vocab::read(vocab::Vocab::Decision, &text, self.phrases).map_err(|e| (label(), e.to_string()))?,
                 )),
                 Kind::Leniency => Value::Str(Cow::Borrowed(
-                    vocab::leniency(&text).ok_or_else(|| (label(), format!("unknown leniency '{}'", text.trim())))?,
+                    vocab::read(vocab::Vocab::Leniency, &text, self.phrases).map_err(|e| (label(), e.to_string()))?,
                 )),
+                Kind::Presence => Value::Bool(match cell {
+                    CellRef::Bool(b) => b,
+                    _ => cells::presence(&text),
+                }),
             };
             values.push(v);
         }
@@ -183,6 +220,17 @@ impl Validator<'_> {
         }
         Ok(())
     }
+}
+
+/// A code followed by its region's name (411202湖滨区, 411202 三门峡市湖滨区): the code, when the
+/// name is that region's.
+fn code_with_its_name(text: &str, names: &RegionNames) -> Option<String> {
+    let folded = cells::fold_width(text, &[]);
+    let t = folded.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let code = cells::region_code(&t[..digits])?;
+    let rest = t[digits..].trim().trim_matches(['(', ')', '（', '）', '-', '—', ' ']);
+    (!rest.is_empty() && names.resolve(rest).ok() == Some(code.as_str())).then_some(code)
 }
 
 /// Applies a text rule to a cell's text so that the result still borrows from the ledger when the

@@ -60,11 +60,12 @@ static GBK_LAYOUT: Layout = &[
     ("被告所属区划", Src::F(REGION)),
     ("行政管理领域", Src::F(DOMAIN)),
     ("行为类别", Src::F(ACTION)),
+    // Headers as this office writes them: X时间 for X日期, 判决结果, 是否…出庭应诉.
     ("收案日期", Src::F(FILED)),
-    ("审结日期", Src::F(CLOSED)),
-    ("结案方式", Src::F(OUTCOME)),
-    ("开庭日期", Src::F(HEARING)),
-    ("负责人是否出庭", Src::F(APPEARED)),
+    ("结案时间", Src::F(CLOSED)),
+    ("判决结果", Src::F(OUTCOME)),
+    ("开庭时间", Src::F(HEARING)),
+    ("负责人是否出庭应诉", Src::F(APPEARED)),
     ("出庭出声", Src::F(SPOKE)),
     ("通知出庭", Src::F(REQUIRED)),
     ("是否经复议", Src::F(RECON)),
@@ -162,6 +163,8 @@ const CORR_REMARKS: &[(&str, u32)] = &[("补录结案信息", 50), ("更正结�
 
 #[derive(Debug, Clone)]
 struct Case {
+    /// Index of the defendant's city in `Geo::cities`.
+    city: usize,
     year: i32,
     court: Court,
     typ: &'static str,
@@ -169,6 +172,8 @@ struct Case {
     plaintiff: String,
     defendant: String,
     region: String,
+    /// The region as some clerks write it instead of the code: 三门峡市湖滨区, 灵宝市城关镇.
+    region_name: String,
     domain: &'static str,
     action: &'static str,
     filed: NaiveDate,
@@ -203,11 +208,21 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     let weights =
         [ctx.geo.city_weights(2022, 0.158, true), ctx.geo.city_weights(2023, 0.158, true), ctx.geo.city_weights(2024, 0.142, true)];
     let mut seqs: HashMap<(String, i32, &'static str), u32> = HashMap::new();
+    // First-instance judgments an appeal may review (the `appeals` view pairs them back).
+    let mut appealable: std::collections::VecDeque<Case> = std::collections::VecDeque::new();
 
     for (day, n) in cal.counts(target, rng) {
         let fi = usize::from(day >= split);
         for _ in 0..n {
-            let case = gen_case(ctx, day, &weights, &mut seqs, rng);
+            let mut case = gen_case(ctx, day, &weights, &mut seqs, rng);
+            if case.typ == "行终" {
+                appeal_of(ctx, &mut case, &mut appealable, &mut seqs, rng);
+            } else if case.typ == "行初" && case.outcome.is_some_and(|o| o == "驳回诉讼请求" || LOSS.contains(&o)) {
+                appealable.push_back(case.clone());
+                if appealable.len() > 300 {
+                    appealable.pop_front();
+                }
+            }
             if let Some(kind) = outs[fi].due() {
                 write_bad(&mut outs[fi], case, kind, brackets[fi], ctx, rng)?;
                 continue;
@@ -238,6 +253,36 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
         }
     }
     outs.into_iter().map(Out::finish).collect()
+}
+
+/// Most appeals (行终) review a first-instance judgment already in the ledgers: same parties,
+/// the court above the first-instance court, filed after the judgment.
+fn appeal_of(
+    ctx: &Ctx,
+    case: &mut Case,
+    appealable: &mut std::collections::VecDeque<Case>,
+    seqs: &mut HashMap<(String, i32, &'static str), u32>,
+    rng: &mut ChaCha8Rng,
+) {
+    if !rng.random_bool(0.7) {
+        return;
+    }
+    let Some(i) = appealable.iter().rposition(|f| f.closed.is_some_and(|c| c < case.filed)) else { return };
+    let Some(first) = appealable.remove(i) else { return };
+    // An intermediate court's first instance (豫12) is appealed to the high court.
+    let court =
+        if first.court.code.chars().count() <= 3 { agency::high_court(ctx.geo) } else { agency::intermediate_court(ctx.geo, first.city) };
+    let seq = seqs.entry((court.code.clone(), case.year, case.typ)).or_insert(0);
+    *seq += 1 + rng.random_range(0..3u32);
+    case.seq = *seq;
+    case.court = court;
+    case.city = first.city;
+    case.plaintiff = first.plaintiff;
+    case.defendant = first.defendant;
+    case.region = first.region;
+    case.region_name = first.region_name;
+    case.domain = first.domain;
+    case.action = first.action;
 }
 
 fn year_index(y: i32) -> usize {
@@ -287,8 +332,19 @@ fn gen_case(
     };
     let p_loss = (city.loss[late] * domain_factor).min(0.6);
     let outcome: &'static str = match typ {
-        "行终" => pick(rng, &[("其他", 70), ("撤销", 10), ("准予撤诉", 10), ("驳回起诉", 8), ("部分撤销", 2)]),
-        "行申" => pick(rng, &[("其他", 88), ("准予撤诉", 7), ("驳回起诉", 5)]),
+        "行终" => pick(
+            rng,
+            &[
+                ("驳回上诉维持原判", 62),
+                ("改判", 7),
+                ("发回重审", 5),
+                ("准予撤回上诉", 10),
+                ("维持原裁定", 8),
+                ("驳回起诉", 6),
+                ("其他", 2),
+            ],
+        ),
+        "行申" => pick(rng, &[("驳回再审申请", 82), ("指令再审", 5), ("提审", 3), ("准予撤诉", 5), ("其他", 5)]),
         "行赔初" if rng.random_bool((p_loss * 1.2).min(0.6)) => pick(rng, &[("赔偿", 85), ("给付", 15)]),
         "行赔初" => pick(rng, &[("驳回诉讼请求", 45), ("准予撤诉", 25), ("驳回起诉", 15), ("调解", 15)]),
         _ if rng.random_bool(p_loss) => pick(rng, LOSS_MIX),
@@ -359,6 +415,7 @@ fn gen_case(
         ""
     };
     Case {
+        city: ci,
         year,
         court,
         typ,
@@ -366,6 +423,10 @@ fn gen_case(
         plaintiff,
         defendant,
         region: geo.regions[r].code.clone(),
+        region_name: match geo.regions[r].parent {
+            Some(p) => format!("{}{}", geo.regions[p].name, geo.regions[r].name),
+            None => geo.regions[r].name.clone(),
+        },
         domain,
         action,
         filed: day,
@@ -399,14 +460,37 @@ fn case_no(c: &Case, br: Br) -> String {
     }
 }
 
-/// An outcome spelled as ledgers spell it (判决驳回原告诉讼请求, 按撤诉处理 …).
+/// An outcome spelled as ledgers spell it: the value, 判决 + value, or the sentence of the
+/// judgment (判决撤销被诉行政行为并责令重作, 确认违法但不撤销, 驳回上诉，维持原判 …).
 fn outcome_text(rng: &mut ChaCha8Rng, o: &str) -> String {
+    let sentences: &[&str] = match o {
+        "撤销" => &["判决撤销被诉行政行为并责令重作", "撤销被诉具体行政行为", "判决撤销被告作出的行政处罚决定"],
+        "确认违法" => &["确认违法但不撤销", "判决确认被诉行为违法", "判决确认违法，保留其效力"],
+        "责令履行" => &["判决责令被告履行法定职责", "责令被告在六十日内履行职责"],
+        "赔偿" => &["判决被告赔偿原告经济损失"],
+        "部分撤销" => &["撤销被诉处罚决定中罚款部分"],
+        "给付" => &["判决被告支付原告最低生活保障金"],
+        "驳回诉讼请求" => &["判决驳回原告的诉讼请求", "驳回原告全部诉讼请求"],
+        "准予撤诉" => &["裁定准许原告撤回起诉"],
+        _ => &[],
+    };
+    if !sentences.is_empty() && rng.random_bool(0.25) {
+        return sentences[rng.random_range(0..sentences.len())].to_string();
+    }
     let forms: &[&str] = match o {
         "驳回诉讼请求" => &["驳回诉讼请求", "判决驳回原告诉讼请求", "判决驳回诉讼请求", "驳回原告诉讼请求"],
         "驳回起诉" => &["驳回起诉", "裁定驳回起诉", "裁定驳回原告起诉"],
         "准予撤诉" => &["准予撤诉", "撤诉", "裁定准予撤诉", "按撤诉处理"],
         "移送" => &["移送", "裁定移送"],
         "终结" => &["终结", "裁定终结"],
+        "驳回上诉维持原判" => &["驳回上诉，维持原判", "判决驳回上诉，维持原判", "驳回上诉维持原判"],
+        "维持原裁定" => &["驳回上诉，维持原裁定", "裁定驳回上诉，维持原裁定"],
+        "改判" => &["改判", "撤销一审判决，改判撤销被诉行政行为", "部分改判"],
+        "发回重审" => &["撤销原判，发回重审", "发回重审"],
+        "准予撤回上诉" => &["准许上诉人撤回上诉", "准予撤回上诉"],
+        "驳回再审申请" => &["驳回再审申请", "裁定驳回再审申请"],
+        "指令再审" => &["指令再审"],
+        "提审" => &["提审", "本案由本院提审"],
         "调解" | "其他" => return o.to_string(),
         _ => {
             return if rng.random_bool(0.5) { format!("判决{o}") } else { o.to_string() };
@@ -415,20 +499,45 @@ fn outcome_text(rng: &mut ChaCha8Rng, o: &str) -> String {
     forms[rng.random_range(0..forms.len())].to_string()
 }
 
+/// Yes/no as clerks fill in the appearance column: 是（副局长）, 正职出庭, 未出庭,
+/// 否（委托代理人出庭）….
+fn appearance_text(rng: &mut ChaCha8Rng, appeared: bool) -> V {
+    let forms: &[&str] = if appeared {
+        &["是（副局长）", "已出庭", "正职出庭", "副职出庭", "出庭", "有"]
+    } else {
+        &["未出庭", "否（委托代理人出庭）", "委托律师出庭", "委托代理人", "无"]
+    };
+    V::text(forms[rng.random_range(0..forms.len())])
+}
+
 fn fields(c: &Case, br: &[(Br, u32)], rng: &mut ChaCha8Rng) -> Vec<V> {
     let mut f = vec![V::Empty; N];
-    f[CASE] = V::Text(case_no(c, pick(rng, br)));
+    let no = case_no(c, pick(rng, br));
+    // A few clerks type 第 before the number (行初第16号): the same case.
+    f[CASE] =
+        V::Text(if rng.random_bool(0.03) { no.replacen(&format!("{}{}", c.typ, c.seq), &format!("{}第{}", c.typ, c.seq), 1) } else { no });
     f[COURT] = V::text(c.court.name.as_str());
     f[DEF] = V::text(c.defendant.as_str());
-    f[REGION] = V::Code(c.region.clone());
+    // Sanmenxia's counties write some regions by name, some by the 12-digit statistical code.
+    f[REGION] = match rng.random_range(0..100) {
+        0..15 if c.region.starts_with("4112") => V::text(c.region_name.as_str()),
+        15..20 => V::Code(format!("{:0<12}", c.region)),
+        _ => V::Code(c.region.clone()),
+    };
     f[DOMAIN] = V::text(c.domain);
     f[ACTION] = V::text(c.action);
     f[FILED] = V::Date(c.filed);
     f[CLOSED] = V::opt_date(c.closed);
     f[OUTCOME] = c.outcome.map_or(V::Empty, |o| V::Text(outcome_text(rng, o)));
     f[HEARING] = V::opt_date(c.hearing);
-    f[APPEARED] = V::opt_bool(c.appeared);
-    f[SPOKE] = V::opt_bool(c.spoke);
+    f[APPEARED] = match c.appeared {
+        Some(a) if rng.random_bool(0.3) => appearance_text(rng, a),
+        other => V::opt_bool(other),
+    };
+    f[SPOKE] = match c.spoke {
+        Some(s) if rng.random_bool(0.15) => V::text(if s { "已出声" } else { "未出声" }),
+        other => V::opt_bool(other),
+    };
     f[REQUIRED] = V::opt_bool(c.required);
     f[RECON] = V::opt_bool(c.reconsidered);
     f[REASON] = c.reason.map_or(V::Empty, V::text);

@@ -5,15 +5,18 @@
 //!
 //! | file | table | form |
 //! |---|---|---|
-//! | `litigation_2022Q4_2023.xlsx` | litigation | first sheet 行政诉讼台账 (a second sheet 填报说明 is notes); Excel date cells, some bare serials and text dates; some region codes as numeric cells |
-//! | `litigation_2024.csv` | litigation | GBK, CRLF; other header aliases (法院, 被告行政机关, 被告所属区划, 收案日期, 审结日期, 结案方式 …); dates `2024年5月30日` and `2024/5/30`; Y/N and 是/否 |
+//! | `litigation_2022Q4_2023.xlsx` | litigation | sheets 填报说明 (notes) and 行政诉讼台账; Excel date cells, some bare serials and text dates; some region codes as numeric cells |
+//! | `litigation_2024.csv` | litigation | GBK, CRLF; other header aliases and office spellings (法院, 被告行政机关, 被告所属区划, 收案日期, 结案时间, 判决结果, 开庭时间, 负责人是否出庭应诉 …); dates `2024年5月30日` and `2024/5/30`; Y/N and 是/否 |
 //! | `litigation_corrections_2024.csv` | litigation | UTF-8 with BOM; about 3 % of the earlier cases re-sent with their final closed date and outcome (same case number, often another bracket style); ingest it after the two ledgers |
-//! | `reconsideration_2023_2024.xlsx` | reconsideration | first sheet 行政复议台账; Excel date cells, a few text dates and serials |
+//! | `reconsideration_2023_2024.xlsx` | reconsideration | sheets 填报说明 (notes), 2023年 and 2024年, each ledger sheet closed by a 合计 row; Excel date cells, a few text dates and serials |
 //! | `penalty_2023.csv` | penalty | UTF-8; `罚款金额(元)` as `1,200.00`, `500元`, `1200`; `没收违法所得（元）` |
 //! | `penalty_2024.csv` | penalty | UTF-8 with BOM; `罚款金额(万元)` and `没收金额(万元)` (0.12 = ¥1,200) |
 //! | `regions_sanmenxia.csv` | regions | copy of the shipped Sanmenxia additions (zones, townships), for `--regions` |
 //!
-//! Every ledger also has columns ingest ignores (序号, 备注 or 更正说明).
+//! Every ledger also has columns ingest ignores (序号, 备注 or 更正说明). Litigation and
+//! reconsideration cells are partly written as clerks write them: outcome and decision sentences,
+//! appellate outcomes for 行终/行申, appearance answers such as 是（副局长） or 未出庭, regions by
+//! name or 12-digit statistical code, 第 in some case numbers (docs/decisions.md, Samples).
 //!
 //! **The mix.** Henan province-wide, with Sanmenxia (411200) in depth: about 15 % of every table
 //! is Sanmenxia and its counties, zones and townships; the other cities share the rest by
@@ -346,6 +349,28 @@ impl Out {
 
     pub fn due(&mut self) -> Option<Bad> {
         self.plan.due(self.rows)
+    }
+
+    /// A new ledger sheet of the same workbook (no-op for CSV).
+    pub fn start_sheet(&mut self, name: &str) -> Result<()> {
+        self.sink.start_sheet(name, self.layout)
+    }
+
+    /// A closing 合计 row (workbooks only): the word in the first column and the case count in the
+    /// last. Not a data row: ingest skips it and counts it as a total row.
+    pub fn total_row(&mut self, cases: u64) -> Result<()> {
+        if !self.sink.is_xlsx() {
+            return Ok(());
+        }
+        let n = self.layout.len();
+        let cells: Vec<sink::Cell> = (0..n)
+            .map(|i| match i {
+                0 => sink::Cell::Text("合计".into()),
+                i if i + 1 == n => sink::Cell::Text(format!("共{cases}件")),
+                _ => sink::Cell::Empty,
+            })
+            .collect();
+        self.sink.row(&cells)
     }
 
     pub fn write(&mut self, f: &[V], remark: &str, bad: bool, rng: &mut ChaCha8Rng) -> Result<()> {

@@ -85,12 +85,19 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
     let target = super::reconsideration_target(ctx.scale);
     let cal = Calendar::new(start, ctx.end, day_weight);
     let expected = cal.expected(start, ymd(2100, 1, 1), target);
-    let sink = Out::ledger(out, "reconsideration_2023_2024", "行政复议台账", NOTES, expected)?;
+    let sink = Out::ledger(out, "reconsideration_2023_2024", "2023年", NOTES, expected)?;
     let plan = BadPlan::new(BADS, 2, expected, rng);
     let mut o = Out::new(sink, LAYOUT, &STYLE, "reconsideration", plan)?;
     let weights = [ctx.geo.city_weights(2023, 0.15, false), ctx.geo.city_weights(2024, 0.15, false)];
     let mut seqs: HashMap<(String, i32), u32> = HashMap::new();
+    // The workbook keeps one sheet per year, each closed by a 合计 row.
+    let (mut sheet_year, mut sheet_start) = (start.year(), 0);
     for (day, n) in cal.counts(target, rng) {
+        if day.year() != sheet_year {
+            o.total_row(o.rows - sheet_start)?;
+            o.start_sheet(&format!("{}年", day.year()))?;
+            (sheet_year, sheet_start) = (day.year(), o.rows);
+        }
         for _ in 0..n {
             let case = gen_case(ctx, day, &weights, &mut seqs, rng);
             match o.due() {
@@ -106,6 +113,7 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng) -> crate::Resul
         let case = gen_case(ctx, ctx.end, &weights, &mut seqs, rng);
         write_bad(&mut o, case, kind, ctx, rng)?;
     }
+    o.total_row(o.rows - sheet_start)?;
     o.finish()
 }
 
@@ -174,7 +182,22 @@ fn gen_case(ctx: &Ctx, day: NaiveDate, weights: &[Vec<f64>; 2], seqs: &mut HashM
     Case { no, organ, respondent, region: geo.regions[r].code.clone(), domain, received: day, closed, decision, sued, applicant, remark }
 }
 
+/// A decision as ledgers write it: the value, 决定 + value, or the sentence of the decision
+/// (决定撤销被申请人作出的行政处罚决定 …), about a third of corrections in sentences.
 fn decision_text(rng: &mut ChaCha8Rng, d: &str) -> String {
+    let sentences: &[&str] = match d {
+        "撤销" => &["决定撤销被申请人作出的行政处罚决定", "撤销原行政行为，责令被申请人重新作出", "撤销该具体行政行为"],
+        "确认违法" => &["确认该行政行为违法", "确认被申请人作出的具体行政行为违法"],
+        "责令履行" => &["责令被申请人在30日内履行", "责令被申请人履行法定职责"],
+        "变更" => &["决定变更被申请人作出的行政处罚决定", "变更罚款数额"],
+        "部分撤销" => &["撤销行政处罚决定中的罚款部分"],
+        "终止" => &["申请人撤回行政复议申请，终止审理", "准予撤回申请", "终止行政复议"],
+        "维持" => &["维持被申请人作出的具体行政行为"],
+        _ => &[],
+    };
+    if !sentences.is_empty() && rng.random_bool(0.3) {
+        return sentences[rng.random_range(0..sentences.len())].to_string();
+    }
     match d {
         "维持" => pick(rng, &[("维持", 3), ("决定维持", 1)]).to_string(),
         "驳回" => pick(rng, &[("驳回", 1), ("驳回行政复议请求", 3), ("驳回复议请求", 2), ("决定驳回行政复议请求", 1)]).to_string(),
@@ -189,7 +212,8 @@ fn fields(c: &Case, rng: &mut ChaCha8Rng) -> Vec<V> {
     f[CASE] = V::text(c.no.as_str());
     f[ORGAN] = V::text(c.organ.as_str());
     f[RESP] = V::text(c.respondent.as_str());
-    f[REGION] = V::Code(c.region.clone());
+    // Some clerks copy the 12-digit statistical code (统计用区划代码).
+    f[REGION] = if rng.random_bool(0.05) { V::Code(format!("{:0<12}", c.region)) } else { V::Code(c.region.clone()) };
     f[DOMAIN] = V::text(c.domain);
     f[RECEIVED] = V::Date(c.received);
     f[CLOSED] = V::opt_date(c.closed);

@@ -238,6 +238,8 @@ pub(super) struct XlsxSheet {
     date_formats: [Format; 3],
     header: Format,
     notes: Option<(&'static str, &'static [&'static str])>,
+    /// Ledger sheets already filled, when a workbook keeps one sheet per year or county.
+    done: Vec<Worksheet>,
 }
 
 fn xlsx_err(path: &Path, e: rust_xlsxwriter::XlsxError) -> Error {
@@ -274,8 +276,8 @@ impl Sink {
         Ok(Sink::Csv { w: Box::new(b.from_writer(inner)), path })
     }
 
-    /// An xlsx file whose first sheet is `sheet`; `notes` adds a second sheet of plain lines
-    /// (填报说明), which ingest must ignore because it reads the first sheet.
+    /// An xlsx file whose ledger sheet is `sheet`; `notes` adds a sheet of plain lines (填报说明)
+    /// before it, as offices do, which ingest skips because it has no ledger header.
     pub fn xlsx(path: PathBuf, sheet: &str, notes: Option<(&'static str, &'static [&'static str])>) -> Result<Sink> {
         let mut ws = Worksheet::new();
         ws.set_name(sheet).map_err(|e| xlsx_err(&path, e))?;
@@ -285,7 +287,7 @@ impl Sink {
             Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\""),
         ];
         let header = Format::new().set_bold();
-        Ok(Sink::Xlsx { book: Box::new(XlsxSheet { ws, row: 0, date_formats, header, notes }), path })
+        Ok(Sink::Xlsx { book: Box::new(XlsxSheet { ws, row: 0, date_formats, header, notes, done: Vec::new() }), path })
     }
 
     pub fn is_xlsx(&self) -> bool {
@@ -296,6 +298,17 @@ impl Sink {
         match self {
             Sink::Csv { path, .. } | Sink::Xlsx { path, .. } => path,
         }
+    }
+
+    /// Starts another ledger sheet with the same headers (a workbook with one sheet per year);
+    /// a CSV has one table and goes on.
+    pub fn start_sheet(&mut self, name: &str, layout: Layout) -> Result<()> {
+        let Sink::Xlsx { book, path } = self else { return Ok(()) };
+        let mut ws = Worksheet::new();
+        ws.set_name(name).map_err(|e| xlsx_err(path, e))?;
+        let prev = std::mem::replace(&mut book.ws, ws);
+        book.done.push(prev);
+        self.header(layout)
     }
 
     pub fn header(&mut self, layout: Layout) -> Result<()> {
@@ -368,7 +381,6 @@ impl Sink {
                 // A fixed creation time keeps the file byte-for-byte reproducible.
                 let created = ExcelDateTime::from_ymd(2025, 1, 6).map_err(|e| xlsx_err(&path, e))?;
                 wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_author("fuyuan sample"));
-                wb.push_worksheet(s.ws);
                 if let Some((name, lines)) = s.notes {
                     let mut notes = Worksheet::new();
                     notes.set_name(name).map_err(|e| xlsx_err(&path, e))?;
@@ -378,6 +390,10 @@ impl Sink {
                     }
                     wb.push_worksheet(notes);
                 }
+                for ws in s.done {
+                    wb.push_worksheet(ws);
+                }
+                wb.push_worksheet(s.ws);
                 wb.save(&path).map_err(|e| xlsx_err(&path, e))
             }
         }

@@ -92,6 +92,18 @@ pub struct FileRecord {
     /// 9-digit township codes first seen in this file (named by their code).
     #[serde(default)]
     pub new_townships: Vec<String>,
+    /// The workbook sheet this record is about (a workbook gives one record per ledger sheet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// 合计/总计/小计 rows skipped: sums, not cases (outside rows_read, like blank rows).
+    #[serde(default)]
+    pub total_rows: u64,
+    /// Ignored columns whose header looks like a ledger column (结案 …, 出庭 …): likely misses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub likely_misses: Vec<String>,
+    /// Sheets of the workbook not read, each with why ("填表说明: no ledger header …").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_sheets: Vec<String>,
 }
 
 /// A row replaced by a later row with the same key (a correction).
