@@ -18,6 +18,7 @@ pub mod layout;
 pub mod read;
 pub mod schema;
 pub mod stream;
+pub mod supervision;
 pub mod validate;
 pub mod vocab;
 
@@ -144,6 +145,32 @@ fn key_hash(key: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(key.as_bytes())
 }
 
+/// Separates the parts of a composite key ((doc_no, agency) for supervision) in the hashed text;
+/// a control character no cell keeps after trimming.
+const KEY_SEP: char = '\u{1f}';
+
+/// The key text of a row from its key columns' texts: the one column's text for a single key.
+fn key_text<'k>(parts: impl IntoIterator<Item = &'k str>) -> std::borrow::Cow<'k, str> {
+    let mut it = parts.into_iter();
+    let first = it.next().unwrap_or_default();
+    match it.next() {
+        None => std::borrow::Cow::Borrowed(first),
+        Some(second) => {
+            let mut s = format!("{first}{KEY_SEP}{second}");
+            for p in it {
+                s.push(KEY_SEP);
+                s.push_str(p);
+            }
+            std::borrow::Cow::Owned(s)
+        }
+    }
+}
+
+/// A key as the manifest shows it: composite parts joined with " / ".
+fn key_display(key: &str) -> String {
+    key.replace(KEY_SEP, " / ")
+}
+
 /// One replacement, for the manifest: the row `old` gave way to `new` with the same key.
 struct Event {
     old: RowId,
@@ -255,7 +282,8 @@ struct ChunkResult {
 struct WorkerCtx<'a> {
     validator: Validator<'a>,
     table: Table,
-    key_index: usize,
+    /// The key columns' positions among the table's columns.
+    key_indices: Vec<usize>,
     source_file: &'a str,
     ingest_id: i64,
 }
@@ -323,10 +351,11 @@ impl WorkerCtx<'_> {
         out.rows_read += 1;
         match self.validator.check(line, cells, values) {
             Ok(accepted) => {
-                let key = match &values[self.key_index] {
-                    validate::Value::Str(k) => key_hash(k),
-                    _ => unreachable!("the key column is required text"),
-                };
+                let key = key_hash(&key_text(self.key_indices.iter().map(|&i| match &values[i] {
+                    validate::Value::Str(k) => k.as_ref(),
+                    // Key columns are required text; an empty part still keys consistently.
+                    _ => "",
+                })));
                 out.builders.append(line, values, accepted.case.as_ref());
                 out.hashes.push(key);
                 if let Some(r) = accepted.new_region
@@ -335,7 +364,13 @@ impl WorkerCtx<'_> {
                     out.new_regions.push(r);
                 }
             }
-            Err(reject) => out.rejects.push(RejectRow { reject, cells: cells.iter().map(|c| c.text().into_owned()).collect() }),
+            Err(reject) => {
+                let personal = &self.validator.layout.personal;
+                // A column naming persons never reaches the rejects file: its cells are blanked.
+                let cells =
+                    cells.iter().enumerate().map(|(i, c)| if personal.contains(&i) { String::new() } else { c.text().into_owned() });
+                out.rejects.push(RejectRow { reject, cells: cells.collect() })
+            }
         }
     }
 }
@@ -528,11 +563,13 @@ impl Ingest<'_> {
                 // Keys already in the warehouse, so that a new row replaces an old one.
                 for (pi, part) in st.old_parts.iter().enumerate() {
                     let mut row = 0;
-                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(&[table.key()]))? {
+                    let names = table.key_columns();
+                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(names))? {
                         let b = b?;
-                        let keys = text_column(&b, table.key());
+                        let keys: Vec<&StringArray> = names.iter().map(|n| text_column(&b, n)).collect();
                         for i in 0..b.num_rows() {
-                            st.keys.insert(key_hash(keys.value(i)), RowId::old(pi, row));
+                            let key = key_text(keys.iter().map(|k| k.value(i)));
+                            st.keys.insert(key_hash(&key), RowId::old(pi, row));
                             row += 1;
                         }
                     }
@@ -652,13 +689,13 @@ impl Ingest<'_> {
         }
         self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });
         let batch = self.window.back().expect("just pushed").batch.clone();
-        let keys = text_column(&batch, table.key());
+        let keys: Vec<&StringArray> = table.key_columns().iter().map(|n| text_column(&batch, n)).collect();
         let lines = line_column(&batch);
         for (i, h) in r.hashes.iter().enumerate() {
             let id = RowId::new(source, lines.value(i) as u64);
             let st = self.tables.get_mut(&table).expect("table state");
             if let Some(old) = st.keys.insert(*h, id) {
-                st.events.push(Event { old, new: id, key: keys.value(i).to_string() });
+                st.events.push(Event { old, new: id, key: key_display(&key_text(keys.iter().map(|k| k.value(i)))) });
                 self.drop_row(table, old);
             }
         }
@@ -686,7 +723,11 @@ impl Ingest<'_> {
         let ctx = WorkerCtx {
             validator: Validator { layout, regions, today },
             table,
-            key_index: table.columns().iter().position(|c| c.name == table.key()).expect("the key is a column"),
+            key_indices: table
+                .key_columns()
+                .iter()
+                .map(|k| table.columns().iter().position(|c| c.name == *k).expect("a key is a column"))
+                .collect(),
             source_file: &display,
             ingest_id: self.ingest_id as i64,
         };
@@ -842,6 +883,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 rejects_file: None,
                 replaced: vec![],
                 new_townships: vec![],
+                personal_data_dropped: vec![],
             });
             continue;
         }
@@ -898,6 +940,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
             rejects_file: counts.rejects_file,
             replaced: vec![],
             new_townships,
+            personal_data_dropped: lay.personal.iter().map(|&i| lay.headers[i].trim().to_string()).collect(),
         });
     }
     let (tx, writer) = ing.writer.take().expect("writer");

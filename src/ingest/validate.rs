@@ -21,6 +21,8 @@ pub enum Value<'a> {
     Bool(bool),
     /// Money in fen (1/100 yuan).
     Fen(i64),
+    /// A whole-number count (追责人数).
+    Int(i64),
 }
 
 /// Litigation only: the fields derived from the case number.
@@ -151,10 +153,28 @@ impl Validator<'_> {
                 Kind::Leniency => Value::Str(Cow::Borrowed(
                     vocab::leniency(&text).ok_or_else(|| (label(), format!("unknown leniency '{}'", text.trim())))?,
                 )),
+                Kind::Action => Value::Str(Cow::Borrowed(
+                    vocab::action(&text).ok_or_else(|| (label(), format!("unknown supervision action '{}'", text.trim())))?,
+                )),
+                Kind::Source => Value::Str(Cow::Borrowed(
+                    vocab::source(&text).ok_or_else(|| (label(), format!("unknown problem source '{}'", text.trim())))?,
+                )),
+                Kind::CaseList => match super::supervision::case_list(&text) {
+                    Some(list) => Value::Str(Cow::Owned(list)),
+                    None => Value::Null,
+                },
+                Kind::Count => {
+                    let n = match cell {
+                        CellRef::Number(f) => super::supervision::count(&super::read::number_text(f)),
+                        _ => super::supervision::count(&text),
+                    };
+                    Value::Int(n.map_err(|e| (label(), e))?)
+                }
             };
             values.push(v);
         }
         self.check_closing(table, values)?;
+        self.check_not_before_start(table, values)?;
         Ok(accepted)
     }
 
@@ -180,6 +200,25 @@ impl Validator<'_> {
             && c < s
         {
             return Err((self.column_label(closed_i), format!("closed date {c} is before {} {s}", table.start_date())));
+        }
+        Ok(())
+    }
+}
+
+impl Validator<'_> {
+    /// Supervision: a rectification deadline or date cannot precede the document's issue date.
+    fn check_not_before_start(&self, table: Table, values: &[Value<'_>]) -> Result<(), (String, String)> {
+        if table != Table::Supervision {
+            return Ok(());
+        }
+        let idx = |name: &str| table.columns().iter().position(|c| c.name == name).expect("a supervision column");
+        let Value::Date(issued) = values[idx("issued_date")] else { return Ok(()) };
+        for name in ["deadline", "rectified_date"] {
+            if let Value::Date(d) = values[idx(name)]
+                && d < issued
+            {
+                return Err((self.column_label(idx(name)), format!("{name} {d} is before issued_date {issued}")));
+            }
         }
         Ok(())
     }

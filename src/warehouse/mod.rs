@@ -92,6 +92,10 @@ pub struct FileRecord {
     /// 9-digit township codes first seen in this file (named by their code).
     #[serde(default)]
     pub new_townships: Vec<String>,
+    /// Columns dropped because they name persons (a supervision ledger's 被追责人, 责任人, 姓名):
+    /// their contents are in neither the warehouse nor the rejects file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personal_data_dropped: Vec<String>,
 }
 
 /// A row replaced by a later row with the same key (a correction).
