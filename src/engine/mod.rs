@@ -4,6 +4,7 @@
 pub mod ballista;
 pub mod guard;
 pub mod period;
+pub mod supervision;
 pub mod target;
 
 use std::sync::Arc;
