@@ -1,0 +1,265 @@
+//! The supervision ledger and `fuyuan supervision`: agreement with the independent reference
+//! (`tests/reference/supervision_duckdb.py`), one test per reject reason, personal data never
+//! stored, (doc_no, agency) corrections, conservation, and warehouses without the table.
+//!
+//! Needs `python3` with the `duckdb` package for the reference test (it fails, never skips).
+mod util;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use util::{Dir, parse_csv};
+
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/supervision_duckdb.py");
+const LEDGER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/supervision/supervision_2023_2024.csv");
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples");
+/// Sanmenxia's zones and townships (the fixture writes to 411271, 经济开发区).
+const REGIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/regions_sanmenxia.csv");
+
+/// The sample ledgers and the supervision fixture, in one warehouse `wh`.
+fn sample_with_supervision(dir: &Dir) {
+    let mut args: Vec<String> = vec!["ingest".into()];
+    let mut files: Vec<PathBuf> = std::fs::read_dir(SAMPLES)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with("regions"))
+        .collect();
+    files.sort_by_key(|p| {
+        let n = p.file_name().unwrap().to_string_lossy().to_string();
+        (n.contains("correction"), n)
+    });
+    files.push(PathBuf::from(LEDGER));
+    args.extend(files.iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(["--warehouse", "wh", "--regions"].map(String::from));
+    args.push(format!("{SAMPLES}/regions_sanmenxia.csv"));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    dir.command(&refs).stdout();
+}
+
+fn reference(dir: &Dir, period: &str, ytd: bool, level: &str, parent: Option<&str>, thresholds: (i64, i64)) -> String {
+    let mut cmd = Command::new("python3");
+    cmd.arg(SCRIPT).arg(dir.join("wh")).arg(period).arg(level);
+    cmd.args(["--letter-losses", &thresholds.0.to_string(), "--letter-corrections", &thresholds.1.to_string()]);
+    if ytd {
+        cmd.arg("--ytd");
+    }
+    if let Some(p) = parent {
+        cmd.args(["--parent", p]);
+    }
+    let o = cmd.output().expect("python3 on PATH (the reference needs Python 3 with `pip install duckdb`)");
+    assert!(o.status.success(), "supervision_duckdb.py failed (pip install duckdb?):\n{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn ours(dir: &Dir, period: &str, ytd: bool, level: &str, parent: Option<&str>, config: Option<&str>) -> String {
+    let mut args = vec!["supervision", "--period", period, "--warehouse", "wh", "--format", "csv"];
+    args.extend(if level == "agency" { ["--by", "agency"] } else { ["--level", level] });
+    if ytd {
+        args.push("--ytd");
+    }
+    if let Some(p) = parent {
+        args.extend(["--parent", p]);
+    }
+    if let Some(c) = config {
+        args.extend(["--config", c]);
+    }
+    dir.command(&args).stdout()
+}
+
+#[test]
+fn agrees_with_the_reference_cell_for_cell() {
+    let dir = Dir::new();
+    sample_with_supervision(&dir);
+    dir.create("low.toml", "[thresholds]\nletter_losses = 1\nletter_corrections = 1\n");
+    // (period, ytd, level, parent, thresholds 1/1 instead of the defaults 2/2)
+    let combos: &[(&str, bool, &str, Option<&str>, bool)] = &[
+        ("2024", false, "county", Some("411200"), false),
+        ("2024Q2", true, "county", Some("411200"), false),
+        ("2023", false, "city", None, false),
+        ("2021-01-01..2024-12-31", false, "county", Some("411200"), false),
+        ("2023-07-01..2024-06-30", false, "city", Some("410000"), true),
+        ("2024H2", false, "township", Some("411200"), true),
+        ("2023Q3", false, "province", None, false),
+        ("2024M03", false, "county", Some("411200"), false),
+        ("2024", false, "agency", None, true),
+        ("2023-12-01..2024-03-31", false, "agency", None, false),
+    ];
+    let mut failures = Vec::new();
+    let mut nonzero = 0;
+    for &(period, ytd, level, parent, low) in combos {
+        let label = format!("{period} ytd={ytd} {level} {parent:?} low={low}");
+        let f = ours(&dir, period, ytd, level, parent, low.then_some("low.toml"));
+        let r = reference(&dir, period, ytd, level, parent, if low { (1, 1) } else { (2, 2) });
+        let (fh, frows) = parse_csv(&f);
+        let (rh, rrows) = parse_csv(&r);
+        assert_eq!(fh, rh, "{label}: header");
+        if frows.len() != rrows.len() {
+            failures.push(format!("{label}: {} rows vs reference {}", frows.len(), rrows.len()));
+            continue;
+        }
+        for (a, b) in frows.iter().zip(&rrows) {
+            if a != b {
+                failures.push(format!("{label}: fuyuan {a:?}\n   reference {b:?}"));
+            }
+            nonzero += a[3..].iter().filter(|c| *c != "0").count();
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The comparison means something only if the figures are not all zero.
+    assert!(nonzero > 50, "only {nonzero} non-zero cells");
+}
+
+#[test]
+fn exact_columns_and_zeros_not_empty() {
+    let dir = Dir::new();
+    sample_with_supervision(&dir);
+    let out = ours(&dir, "2024Q2", true, "county", Some("411200"), None);
+    let (h, rows) = parse_csv(&out);
+    assert_eq!(
+        h.join(","),
+        "period,region_code,region_name,letters,letter_units,rectification_units,interviews,interview_units,circulars,accountability_actions,persons_accountable,referred,due,rectified_on_time,rectified_late,overdue,open_not_due,flagged_units,flagged_without_action"
+    );
+    let codes: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted);
+    assert!(rows.iter().all(|r| r[3..].iter().all(|c| c.parse::<i64>().is_ok())), "{out}");
+    // 2024-01-01..2024-06-30, Sanmenxia's counties. 卢氏县 (411224): one letter 三司监〔2024〕1号
+    // to two of its units (卢氏县人民政府, 卢氏县公安局), both with a deadline of 2024-05-31, one
+    // rectified 05-20, one not; the 通报 of 2023-12-01 had its deadline 2024-02-29 and was
+    // rectified 03-10: late. So letters 1, letter_units 2, due 3, on time 1, late 1, overdue 1.
+    let lushi = rows.iter().find(|r| r[1] == "411224").unwrap();
+    assert_eq!(lushi[3..].join(","), "1,2,2,0,0,0,0,0,0,3,1,1,1,0,0,0");
+}
+
+#[test]
+fn each_reject_reason() {
+    let dir = Dir::new();
+    let out = dir.command(&["ingest", LEDGER, "--warehouse", "wh", "--regions", REGIONS]).stdout();
+    assert!(out.contains("read 25 = accepted 18 + rejected 7, replaced 1"), "{out}");
+    let rejects = dir.rejects("wh");
+    let reason = |line: &str| rejects.iter().find(|r| &r[1] == line).map(|r| format!("{} | {}", &r[2], &r[3])).unwrap();
+    assert_eq!(reason("20"), "监督类型 (action) | unknown supervision action '监督建议'");
+    assert_eq!(reason("21"), "整改期限 (deadline) | deadline 2024-04-01 is before issued_date 2024-05-01");
+    assert_eq!(reason("22"), "责任追究人数 (persons_accountable) | person count -2 is negative");
+    assert_eq!(reason("23"), "责任追究人数 (persons_accountable) | person count 1.5 is not a whole number");
+    assert_eq!(reason("24"), "文号 (doc_no) | required cell is empty");
+    assert_eq!(reason("25"), "区划代码 (region_code) | region code 999999 is not in the regions dimension");
+    assert_eq!(reason("26"), "整改完成日期 (rectified_date) | rectified_date 2024-05-01 is before issued_date 2024-06-01");
+    assert_eq!(rejects.len(), 7);
+}
+
+#[test]
+fn more_reject_reasons_and_variants() {
+    let dir = Dir::new();
+    dir.create(
+        "s.csv",
+        "文书编号,监督方式,监督对象,行政区划代码,下发日期,问题来源,追责人数,是否移送\n\
+         A1,意见书,甲局,411202,2024-01-05,败诉,,\n\
+         A2,约谈,甲局,411202,2024-01-05,天上掉的,,\n\
+         A3,约谈,甲局,411202,2024-02-30,,,\n\
+         A4,问责,甲局,411202,2024-01-05,,若干,\n\
+         A5,问责,甲局,411202,2024-01-05,,2名,也许\n\
+         A6,督办函,甲局,411202,2024-01-05,群众举报,2名,是\n",
+    );
+    dir.command(&["ingest", "s.csv", "--warehouse", "wh"]).stdout();
+    let rejects = dir.rejects("wh");
+    let reason = |line: &str| rejects.iter().find(|r| &r[1] == line).map(|r| r[3].to_string()).unwrap();
+    assert_eq!(reason("3"), "unknown problem source '天上掉的'");
+    assert!(reason("4").contains("2024-02-30"), "{}", reason("4"));
+    assert_eq!(reason("5"), "'若干' is not a whole number of persons ≥ 0");
+    assert!(reason("6").contains("yes/no"), "{}", reason("6"));
+    assert_eq!(rejects.len(), 4);
+    let rows = dir
+        .command(&[
+            "sql",
+            "--warehouse",
+            "wh",
+            "--format",
+            "csv",
+            "SELECT doc_no, action, source, persons_accountable, referred FROM supervision ORDER BY doc_no",
+        ])
+        .stdout();
+    assert_eq!(rows, "doc_no,action,source,persons_accountable,referred\nA1,监督意见书,败诉案件,,\nA6,督办,投诉举报,2,true\n");
+}
+
+#[test]
+fn person_columns_never_stored_nor_rejected_and_the_manifest_says_so() {
+    let dir = Dir::new();
+    dir.command(&["ingest", LEDGER, "--warehouse", "wh", "--regions", REGIONS]).stdout();
+    let m = dir.manifest("wh");
+    let f = &m["ingests"][0]["files"][0];
+    assert_eq!(f["personal_data_dropped"], serde_json::json!(["被追责人"]));
+    let names = ["王建国", "刘德华", "李明", "赵强", "钱进", "周立", "孙伟"];
+    let mut stack = vec![dir.join("wh")];
+    let mut files = 0;
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(&p).unwrap();
+        for n in names {
+            assert!(!bytes.windows(n.len()).any(|w| w == n.as_bytes()), "{n} found in {}", p.display());
+        }
+    }
+    assert!(files > 5);
+    // The rejected row of 孙伟 (line 22) is there, with its person cell blank.
+    let rejects = dir.rejects("wh");
+    let row = rejects.iter().find(|r| &r[1] == "22").unwrap();
+    assert!(row.iter().all(|c| c != "孙伟"));
+}
+
+#[test]
+fn doc_and_agency_key_last_wins_and_conservation() {
+    let dir = Dir::new();
+    dir.command(&["ingest", LEDGER, "--warehouse", "wh", "--regions", REGIONS]).stdout();
+    let m = dir.manifest("wh");
+    let f = &m["ingests"][0]["files"][0];
+    assert_eq!(f["rows_read"].as_u64().unwrap(), f["rows_accepted"].as_u64().unwrap() + f["rows_rejected"].as_u64().unwrap());
+    let rep = &f["replaced"][0];
+    assert_eq!(rep["key"], "三司监〔2023〕1号 / 湖滨区人民政府");
+    assert_eq!((rep["old_line"].as_i64(), rep["new_line"].as_i64()), (Some(4), Some(19)));
+    // A later file corrects one unit of a three-unit letter; the other units stay.
+    dir.create(
+        "later.csv",
+        "文号,监督方式,监督对象,区划代码,下发日期,整改期限,整改完成日期\n三司监〔2023〕1号,意见书,陕州区人民政府,411203,2023-07-10,2023-09-30,2023-09-25\n",
+    );
+    dir.command(&["ingest", "later.csv", "--warehouse", "wh"]).stdout();
+    let q = "SELECT agency, rectified_date FROM supervision WHERE doc_no = '三司监〔2023〕1号' ORDER BY agency";
+    let out = dir.command(&["sql", "--warehouse", "wh", "--format", "csv", q]).stdout();
+    assert_eq!(
+        out,
+        "agency,rectified_date\n三门峡市自然资源和规划局湖滨分局,2023-10-15\n湖滨区人民政府,2024-01-10\n陕州区人民政府,2023-09-25\n"
+    );
+}
+
+#[test]
+fn a_warehouse_without_a_supervision_table_still_works() {
+    let dir = Dir::new();
+    util::sample_warehouse(&dir, "wh");
+    // A warehouse written before the supervision ledger existed: no such table in its manifest.
+    let path = dir.join("wh/manifest.json");
+    let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    m["tables"].as_object_mut().unwrap().remove("supervision");
+    std::fs::write(&path, serde_json::to_string(&m).unwrap()).unwrap();
+    dir.command(&["metrics", "--period", "2024", "--level", "county", "--parent", "411200", "--warehouse", "wh"]).stdout();
+    let out = dir.command(&["sql", "--warehouse", "wh", "--format", "csv", "SELECT COUNT(*) AS n FROM supervision"]).stdout();
+    assert_eq!(out, "n\n0\n");
+    let out = ours(&dir, "2024", false, "county", Some("411200"), None);
+    let (_, rows) = parse_csv(&out);
+    assert_eq!(rows.len(), 7);
+}
+
+#[test]
+fn usage_errors() {
+    let dir = Dir::new();
+    util::sample_warehouse(&dir, "wh");
+    let e = dir.command(&["supervision", "--period", "2024Q5", "--level", "county", "--warehouse", "wh"]).fails(2);
+    assert!(e.contains("period"), "{e}");
+    let e = dir.command(&["supervision", "--period", "2024", "--level", "county", "--parent", "999999", "--warehouse", "wh"]).fails(2);
+    assert!(e.contains("999999"), "{e}");
+    dir.command(&["supervision", "--period", "2024", "--level", "county", "--warehouse", "nowhere"]).fails(6);
+}
