@@ -263,3 +263,110 @@ fn usage_errors() {
     assert!(e.contains("999999"), "{e}");
     dir.command(&["supervision", "--period", "2024", "--level", "county", "--warehouse", "nowhere"]).fails(6);
 }
+
+mod conservation {
+    //! Random supervision ledgers: every row is accepted or rejected (never dropped), exactly the
+    //! faulty rows are rejected, the warehouse keeps one row per (doc_no, agency) among the
+    //! accepted rows, and no name from the person column is stored anywhere.
+    use super::util::Dir;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "文号,监督方式,被监督单位,区划代码,下发日期,整改期限,整改完成日期,追责人数,责任人";
+    const ACTIONS: [&str; 8] = ["意见书", "行政执法监督意见书", "约谈会", "执法监督约谈", "通报批评", "问责", "挂牌督办", "督办函"];
+    const UNITS: [(&str, &str); 3] = [("湖滨区公安分局", "411202"), ("陕州区人社局", "411203"), ("灵宝市自然资源局", "411282")];
+    const FAULTS: usize = 6;
+
+    /// (doc number, action, unit, issue day, deadline offset, persons, fault: 0 = none)
+    type Row = (u8, usize, usize, u16, Option<u8>, Option<u8>, usize);
+
+    fn arb_row() -> impl Strategy<Value = Row> {
+        (
+            0u8..6,
+            0..ACTIONS.len(),
+            0..UNITS.len(),
+            0u16..700,
+            proptest::option::of(0u8..120),
+            proptest::option::of(0u8..5),
+            prop_oneof![4 => Just(0usize), 1 => 1..=FAULTS],
+        )
+    }
+
+    fn render(r: &Row, i: usize) -> String {
+        let (doc, action, unit, day, deadline, persons, fault) = *r;
+        let issued = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Duration::days(day as i64);
+        let mut cells = vec![
+            format!("三司监〔2024〕{doc}号"),
+            ACTIONS[action].to_string(),
+            UNITS[unit].0.to_string(),
+            UNITS[unit].1.to_string(),
+            issued.to_string(),
+            deadline.map(|d| (issued + chrono::Duration::days(d as i64)).to_string()).unwrap_or_default(),
+            String::new(),
+            persons.map(|p| p.to_string()).unwrap_or_default(),
+            format!("责任人甲{i}"),
+        ];
+        match fault {
+            1 => cells[1] = "口头提醒".into(),
+            2 => cells[5] = (issued - chrono::Duration::days(1)).to_string(),
+            3 => cells[7] = "-1".into(),
+            4 => cells[7] = "0.5".into(),
+            5 => cells[0] = String::new(),
+            6 => cells[4] = "2023-02-29".into(),
+            _ => {}
+        }
+        cells.join(",")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, max_shrink_iters: 16, ..ProptestConfig::default() })]
+        #[test]
+        fn every_row_is_accepted_or_rejected(rows in proptest::collection::vec(arb_row(), 1..60)) {
+            let dir = Dir::new();
+            let mut text = format!("{HEADER}\n");
+            for (i, r) in rows.iter().enumerate() {
+                text.push_str(&render(r, i));
+                text.push('\n');
+            }
+            dir.create("s.csv", &text);
+            dir.command(&["ingest", "s.csv", "--warehouse", "wh"]).stdout();
+            let m = dir.manifest("wh");
+            let f = &m["ingests"][0]["files"][0];
+            let (read, acc, rej) = (f["rows_read"].as_u64().unwrap(), f["rows_accepted"].as_u64().unwrap(), f["rows_rejected"].as_u64().unwrap());
+            prop_assert_eq!(read, rows.len() as u64);
+            prop_assert_eq!(read, acc + rej);
+            let faulty: Vec<u64> = rows.iter().enumerate().filter(|(_, r)| r.6 != 0).map(|(i, _)| i as u64 + 2).collect();
+            let mut rejected: Vec<u64> = dir.rejects("wh").iter().map(|r| r[1].parse().unwrap()).collect();
+            rejected.sort();
+            prop_assert_eq!(&rejected, &faulty);
+            let keys: std::collections::BTreeSet<(u8, usize)> = rows.iter().filter(|r| r.6 == 0).map(|r| (r.0, r.2)).collect();
+            let out = dir.command(&["sql", "--warehouse", "wh", "--format", "csv", "SELECT COUNT(*) AS n FROM supervision"]).stdout();
+            prop_assert_eq!(out, format!("n\n{}\n", keys.len()));
+            for entry in walk(&dir.join("wh")) {
+                let bytes = std::fs::read(&entry).unwrap();
+                prop_assert!(!bytes.windows("责任人甲".len()).any(|w| w == "责任人甲".as_bytes()), "a name in {}", entry.display());
+            }
+        }
+    }
+
+    fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
+        if p.is_dir() { std::fs::read_dir(p).unwrap().flatten().flat_map(|e| walk(&e.path())).collect() } else { vec![p.to_path_buf()] }
+    }
+}
+
+#[test]
+fn a_deadline_may_lie_ahead_a_rectification_may_not() {
+    let dir = Dir::new();
+    // Today is 2025-03-31 in tests.
+    dir.create(
+        "s.csv",
+        "文号,监督方式,监督对象,区划代码,下发日期,整改期限,整改完成日期\n\
+         B1,意见书,甲局,411202,2025-03-01,2025-06-30,\n\
+         B2,意见书,甲局,411202,2025-03-01,2025-06-30,2025-04-02\n\
+         B3,意见书,甲局,411202,2025-04-01,,\n",
+    );
+    dir.command(&["ingest", "s.csv", "--warehouse", "wh"]).stdout();
+    let rejects = dir.rejects("wh");
+    let lines: Vec<(&str, &str)> = rejects.iter().map(|r| (&r[1], &r[2])).collect();
+    assert_eq!(lines, vec![("3", "整改完成日期 (rectified_date)"), ("4", "下发日期 (issued_date)")]);
+    assert!(rejects.iter().all(|r| r[3].contains("after today")));
+}

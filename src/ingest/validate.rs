@@ -124,13 +124,14 @@ impl Validator<'_> {
                     Value::Str(code)
                 }
                 Kind::Date => {
+                    let latest = latest_date(table, col.name, self.today);
                     let d = match cell {
-                        CellRef::Date(d) => cells::check_date_range(d, self.today),
+                        CellRef::Date(d) => cells::check_date_range(d, latest),
                         CellRef::Number(f) => match cells::excel_serial_to_date(f) {
-                            Some(d) => cells::check_date_range(d, self.today),
+                            Some(d) => cells::check_date_range(d, latest),
                             None => Err(DateError::Unreadable),
                         },
-                        _ => cells::date(&text, self.today),
+                        _ => cells::date(&text, latest),
                     };
                     Value::Date(d.map_err(|e| (label(), e.reason(text.trim())))?)
                 }
@@ -222,6 +223,12 @@ impl Validator<'_> {
         }
         Ok(())
     }
+}
+
+/// The latest date a column accepts: today, except a rectification deadline (整改期限), which is
+/// set ahead of time — up to ten years from today, past which it is a typing error.
+fn latest_date(table: Table, column: &str, today: NaiveDate) -> NaiveDate {
+    if table == Table::Supervision && column == "deadline" { today + chrono::Duration::days(3653) } else { today }
 }
 
 /// Applies a text rule to a cell's text so that the result still borrows from the ledger when the
