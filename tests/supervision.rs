@@ -370,3 +370,31 @@ fn a_deadline_may_lie_ahead_a_rectification_may_not() {
     assert_eq!(lines, vec![("3", "整改完成日期 (rectified_date)"), ("4", "下发日期 (issued_date)")]);
     assert!(rejects.iter().all(|r| r[3].contains("after today")));
 }
+
+/// The golden fixture (tests/fixtures/golden_supervision, arithmetic in its README).
+fn golden(period: &str, level: &[&str], expected: &str) {
+    let g = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden_supervision");
+    let dir = Dir::new();
+    let files = ["litigation.csv", "reconsideration.csv", "supervision.csv"].map(|f| format!("{g}/{f}"));
+    dir.command(&["ingest", &files[0], &files[1], &files[2], "--warehouse", "wh"]).stdout();
+    let mut args = vec!["supervision", "--period", period, "--warehouse", "wh", "--format", "csv"];
+    args.extend(level);
+    let out = dir.command(&args).stdout();
+    let want = std::fs::read_to_string(format!("{g}/{expected}")).unwrap();
+    assert_eq!(out, want, "{period} {level:?}");
+}
+
+#[test]
+fn golden_counties_2024q2() {
+    golden("2024Q2", &["--level", "county", "--parent", "411200"], "expected_county_411200_2024Q2.csv");
+}
+
+#[test]
+fn golden_city_2024q2() {
+    golden("2024Q2", &["--level", "city"], "expected_city_2024Q2.csv");
+}
+
+#[test]
+fn golden_counties_span_2024() {
+    golden("2024-01-01..2024-12-31", &["--level", "county", "--parent", "411200"], "expected_county_411200_span_2024.csv");
+}
