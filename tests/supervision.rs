@@ -398,3 +398,80 @@ fn golden_city_2024q2() {
 fn golden_counties_span_2024() {
     golden("2024-01-01..2024-12-31", &["--level", "county", "--parent", "411200"], "expected_county_411200_span_2024.csv");
 }
+
+/// `--effect`: one supervised unit and one comparison unit, 40 concluded cases in each window.
+/// 甲局 gets a letter on 2023-01-15: before (2022-01-15..2023-01-14) 20 of 40 lost, after
+/// (2023-01-16..2024-01-15) 8 of 40: −30 pp. 乙局 lost 20 of 40 in 2022Q4 (≥ 15, the threshold set
+/// here) and got nothing, so it is compared from 2023-01-01: before 20 of 40, after 14 of 40:
+/// −15 pp. The difference is −30 − (−15) = −15 pp, on ≥ 30 concluded cases in every window.
+/// 丙局's case closed 2024-12-31 makes that the data's last date, so no window is partial.
+#[test]
+fn effect_compares_supervised_units_with_unsupervised_ones() {
+    let dir = Dir::new();
+    let mut lit = String::from("案号,被告,区划代码,立案日期,结案日期,裁判结果\n");
+    let mut n = 0;
+    let mut add = |lit: &mut String, unit: &str, code: &str, filed: &str, closed: &str, lost: usize, total: usize| {
+        for i in 0..total {
+            n += 1;
+            let outcome = if i < lost { "撤销" } else { "驳回诉讼请求" };
+            lit.push_str(&format!("（2022）豫1202行初{n}号,{unit},{code},{filed},{closed},{outcome}\n"));
+        }
+    };
+    add(&mut lit, "甲局", "411202", "2021-12-01", "2022-06-01", 20, 40);
+    add(&mut lit, "甲局", "411202", "2023-02-01", "2023-06-01", 8, 40);
+    add(&mut lit, "乙局", "411203", "2022-09-01", "2022-11-15", 20, 40);
+    add(&mut lit, "乙局", "411203", "2023-02-01", "2023-06-01", 14, 40);
+    add(&mut lit, "丙局", "411221", "2024-06-01", "2024-12-31", 0, 1);
+    dir.create("lit.csv", &lit);
+    dir.create("sup.csv", "文号,监督方式,监督对象,区划代码,下发日期\n三司监〔2023〕1号,意见书,甲局,411202,2023-01-15\n");
+    dir.create("t.toml", "[thresholds]\nletter_losses = 15\nletter_corrections = 15\n");
+    dir.command(&["ingest", "lit.csv", "sup.csv", "--warehouse", "wh"]).stdout();
+    let out = dir
+        .command(&[
+            "supervision",
+            "--effect",
+            "--period",
+            "2023-01-01..2023-12-31",
+            "--config",
+            "t.toml",
+            "--warehouse",
+            "wh",
+            "--format",
+            "csv",
+        ])
+        .stdout();
+    let (h, rows) = parse_csv(&out);
+    let get = |row: usize, col: &str| rows[row][h.iter().position(|c| c == col).unwrap()].clone();
+    let num = |row: usize, col: &str| get(row, col).parse::<f64>().unwrap();
+    assert_eq!((get(0, "group"), get(1, "group"), get(2, "group")), ("supervised".into(), "comparison".into(), "difference".into()));
+    for (row, lost_before, lost_after, filed_before) in [(0, "20", "8", "0"), (1, "20", "14", "40")] {
+        assert_eq!(get(row, "events"), "1");
+        assert_eq!(get(row, "events_partial"), "0");
+        assert_eq!((get(row, "before_concluded"), get(row, "before_lost")), ("40".into(), lost_before.into()));
+        assert_eq!((get(row, "after_concluded"), get(row, "after_lost")), ("40".into(), lost_after.into()));
+        assert_eq!((get(row, "before_filed"), get(row, "after_filed")), (filed_before.into(), "40".into()));
+        assert_eq!(get(row, "note"), "effect measured");
+    }
+    assert!((num(0, "loss_rate_change_pp") + 30.0).abs() < 1e-9);
+    assert!((num(1, "loss_rate_change_pp") + 15.0).abs() < 1e-9);
+    assert!((num(2, "loss_rate_change_pp") + 15.0).abs() < 1e-9);
+    assert_eq!(get(2, "note"), "effect measured");
+    // With the default thresholds (2) both units are flagged again in 2023Q2 (8 and 14 losses)
+    // and got nothing from 2023-04-01 to 2023-09-28: two more comparison events on 2023-07-01.
+    let out =
+        dir.command(&["supervision", "--effect", "--period", "2023-01-01..2023-12-31", "--warehouse", "wh", "--format", "csv"]).stdout();
+    let (h, rows) = parse_csv(&out);
+    let col = |c: &str| h.iter().position(|x| x == c).unwrap();
+    assert_eq!((rows[1][col("events")].as_str(), rows[1][col("events_partial")].as_str()), ("3", "0"));
+    // 丙局's interview of 2024-03-01 looks one year ahead, past the data's last date (2024-12-31):
+    // partial, left out; nothing left to pool, so no claim.
+    dir.create("sup2.csv", "文号,监督方式,监督对象,区划代码,下发日期\n三司约〔2024〕1号,约谈,丙局,411221,2024-03-01\n");
+    dir.command(&["ingest", "sup2.csv", "--warehouse", "wh"]).stdout();
+    let out =
+        dir.command(&["supervision", "--effect", "--period", "2024-01-01..2024-12-31", "--warehouse", "wh", "--format", "csv"]).stdout();
+    let (h, rows) = parse_csv(&out);
+    let col = |c: &str| h.iter().position(|x| x == c).unwrap();
+    let first = (rows[0][col("events")].as_str(), rows[0][col("events_partial")].as_str(), rows[0][col("before_concluded")].as_str());
+    assert_eq!(first, ("1", "1", "0"));
+    assert!(out.lines().skip(1).all(|l| l.ends_with("no effect claimed: fewer than 30 concluded cases")), "{out}");
+}

@@ -28,6 +28,11 @@ pub struct Args {
     /// `agency`: one row per agency instead of per region.
     #[arg(long, value_parser = ["agency", "region"], default_value = "region")]
     pub by: String,
+    /// Did supervision work? Before/after figures of the units that got a letter or an interview
+    /// in the period against units that met the same threshold and got nothing (with --parent:
+    /// units in that region).
+    #[arg(long)]
+    pub effect: bool,
     /// TOML settings; its [thresholds] letter_losses and letter_corrections decide which
     /// agencies are flagged (default: fuyuan.toml in the working folder, else 2 and 2).
     #[arg(long, value_name = "FILE")]
@@ -55,8 +60,30 @@ pub fn compute(wh: &Warehouse, target: &Target, period: &Period, units: &Units, 
     })
 }
 
+/// The `--effect` table: supervised, comparison and difference rows.
+pub fn compute_effect(wh: &Warehouse, target: &Target, period: &Period, parent: Option<&str>, t: LetterThresholds) -> Result<Rows> {
+    let rt = super::runtime()?;
+    rt.block_on(async {
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
+        if let Some(p) = parent
+            && wh.regions(Some(&engine.manifest))?.get(p).is_none()
+        {
+            return Err(Error::Usage(format!("--parent {p} is not in the regions dimension")));
+        }
+        let (schema, batches) = engine.supervision_effect(period, parent, t).await?;
+        Rows::from_batches(&schema, &batches)
+    })
+}
+
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let period = Period::parse(&args.period, args.ytd)?;
+    if args.effect {
+        let cfg = super::run::Config::load(args.config.as_deref())?;
+        let t = LetterThresholds { losses: cfg.thresholds.letter_losses, corrections: cfg.thresholds.letter_corrections };
+        let wh = Warehouse::new(&args.warehouse.warehouse);
+        let rows = compute_effect(&wh, &args.engine.target()?, &period, args.parent.as_deref().map(str::trim), t)?;
+        return output::write(&rows, args.format, output::metrics_style, out);
+    }
     let units = super::metrics::units(args.level.as_deref(), args.parent.as_deref(), &args.by)?;
     let cfg = super::run::Config::load(args.config.as_deref())?;
     let t = LetterThresholds { losses: cfg.thresholds.letter_losses, corrections: cfg.thresholds.letter_corrections };

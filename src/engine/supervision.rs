@@ -9,6 +9,7 @@ use crate::{Error, Result};
 pub const SUPERVISION_SQL: &str = include_str!("../../queries/supervision.sql");
 pub const SUPERVISION_UNITS_REGION_SQL: &str = include_str!("../../queries/supervision_units_region.sql");
 pub const SUPERVISION_UNITS_AGENCY_SQL: &str = include_str!("../../queries/supervision_units_agency.sql");
+pub const SUPERVISION_EFFECT_SQL: &str = include_str!("../../queries/supervision_effect.sql");
 
 /// The columns of `fuyuan supervision`, in order.
 pub const SUPERVISION_COLUMNS: [&str; 19] = [
@@ -62,6 +63,45 @@ impl Engine {
         self.supervision_views(units, &params).await?;
         self.query_internal(&render(SUPERVISION_SQL, &params)?).await
     }
+}
+
+impl Engine {
+    /// Before/after figures of supervised units against a comparison group (`--effect`).
+    pub async fn supervision_effect(
+        &self,
+        period: &Period,
+        parent: Option<&str>,
+        t: LetterThresholds,
+    ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let units = Units::Regions { level: crate::warehouse::regions::Level::County, parent: parent.map(str::to_string) };
+        let mut params = unit_params(period, &units, t)?;
+        params.push(("quarters", quarter_values(period)));
+        self.query_internal(&render(SUPERVISION_EFFECT_SQL, &params)?).await
+    }
+}
+
+/// The quarters whose comparison date (the day after the quarter's end) lies in the period, as
+/// SQL rows (start, end, end + 90 days); a never-matching row when there is none.
+fn quarter_values(period: &Period) -> String {
+    use chrono::Datelike;
+    let mut rows = Vec::new();
+    for year in period.start.year() - 1..=period.end.year() {
+        for q in 0..4u32 {
+            let qs = chrono::NaiveDate::from_ymd_opt(year, 3 * q + 1, 1).expect("valid date");
+            let next =
+                if q == 3 { chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { chrono::NaiveDate::from_ymd_opt(year, 3 * q + 4, 1) };
+            let next = next.expect("valid date");
+            let qe = next.pred_opt().expect("valid date");
+            if next >= period.start && next <= period.end {
+                let until = qe + chrono::Duration::days(ACTION_WINDOW_DAYS);
+                rows.push(format!("(DATE '{qs}', DATE '{qe}', DATE '{until}')"));
+            }
+        }
+    }
+    if rows.is_empty() {
+        rows.push("(DATE '1900-01-01', DATE '1899-12-31', DATE '1899-12-31')".into());
+    }
+    rows.join(", ")
 }
 
 /// The query parameters: period bounds, the unit selection and the thresholds.
