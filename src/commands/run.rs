@@ -66,6 +66,9 @@ pub struct Config {
     /// Briefing documents to write: any of docx, md, html, xlsx.
     pub formats: Vec<String>,
     pub thresholds: crate::report::model::Thresholds,
+    /// Start of the briefing's cumulative supervision figures (e.g. "2021-01-01"); default: the
+    /// first issue date in the supervision ledger.
+    pub supervision_since: Option<String>,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             templates: None,
             formats: super::brief::Formats::NAMES.iter().map(|s| s.to_string()).collect(),
             thresholds: Default::default(),
+            supervision_since: None,
         }
     }
 }
@@ -91,14 +95,27 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        toml::from_str(&text).map_err(|e| {
+        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
             Error::bad_file(
                 path.display().to_string(),
                 e.span().map(|s| line_of(&text, s.start)).unwrap_or(1),
                 "-",
                 e.message().to_string(),
             )
-        })
+        })?;
+        if let Some(since) = &cfg.supervision_since {
+            let d = since.trim().parse::<chrono::NaiveDate>().map_err(|_| {
+                let line = text.lines().position(|l| l.trim_start().starts_with("supervision_since")).map(|i| i as u64 + 1).unwrap_or(1);
+                Error::bad_file(
+                    path.display().to_string(),
+                    line,
+                    "supervision_since",
+                    format!("'{since}' is not a date such as 2021-01-01"),
+                )
+            })?;
+            cfg.thresholds.supervision_since = Some(d);
+        }
+        Ok(cfg)
     }
 }
 
