@@ -113,7 +113,7 @@ fn agrees_with_the_reference_cell_for_cell() {
 #[test]
 fn exact_columns_and_zeros_not_empty() {
     let dir = Dir::new();
-    sample_with_supervision(&dir);
+    dir.command(&["ingest", LEDGER, "--warehouse", "wh", "--regions", REGIONS]).stdout();
     let out = ours(&dir, "2024Q2", true, "county", Some("411200"), None);
     let (h, rows) = parse_csv(&out);
     assert_eq!(
