@@ -227,11 +227,11 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng, ledgers: &[Samp
                     note,
                 });
             }
-            if lost >= 2 && rng.random_bool(0.5) {
+            if (lost >= 2 && rng.random_bool(0.5)) || (corrected >= 2 && rng.random_bool(0.3)) {
                 let when = add_days(issued, rng.random_range(20..80));
                 if when <= today {
                     let n = rng.random_range(1..4u32);
-                    let named: Vec<String> = (0..n).map(|_| names::person(rng)).collect();
+                    let named: Vec<String> = (0..n).map(|_| officer(rng)).collect();
                     rows.push(Row {
                         doc: next_no(when.year(), "追"),
                         action: one(rng, ACCOUNTABILITY),
@@ -248,6 +248,31 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng, ledgers: &[Samp
                     });
                 }
             }
+        }
+    }
+    // File reviews (案卷评查) that ended in accountability, 2021–2022.
+    for year in [2021, 2022] {
+        for _ in 0..2 {
+            let issued = ymd(year, rng.random_range(4..12), rng.random_range(1..28));
+            if seen.units.is_empty() || issued > today {
+                continue;
+            }
+            let n = rng.random_range(1..5u32);
+            let named: Vec<String> = (0..n).map(|_| officer(rng)).collect();
+            rows.push(Row {
+                doc: next_no(year, "追"),
+                action: one(rng, ACCOUNTABILITY),
+                unit: seen.units[rng.random_range(0..seen.units.len())].clone(),
+                issued,
+                source: "案卷评查",
+                related: String::new(),
+                deadline: None,
+                rectified: None,
+                persons: Some(format!("{n}人")),
+                named: named.join("、"),
+                referred: if rng.random_bool(0.5) { "是" } else { "否" },
+                note: "",
+            });
         }
     }
     // A circular or two a year.
@@ -277,6 +302,16 @@ pub(super) fn write(ctx: &Ctx, out: &Path, rng: &mut ChaCha8Rng, ledgers: &[Samp
     write_xlsx(&out.join("supervision_2021_2024.xlsx"), &rows, &bad)
 }
 
+/// An officer's full name, as the 被追责人 column holds it (never masked there: ingest drops it).
+fn officer(rng: &mut ChaCha8Rng) -> String {
+    loop {
+        let n = names::person(rng);
+        if !n.contains('某') {
+            return n;
+        }
+    }
+}
+
 /// Deliberately bad rows: an action no one can read, a deadline before the issue date, a negative
 /// person count, a missing document number.
 fn bad_rows(seen: &Seen, rng: &mut ChaCha8Rng, today: NaiveDate) -> Vec<Row> {
@@ -304,7 +339,7 @@ fn bad_rows(seen: &Seen, rng: &mut ChaCha8Rng, today: NaiveDate) -> Vec<Row> {
     ];
     v[1].deadline = Some(add_days(issued, -rng.random_range(1..30)));
     v[2].persons = Some("-1".into());
-    v[2].named = names::person(rng);
+    v[2].named = officer(rng);
     v
 }
 
