@@ -13,6 +13,27 @@ use crate::warehouse::regions::Region;
 
 const OVERDUE_SQL: &str = include_str!("../../queries/supervision_overdue.sql");
 const UNACTED_SQL: &str = include_str!("../../queries/supervision_unacted.sql");
+const ROWS_SQL: &str = include_str!("../../queries/supervision_rows.sql");
+
+/// A supervision row behind the dashboard's counts, with the groups it counts in this period.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SupervisionRow {
+    pub doc_no: String,
+    pub action: String,
+    pub agency: String,
+    pub region_name: String,
+    pub issued_date: String,
+    pub deadline: String,
+    pub rectified_date: String,
+    pub persons_accountable: Option<i64>,
+    pub referred: Option<bool>,
+    pub in_period: bool,
+    pub due: bool,
+    pub on_time: bool,
+    pub late: bool,
+    pub overdue: bool,
+    pub open_not_due: bool,
+}
 
 /// One row of the supervision table (`fuyuan supervision`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -90,6 +111,8 @@ pub struct SupervisionSection {
     pub effect: Vec<EffectRow>,
     /// True when both groups have enough concluded cases for the difference to be read.
     pub effect_measured: bool,
+    /// The rows behind this period's counts (drill-down).
+    pub rows: Vec<SupervisionRow>,
 }
 
 fn int(v: &Value) -> i64 {
@@ -229,5 +252,30 @@ pub async fn section(engine: &Engine, region: &Region, period: &Period, threshol
         })
         .collect();
     let effect_measured = effect.iter().any(|r| r.group == "difference" && r.note == "effect measured");
-    Ok(Some(SupervisionSection { this_period, cumulative, overdue, unacted, effect, effect_measured }))
+    let (schema, batches) = engine.query_internal(&render(ROWS_SQL, &params)?).await?;
+    let r = Rows::from_batches(&schema, &batches)?;
+    let flag = |i: usize, n: &str| matches!(r.get(i, n), Value::Bool(true));
+    let rows = (0..r.rows.len())
+        .map(|i| SupervisionRow {
+            doc_no: r.get(i, "doc_no").plain(),
+            action: r.get(i, "action").plain(),
+            agency: r.get(i, "agency").plain(),
+            region_name: r.get(i, "region_name").plain(),
+            issued_date: r.get(i, "issued_date").plain(),
+            deadline: r.get(i, "deadline").plain(),
+            rectified_date: r.get(i, "rectified_date").plain(),
+            persons_accountable: opt_int(r.get(i, "persons_accountable")),
+            referred: match r.get(i, "referred") {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            },
+            in_period: flag(i, "in_period"),
+            due: flag(i, "due"),
+            on_time: flag(i, "on_time"),
+            late: flag(i, "late"),
+            overdue: flag(i, "overdue"),
+            open_not_due: flag(i, "open_not_due"),
+        })
+        .collect();
+    Ok(Some(SupervisionSection { this_period, cumulative, overdue, unacted, effect, effect_measured, rows }))
 }
