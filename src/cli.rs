@@ -34,6 +34,9 @@ pub enum Command {
     Run(commands::run::Args),
     /// Write synthetic ledgers (Henan, Sanmenxia in depth) in the messy forms users send.
     Sample(commands::sample::Args),
+    /// Print the supervision figures (letters, interviews, accountability, rectification, flagged
+    /// agencies without action) for a period or span, per region or agency.
+    Supervision(commands::supervision::Args),
     /// Start a Ballista scheduler or executor for `--engine ballista://HOST:PORT` (needs a build
     /// with `--features ballista`).
     Cluster(commands::cluster::Args),
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sample(a) => commands::sample::run(a, &mut out),
         Command::Run(a) => commands::run::run(a, &mut out),
         Command::Cluster(a) => commands::cluster::run(a, &mut out),
+        Command::Supervision(a) => commands::supervision::run(a, &mut out),
     };
     let flushed = out.flush();
     result?;

@@ -326,6 +326,10 @@ fn ledger_tables() -> String {
         Kind::Decision => "decision",
         Kind::Leniency => "leniency",
         Kind::Presence => "a name read as yes/no",
+        Kind::Action => "supervision action",
+        Kind::Source => "problem source",
+        Kind::CaseList => "case numbers (a list)",
+        Kind::Count => "whole number ≥ 0",
     };
     let need = |n: Need| match n {
         Need::Required => "yes",

@@ -1031,7 +1031,85 @@ fn corpus() -> Vec<Case> {
         }
         v.push(case(Scale, "10,000 rows, every other one rejected", "half_bad.csv", s, Expect::Rejects { rows: bad, accepted: 5_000 }));
     }
+    supervision_cases(&mut v);
     v
+}
+
+// ---- the supervision ledger (监督台账) ---------------------------------------------------------
+
+const SUP: &str = "文书编号,监督方式,监督对象,区划代码,下发日期,整改期限,整改完成日期,追责人数,被追责人";
+
+fn supervision_cases(v: &mut Vec<Case>) {
+    use Group::*;
+    let good = "三司监〔2024〕3号,意见书,湖滨区自然资源局,411202,2024-03-01,2024-04-30,,,";
+    v.push(case(
+        Structure,
+        "supervision: no 监督方式 column",
+        "sup_noaction.csv",
+        "文书编号,监督对象,区划代码,下发日期\nA,甲局,411202,2024-01-01\n",
+        file_error(&["监督方式"]),
+    ));
+    v.push(case(
+        Structure,
+        "supervision: 文书编号 twice",
+        "sup_dup.csv",
+        "文书编号,监督方式,监督对象,区划代码,下发日期,文书编号\nA,约谈,甲局,411202,2024-01-01,B\n",
+        file_error(&["duplicate header"]),
+    ));
+    v.push(
+        case(
+            Cells,
+            "supervision: sentences, bad counts and dates",
+            "sup_cells.csv",
+            text(
+                SUP,
+                &[
+                    good.to_string(),
+                    "三司约〔2024〕1号,召开执法监督约谈会,湖滨区自然资源局,411202,2024年3月5日,,,,".into(),
+                    "三司追〔2024〕1号,对2名执法人员问责,湖滨区自然资源局,411202,2024-03-05,,,3.5,张三".into(),
+                    "三司追〔2024〕2号,追责,湖滨区自然资源局,411202,2024-03-05,,,-0,李四".into(),
+                    "三司督〔2024〕1号,挂牌督办,湖滨区自然资源局,411202,2024-03-05,2024-03-04,,,".into(),
+                    "三司督〔2024〕2号,口头提醒,湖滨区自然资源局,411202,2024-03-05,,,,".into(),
+                    "=HYPERLINK(1),督办函,湖滨区自然资源局,411202,2024-03-05,,2024-13-01,,".into(),
+                ],
+            ),
+            rejects(
+                &[
+                    (4, "追责人数", "not a whole number"),
+                    (6, "整改期限", "before issued_date"),
+                    (7, "监督方式", "unknown supervision action"),
+                    (8, "整改完成日期", ""),
+                ],
+                3,
+            ),
+        )
+        .sql("SELECT action FROM supervision ORDER BY issued_date, doc_no", &["监督意见书", "约谈", "责任追究"]),
+    );
+    v.push(case(Encoding, "supervision: GBK", "sup_gbk.csv", gbk(&text(SUP, &[good.to_string()])), accepted(1)));
+    // One letter to three units, its number and date merged down the rows as offices type it;
+    // a person column with names; an Excel error in a deadline.
+    let merged = workbook(|ws| {
+        let f = Format::new();
+        write_row(ws, 0, 0, &["行政执法监督台账", "", "", "", "", "", "", ""])?;
+        write_row(ws, 1, 0, &["文号", "监督类型", "被监督单位", "行政区划代码", "印发日期", "整改期限", "责任追究人数", "责任人"])?;
+        ws.merge_range(2, 0, 4, 0, "三司监〔2024〕7号", &f)?;
+        ws.merge_range(2, 1, 4, 1, "行政执法监督意见书", &f)?;
+        ws.merge_range(2, 4, 4, 4, "2024-05-06", &f)?;
+        for (r, unit) in [(2u32, "湖滨区自然资源局"), (3, "湖滨区人社局"), (4, "湖滨区公安分局")] {
+            ws.write_string(r, 2, unit)?;
+            ws.write_string(r, 3, "411202")?;
+            ws.write_string(r, 7, "王五")?;
+        }
+        ws.write_number(2, 6, 2.0)?;
+        ws.write_formula(3, 5, Formula::new("=1/0").set_result("#DIV/0!"))?;
+        Ok(())
+    });
+    v.push(
+        case(Workbook, "supervision: merged letter over three units", "sup_merged.xlsx", merged, rejects(&[(4, "整改期限", "")], 2)).sql(
+            "SELECT agency FROM supervision WHERE doc_no = '三司监〔2024〕7号' ORDER BY agency",
+            &["湖滨区公安分局", "湖滨区自然资源局"],
+        ),
+    );
 }
 
 // ------------------------------------------------------------------------------------ the runner

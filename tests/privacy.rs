@@ -151,3 +151,73 @@ fn no_natural_person_name_reaches_any_output() {
     }
     assert!(leaks.is_empty(), "personal names leaked: {:?}", &leaks[..leaks.len().min(10)]);
 }
+
+// ---- the supervision ledger's person columns (被追责人, 责任人, 姓名) ----------------------------
+
+/// Names in the person columns of the supervision ledgers in `inputs` (the header may follow a
+/// title row).
+fn supervision_person_names(inputs: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in std::fs::read_dir(inputs).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().and_then(|x| x.to_str()) != Some("xlsx") {
+            continue;
+        }
+        let mut wb = open_workbook_auto(&p).unwrap();
+        let sheet = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&sheet).unwrap();
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        let Some(h) = rows.iter().take(10).position(|r| r.iter().any(|c| c.trim() == "监督类型" || c.trim() == "监督方式")) else {
+            continue;
+        };
+        let cols: Vec<usize> =
+            rows[h].iter().enumerate().filter(|(_, c)| ["被追责人", "责任人", "姓名"].contains(&c.trim())).map(|(i, _)| i).collect();
+        for r in &rows[h + 1..] {
+            for &c in &cols {
+                if let Some(v) = r.get(c) {
+                    out.extend(split_names(v.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// No name from a supervision ledger's person column anywhere: not in the outputs of `fuyuan
+/// run` (inside .docx/.xlsx too), and — unlike the masked party names — not in the warehouse or
+/// its rejects files either, since the column is dropped at ingest.
+#[test]
+fn no_name_from_a_supervision_person_column_anywhere() {
+    let dir = Dir::new();
+    let inputs = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples");
+    dir.command(&["run", "--inputs", inputs.to_str().unwrap(), "--out", "o"]).stdout();
+    // Unmasked names only, and not names that a case ledger also holds (a plaintiff of the same
+    // name is kept unchanged in that ledger's rejects file).
+    let others = person_names(&inputs);
+    let names: BTreeSet<String> = supervision_person_names(&inputs)
+        .into_iter()
+        .filter(|n| fuyuan::ingest::cells::mask_person(n) != *n && !others.contains(n))
+        .collect();
+    assert!(!names.is_empty(), "the sample supervision ledger names persons in its 被追责人 column");
+    let mut files = Vec::new();
+    let mut stack = vec![dir.join("o")];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+        } else {
+            files.push(p);
+        }
+    }
+    assert!(files.iter().any(|f| f.to_string_lossy().contains("rejects")), "the run keeps rejects files");
+    let mut leaks = Vec::new();
+    for f in &files {
+        let text = match f.extension().and_then(|x| x.to_str()) {
+            Some("parquet") => String::from_utf8_lossy(&std::fs::read(f).unwrap()).to_string(),
+            _ => text_of(f),
+        };
+        leaks.extend(names.iter().filter(|n| text.contains(n.as_str())).map(|n| format!("{n} in {}", f.display())));
+    }
+    assert!(leaks.is_empty(), "names from a person column leaked: {leaks:?}");
+    let brief = std::fs::read_to_string(dir.join("o/briefing/briefing.md")).unwrap();
+    assert!(brief.contains("行政执法监督情况") && brief.contains("追责行政执法人员"), "the briefing has the supervision section");
+}

@@ -19,7 +19,7 @@ pub struct Args {
     #[command(flatten)]
     pub warehouse: WarehouseArg,
     /// Force the table instead of detecting it from the headers.
-    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty"])]
+    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty", "supervision"])]
     pub table: Option<String>,
     /// Workbook sheet to read (default: every sheet whose headers are a ledger's).
     #[arg(long)]
@@ -98,6 +98,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         }
         if !f.ignored_columns.is_empty() {
             writeln!(out, "  ignored columns: {}", f.ignored_columns.join(", ")).map_err(w)?;
+        }
+        if !f.personal_data_dropped.is_empty() {
+            writeln!(out, "  dropped as personal data (not stored): {}", f.personal_data_dropped.join(", ")).map_err(w)?;
         }
         if !f.new_townships.is_empty() {
             writeln!(out, "  townships known only by code: {}", f.new_townships.join(", ")).map_err(w)?;

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod run;
 pub mod sample;
 pub mod sql;
+pub mod supervision;
 
 use std::path::PathBuf;
 

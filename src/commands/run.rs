@@ -77,6 +77,9 @@ pub struct Config {
     /// The three tables above, checked against the vocabularies when the file is loaded.
     #[serde(skip)]
     pub phrases: Phrases,
+    /// Start of the briefing's cumulative supervision figures (e.g. "2021-01-01"); default: the
+    /// first issue date in the supervision ledger.
+    pub supervision_since: Option<String>,
 }
 
 impl Default for Config {
@@ -94,6 +97,7 @@ impl Default for Config {
             decisions: BTreeMap::new(),
             leniency: BTreeMap::new(),
             phrases: Phrases::default(),
+            supervision_since: None,
         }
     }
 }
@@ -121,6 +125,18 @@ impl Config {
                     .add(table, phrase, value.get_ref())
                     .map_err(|msg| Error::Usage(format!("{}: line {}: {msg}", path.display(), line_of(&text, value.span().start))))?;
             }
+        }
+        if let Some(since) = &cfg.supervision_since {
+            let d = since.trim().parse::<chrono::NaiveDate>().map_err(|_| {
+                let line = text.lines().position(|l| l.trim_start().starts_with("supervision_since")).map(|i| i as u64 + 1).unwrap_or(1);
+                Error::bad_file(
+                    path.display().to_string(),
+                    line,
+                    "supervision_since",
+                    format!("'{since}' is not a date such as 2021-01-01"),
+                )
+            })?;
+            cfg.thresholds.supervision_since = Some(d);
         }
         Ok(cfg)
     }

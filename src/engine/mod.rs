@@ -4,6 +4,7 @@
 pub mod ballista;
 pub mod guard;
 pub mod period;
+pub mod supervision;
 pub mod target;
 
 use std::sync::Arc;
@@ -81,7 +82,11 @@ pub struct Engine {
 }
 
 /// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 4] = ["litigation", "reconsideration", "penalty", "regions"];
+pub const TABLES: [&str; 5] = ["litigation", "reconsideration", "penalty", "regions", "supervision"];
+
+/// Tables a warehouse written before they existed does not have: registered empty, so that
+/// every other command keeps working on such a warehouse.
+pub const OPTIONAL_TABLES: [&str; 1] = ["supervision"];
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {
@@ -160,12 +165,17 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
             Some(t) => crate::ingest::batch::arrow_schema(t),
             None => crate::warehouse::regions_schema(),
         };
-        let parts = &manifest
-            .tables
-            .get(name)
-            .filter(|t| !t.parts.is_empty())
-            .ok_or_else(|| Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") })?
-            .parts;
+        let parts = match manifest.tables.get(name).filter(|t| !t.parts.is_empty()) {
+            Some(t) => &t.parts,
+            None if OPTIONAL_TABLES.contains(&name) => {
+                let empty = datafusion::datasource::MemTable::try_new(schema, vec![vec![]])?;
+                ctx.register_table(name, Arc::new(empty))?;
+                continue;
+            }
+            None => {
+                return Err(Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") });
+            }
+        };
         let urls = parts
             .iter()
             .map(|p| ListingTableUrl::parse(root.join(&p.file).to_string_lossy()))

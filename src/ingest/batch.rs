@@ -33,6 +33,7 @@ fn kind_type(kind: Kind) -> DataType {
         Kind::Date => DataType::Date32,
         Kind::Bool => DataType::Boolean,
         Kind::Amount => MONEY,
+        Kind::Count => DataType::Int64,
         _ => DataType::Utf8,
     }
 }
@@ -56,6 +57,7 @@ enum ColumnBuilder {
     Date(Date32Builder),
     Bool(BooleanBuilder),
     Money(Decimal128Builder),
+    Int(Int64Builder),
     Text(StringBuilder),
 }
 
@@ -77,6 +79,7 @@ impl Builders {
                 DataType::Date32 => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
                 DataType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
                 DataType::Decimal128(..) => ColumnBuilder::Money(Decimal128Builder::with_capacity(capacity)),
+                DataType::Int64 => ColumnBuilder::Int(Int64Builder::with_capacity(capacity)),
                 _ => ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 24)),
             })
             .collect();
@@ -102,6 +105,8 @@ impl Builders {
                 (ColumnBuilder::Bool(b), Value::Bool(x)) => b.append_value(*x),
                 (ColumnBuilder::Money(b), Value::Fen(f)) => b.append_value(*f as i128),
                 (ColumnBuilder::Text(b), Value::Str(s)) => b.append_value(s),
+                (ColumnBuilder::Int(b), Value::Int(n)) => b.append_value(*n),
+                (ColumnBuilder::Int(b), _) => b.append_null(),
                 (ColumnBuilder::Date(b), _) => b.append_null(),
                 (ColumnBuilder::Bool(b), _) => b.append_null(),
                 (ColumnBuilder::Money(b), _) => b.append_null(),
@@ -127,6 +132,7 @@ impl Builders {
                 ColumnBuilder::Date(b) => Arc::new(b.finish()),
                 ColumnBuilder::Bool(b) => Arc::new(b.finish()),
                 ColumnBuilder::Money(b) => Arc::new(b.finish().with_data_type(MONEY)),
+                ColumnBuilder::Int(b) => Arc::new(b.finish()),
                 ColumnBuilder::Text(b) => Arc::new(b.finish()),
             });
         }

@@ -28,6 +28,9 @@ pub struct Layout {
     pub derived: Vec<Option<(usize, Kind)>>,
     /// Ignored headers that look like a column fuyuan reads (结案时间 spelled another way …).
     pub likely_misses: Vec<String>,
+    /// File columns that name persons (被追责人, 责任人, 姓名 in a supervision ledger): never
+    /// read, blanked in the rejects file, and named in the manifest as personal data.
+    pub personal: Vec<usize>,
 }
 
 impl Layout {
@@ -80,11 +83,14 @@ fn derive(table: Table, headers: &[String], sources: &[Option<usize>], ignored: 
 }
 
 /// Maps each header to the column it feeds in `table`; errors on a column fed twice.
-fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Result<(Vec<Option<usize>>, Vec<bool>, Vec<String>)> {
+type HeaderMap = (Vec<Option<usize>>, Vec<bool>, Vec<String>, Vec<usize>);
+
+fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Result<HeaderMap> {
     let cols = table.columns();
     let mut sources: Vec<Option<usize>> = vec![None; cols.len()];
     let mut in_wan = vec![false; cols.len()];
     let mut ignored: Vec<(usize, String)> = Vec::new();
+    let mut personal = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let (base, unit) = base_of(h);
         if base.is_empty() {
@@ -114,11 +120,12 @@ fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Resul
                 sources[ci] = Some(i);
                 in_wan[ci] = unit.as_deref().is_some_and(|u| u.contains('万'));
             }
+            None if table.is_personal_header(&base) => personal.push(i),
             None => ignored.push((i, h.trim().to_string())),
         }
     }
     ignored.sort();
-    Ok((sources, in_wan, ignored.into_iter().map(|(_, h)| h).collect()))
+    Ok((sources, in_wan, ignored.into_iter().map(|(_, h)| h).collect(), personal))
 }
 
 /// 0 for the canonical English name, then the contract's Chinese headers in order.
@@ -154,7 +161,7 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
         let headers = header_texts(row);
         let mut best: Option<(usize, Layout)> = None;
         for &table in &candidates {
-            let (sources, in_wan, ignored) = match map_headers(table, &headers, file, row.line) {
+            let (sources, in_wan, ignored, personal) = match map_headers(table, &headers, file, row.line) {
                 Ok(m) => m,
                 Err(e) => {
                     // A duplicate header only matters for the table the file turns out to be.
@@ -181,6 +188,7 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
                             ignored,
                             derived,
                             likely_misses,
+                            personal,
                         },
                     ));
                 }
@@ -209,7 +217,7 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
             file,
             header.line,
             "-",
-            "unknown layout: the header row names no column of the litigation, reconsideration or penalty ledgers (use --table?)",
+            "unknown layout: the header row names no column of the litigation, reconsideration, penalty or supervision ledgers (use --table?)",
         )),
     }
 }

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod read;
 pub mod schema;
 pub mod stream;
+pub mod supervision;
 pub mod validate;
 pub mod vocab;
 
@@ -147,6 +148,32 @@ fn key_hash(key: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(key.as_bytes())
 }
 
+/// Separates the parts of a composite key ((doc_no, agency) for supervision) in the hashed text;
+/// a control character no cell keeps after trimming.
+const KEY_SEP: char = '\u{1f}';
+
+/// The key text of a row from its key columns' texts: the one column's text for a single key.
+fn key_text<'k>(parts: impl IntoIterator<Item = &'k str>) -> std::borrow::Cow<'k, str> {
+    let mut it = parts.into_iter();
+    let first = it.next().unwrap_or_default();
+    match it.next() {
+        None => std::borrow::Cow::Borrowed(first),
+        Some(second) => {
+            let mut s = format!("{first}{KEY_SEP}{second}");
+            for p in it {
+                s.push(KEY_SEP);
+                s.push_str(p);
+            }
+            std::borrow::Cow::Owned(s)
+        }
+    }
+}
+
+/// A key as the manifest shows it: composite parts joined with " / ".
+fn key_display(key: &str) -> String {
+    key.replace(KEY_SEP, " / ")
+}
+
 /// One replacement, for the manifest: the row `old` gave way to `new` with the same key.
 struct Event {
     old: RowId,
@@ -259,7 +286,8 @@ struct ChunkResult {
 struct WorkerCtx<'a> {
     validator: Validator<'a>,
     table: Table,
-    key_index: usize,
+    /// The key columns' positions among the table's columns.
+    key_indices: Vec<usize>,
     source_file: &'a str,
     ingest_id: i64,
 }
@@ -333,10 +361,11 @@ impl WorkerCtx<'_> {
         out.rows_read += 1;
         match self.validator.check(line, cells, values) {
             Ok(accepted) => {
-                let key = match &values[self.key_index] {
-                    validate::Value::Str(k) => key_hash(k),
-                    _ => unreachable!("the key column is required text"),
-                };
+                let key = key_hash(&key_text(self.key_indices.iter().map(|&i| match &values[i] {
+                    validate::Value::Str(k) => k.as_ref(),
+                    // Key columns are required text; an empty part still keys consistently.
+                    _ => "",
+                })));
                 out.builders.append(line, values, accepted.case.as_ref());
                 out.hashes.push(key);
                 if let Some(r) = accepted.new_region
@@ -351,6 +380,12 @@ impl WorkerCtx<'_> {
                 for i in self.validator.layout.unkept_columns() {
                     if let Some(c) = kept.get_mut(i) {
                         *c = cells::mask_head(c);
+                    }
+                }
+                // A column naming persons never reaches the rejects file: its cells are blanked.
+                for &i in &self.validator.layout.personal {
+                    if let Some(c) = kept.get_mut(i) {
+                        c.clear();
                     }
                 }
                 out.rejects.push(RejectRow { reject, cells: kept })
@@ -368,7 +403,7 @@ impl WorkerCtx<'_> {
             }
             _ => false,
         };
-        let key = self.validator.layout.sources[self.key_index].and_then(|s| cells.get(s)).copied().unwrap_or(CellRef::Empty);
+        let key = self.validator.layout.sources[self.key_indices[0]].and_then(|s| cells.get(s)).copied().unwrap_or(CellRef::Empty);
         (key.is_empty() || word(&key)) && cells.iter().filter(|c| !c.is_empty()).take(2).any(word)
     }
 }
@@ -563,11 +598,13 @@ impl Ingest<'_> {
                 // Keys already in the warehouse, so that a new row replaces an old one.
                 for (pi, part) in st.old_parts.iter().enumerate() {
                     let mut row = 0;
-                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(&[table.key()]))? {
+                    let names = table.key_columns();
+                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(names))? {
                         let b = b?;
-                        let keys = text_column(&b, table.key());
+                        let keys: Vec<&StringArray> = names.iter().map(|n| text_column(&b, n)).collect();
                         for i in 0..b.num_rows() {
-                            st.keys.insert(key_hash(keys.value(i)), RowId::old(pi, row));
+                            let key = key_text(keys.iter().map(|k| k.value(i)));
+                            st.keys.insert(key_hash(&key), RowId::old(pi, row));
                             row += 1;
                         }
                     }
@@ -688,13 +725,13 @@ impl Ingest<'_> {
         }
         self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });
         let batch = self.window.back().expect("just pushed").batch.clone();
-        let keys = text_column(&batch, table.key());
+        let keys: Vec<&StringArray> = table.key_columns().iter().map(|n| text_column(&batch, n)).collect();
         let lines = line_column(&batch);
         for (i, h) in r.hashes.iter().enumerate() {
             let id = RowId::new(source, lines.value(i) as u64);
             let st = self.tables.get_mut(&table).expect("table state");
             if let Some(old) = st.keys.insert(*h, id) {
-                st.events.push(Event { old, new: id, key: keys.value(i).to_string() });
+                st.events.push(Event { old, new: id, key: key_display(&key_text(keys.iter().map(|k| k.value(i)))) });
                 self.drop_row(table, old);
             }
         }
@@ -724,7 +761,11 @@ impl Ingest<'_> {
         let ctx = WorkerCtx {
             validator: Validator { layout, regions, names: &names, phrases, today },
             table,
-            key_index: table.columns().iter().position(|c| c.name == table.key()).expect("the key is a column"),
+            key_indices: table
+                .key_columns()
+                .iter()
+                .map(|k| table.columns().iter().position(|c| c.name == *k).expect("a key is a column"))
+                .collect(),
             source_file: &display,
             ingest_id: self.ingest_id as i64,
         };
@@ -884,6 +925,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 total_rows: 0,
                 likely_misses: vec![],
                 skipped_sheets: vec![],
+                personal_data_dropped: vec![],
             });
             continue;
         }
@@ -1003,6 +1045,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
                 total_rows: counts.totals,
                 likely_misses: lay.likely_misses.clone(),
                 skipped_sheets: if ui == 0 { std::mem::take(&mut skipped_sheets) } else { vec![] },
+                personal_data_dropped: lay.personal.iter().map(|&i| lay.headers[i].trim().to_string()).collect(),
             });
         }
     }

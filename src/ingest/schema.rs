@@ -21,6 +21,15 @@ pub enum Kind {
     /// A person's name read as yes/no (出庭负责人: a name → yes, 无 → no); the name is never
     /// stored. Only in a [`Derived`] column.
     Presence,
+    // ---- supervision ledger (监督台账) ----
+    /// 监督方式: 监督意见书, 约谈, 通报批评, 责任追究, 督办.
+    Action,
+    /// 问题来源: 败诉案件, 复议纠错, 案卷评查, 投诉举报, 现场检查, 专项监督, 其他.
+    Source,
+    /// A list of case numbers; each litigation number stored canonical, joined with 、.
+    CaseList,
+    /// A whole number ≥ 0 (追责人数).
+    Count,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,16 +54,19 @@ pub enum Table {
     Litigation,
     Reconsideration,
     Penalty,
+    /// 行政执法监督事项: letters, interviews, accountability (one row per document and unit).
+    Supervision,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::Litigation, Table::Reconsideration, Table::Penalty];
+    pub const ALL: [Table; 4] = [Table::Litigation, Table::Reconsideration, Table::Penalty, Table::Supervision];
 
     pub fn name(self) -> &'static str {
         match self {
             Table::Litigation => "litigation",
             Table::Reconsideration => "reconsideration",
             Table::Penalty => "penalty",
+            Table::Supervision => "supervision",
         }
     }
 
@@ -67,14 +79,29 @@ impl Table {
             Table::Litigation => LITIGATION,
             Table::Reconsideration => RECONSIDERATION,
             Table::Penalty => PENALTY,
+            Table::Supervision => SUPERVISION,
         }
     }
 
-    /// The key column: a later row with the same key replaces the older one.
-    pub fn key(self) -> &'static str {
+    /// The key columns: a later row with the same key replaces the older one. One column for
+    /// the case ledgers; the supervision ledger's key is (doc_no, agency), since one letter
+    /// addresses several units.
+    pub fn key_columns(self) -> &'static [&'static str] {
         match self {
-            Table::Penalty => "decision_no",
-            _ => "case_no",
+            Table::Penalty => &["decision_no"],
+            Table::Supervision => &["doc_no", "agency"],
+            _ => &["case_no"],
+        }
+    }
+
+    /// Headers of columns that name persons (被追责人, 责任人, 姓名): dropped at ingest, never
+    /// stored, never copied into a rejects file, and named in the manifest as personal data.
+    pub fn is_personal_header(self, base: &str) -> bool {
+        match self {
+            Table::Supervision => {
+                ["被追责人", "责任人", "姓名", "被问责人", "追责人员", "责任人员", "当事人员"].iter().any(|w| base.contains(w))
+            }
+            _ => false,
         }
     }
 
@@ -84,6 +111,7 @@ impl Table {
             Table::Litigation => "filed_date",
             Table::Reconsideration => "received_date",
             Table::Penalty => "decided_date",
+            Table::Supervision => "issued_date",
         }
     }
 
@@ -314,4 +342,19 @@ pub static PENALTY: &[Column] = &[
     col("leniency", &["裁量情形", "裁量基准适用情形", "裁量档次"], Leniency, Optional),
     col("delegated", &["赋权事项", "是否赋权", "是否赋权事项"], Bool, Optional),
     col("party", &["当事人"], Name, Optional),
+];
+
+pub static SUPERVISION: &[Column] = &[
+    col("doc_no", &["文书编号", "文号", "监督文书编号"], Key, Required),
+    col("action", &["监督方式", "监督类型", "事项类型"], Action, Required),
+    col("agency", &["监督对象", "被监督单位", "行政执法单位"], Text, Required),
+    col("region_code", &["行政区划代码", "区划代码"], Region, Required),
+    col("issued_date", &["下发日期", "印发日期", "约谈日期", "日期"], Date, Required),
+    col("source", &["问题来源", "线索来源"], Source, Optional),
+    col("related_cases", &["关联案号"], CaseList, Optional),
+    col("deadline", &["整改期限"], Date, Optional),
+    col("rectified_date", &["整改完成日期", "整改日期"], Date, Optional),
+    col("persons_accountable", &["追责人数", "责任追究人数"], Count, Optional),
+    col("referred", &["移送纪检监察", "是否移送"], Bool, Optional),
+    col("note", &["整改情况", "备注"], Text, Optional),
 ];

@@ -21,6 +21,8 @@ pub enum Value<'a> {
     Bool(bool),
     /// Money in fen (1/100 yuan).
     Fen(i64),
+    /// A whole-number count (追责人数).
+    Int(i64),
 }
 
 /// Litigation only: the fields derived from the case number.
@@ -150,13 +152,14 @@ impl Validator<'_> {
                     Value::Str(code)
                 }
                 Kind::Date => {
+                    let latest = latest_date(table, col.name, self.today);
                     let d = match cell {
-                        CellRef::Date(d) => cells::check_date_range(d, self.today),
+                        CellRef::Date(d) => cells::check_date_range(d, latest),
                         CellRef::Number(f) => match cells::excel_serial_to_date(f) {
-                            Some(d) => cells::check_date_range(d, self.today),
+                            Some(d) => cells::check_date_range(d, latest),
                             None => Err(DateError::Unreadable),
                         },
-                        _ => cells::date(&text, self.today),
+                        _ => cells::date(&text, latest),
                     };
                     Value::Date(d.map_err(|e| (label(), e.reason(text.trim())))?)
                 }
@@ -188,10 +191,28 @@ impl Validator<'_> {
                     CellRef::Bool(b) => b,
                     _ => cells::presence(&text),
                 }),
+                Kind::Action => Value::Str(Cow::Borrowed(
+                    vocab::action(&text).ok_or_else(|| (label(), format!("unknown supervision action '{}'", text.trim())))?,
+                )),
+                Kind::Source => Value::Str(Cow::Borrowed(
+                    vocab::source(&text).ok_or_else(|| (label(), format!("unknown problem source '{}'", text.trim())))?,
+                )),
+                Kind::CaseList => match super::supervision::case_list(&text) {
+                    Some(list) => Value::Str(Cow::Owned(list)),
+                    None => Value::Null,
+                },
+                Kind::Count => {
+                    let n = match cell {
+                        CellRef::Number(f) => super::supervision::count(&super::read::number_text(f)),
+                        _ => super::supervision::count(&text),
+                    };
+                    Value::Int(n.map_err(|e| (label(), e))?)
+                }
             };
             values.push(v);
         }
         self.check_closing(table, values)?;
+        self.check_not_before_start(table, values)?;
         Ok(accepted)
     }
 
@@ -231,6 +252,31 @@ fn code_with_its_name(text: &str, names: &RegionNames) -> Option<String> {
     let code = cells::region_code(&t[..digits])?;
     let rest = t[digits..].trim().trim_matches(['(', ')', '（', '）', '-', '—', ' ']);
     (!rest.is_empty() && names.resolve(rest).ok() == Some(code.as_str())).then_some(code)
+}
+
+impl Validator<'_> {
+    /// Supervision: a rectification deadline or date cannot precede the document's issue date.
+    fn check_not_before_start(&self, table: Table, values: &[Value<'_>]) -> Result<(), (String, String)> {
+        if table != Table::Supervision {
+            return Ok(());
+        }
+        let idx = |name: &str| table.columns().iter().position(|c| c.name == name).expect("a supervision column");
+        let Value::Date(issued) = values[idx("issued_date")] else { return Ok(()) };
+        for name in ["deadline", "rectified_date"] {
+            if let Value::Date(d) = values[idx(name)]
+                && d < issued
+            {
+                return Err((self.column_label(idx(name)), format!("{name} {d} is before issued_date {issued}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The latest date a column accepts: today, except a rectification deadline (整改期限), which is
+/// set ahead of time — up to ten years from today, past which it is a typing error.
+fn latest_date(table: Table, column: &str, today: NaiveDate) -> NaiveDate {
+    if table == Table::Supervision && column == "deadline" { today + chrono::Duration::days(3653) } else { today }
 }
 
 /// Applies a text rule to a cell's text so that the result still borrows from the ledger when the

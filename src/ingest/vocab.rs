@@ -571,6 +571,100 @@ fn read_leniency(s: &str) -> Result<&'static str, Vec<&'static str>> {
     }
 }
 
+// ---- The supervision ledger's vocabularies (监督方式, 问题来源) ----
+
+pub const ACTIONS: &[&str] = &["监督意见书", "约谈", "通报批评", "责任追究", "督办"];
+
+pub const SOURCES: &[&str] = &["败诉案件", "复议纠错", "案卷评查", "投诉举报", "现场检查", "专项监督", "其他"];
+
+/// Words that name each action in a clerk's phrasing (行政执法监督意见书, 执法监督约谈, 问责,
+/// 挂牌督办 …), in the order of `ACTIONS`.
+const ACTION_WORDS: &[(&str, &[&str])] = &[
+    ("监督意见书", &["意见书", "监督意见"]),
+    ("约谈", &["约谈"]),
+    ("通报批评", &["通报批评", "通报"]),
+    ("责任追究", &["责任追究", "追究责任", "追责", "问责", "追究"]),
+    ("督办", &["督办"]),
+];
+
+/// Finds which vocabulary values a text names, by the first position where each one's words
+/// occur; a text naming one value maps to it, a text naming several maps to the one named first
+/// (the document's own kind comes first: "约谈后下发整改通知" is an interview).
+fn first_named(s: &str, words: &[(&'static str, &[&str])]) -> Option<&'static str> {
+    words
+        .iter()
+        .filter_map(|(v, ws)| ws.iter().filter_map(|w| s.find(w)).min().map(|pos| (pos, *v)))
+        .min_by_key(|(pos, _)| *pos)
+        .map(|(_, v)| v)
+}
+
+/// 监督方式: the canonical value itself, a listed variant, or a sentence that names it.
+pub fn action(raw: &str) -> Option<&'static str> {
+    if let Some(v) = ACTIONS.iter().find(|v| **v == raw.trim()) {
+        return Some(v);
+    }
+    let s: String = fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
+    first_named(&s, ACTION_WORDS)
+}
+
+const SOURCE_WORDS: &[(&str, &[&str])] = &[
+    ("败诉案件", &["败诉"]),
+    ("复议纠错", &["纠错", "复议"]),
+    ("案卷评查", &["案卷评查", "评查", "案卷"]),
+    ("投诉举报", &["投诉", "举报", "信访"]),
+    ("现场检查", &["现场检查", "检查"]),
+    ("专项监督", &["专项"]),
+    ("其他", &["其他", "其它"]),
+];
+
+/// 问题来源: the canonical value, or a phrasing that names one source (行政诉讼败诉 → 败诉案件,
+/// 复议被纠错 → 复议纠错, 群众举报 → 投诉举报).
+pub fn source(raw: &str) -> Option<&'static str> {
+    if let Some(v) = SOURCES.iter().find(|v| **v == raw.trim()) {
+        return Some(v);
+    }
+    let s: String = fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
+    first_named(&s, SOURCE_WORDS)
+}
+
+#[cfg(test)]
+mod supervision_tests {
+    use super::*;
+
+    #[test]
+    fn action_variants_and_sentences() {
+        for v in ACTIONS {
+            assert_eq!(action(v), Some(*v));
+        }
+        assert_eq!(action("行政执法监督意见书"), Some("监督意见书"));
+        assert_eq!(action("意见书"), Some("监督意见书"));
+        assert_eq!(action("约谈会"), Some("约谈"));
+        assert_eq!(action("执法监督约谈"), Some("约谈"));
+        assert_eq!(action("追责"), Some("责任追究"));
+        assert_eq!(action("问责"), Some("责任追究"));
+        assert_eq!(action("督办函"), Some("督办"));
+        assert_eq!(action("挂牌督办"), Some("督办"));
+        assert_eq!(action("下发《行政执法监督意见书》"), Some("监督意见书"));
+        assert_eq!(action("约谈单位主要负责人"), Some("约谈"));
+        assert_eq!(action("全市通报批评"), Some("通报批评"));
+        assert_eq!(action("对执法人员问责"), Some("责任追究"));
+        assert_eq!(action("约谈后下发意见书"), Some("约谈"));
+        assert_eq!(action("提醒"), None);
+        assert_eq!(action("其他"), None);
+    }
+
+    #[test]
+    fn source_variants() {
+        for v in SOURCES {
+            assert_eq!(source(v), Some(*v));
+        }
+        assert_eq!(source("行政诉讼败诉"), Some("败诉案件"));
+        assert_eq!(source("复议被纠错"), Some("复议纠错"));
+        assert_eq!(source("群众举报"), Some("投诉举报"));
+        assert_eq!(source("未知"), None);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,7 +179,165 @@ pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path
         );
         write(&format!("unit-{code}.html"), &page(&title, "unit", &u.code, &body))?;
     }
+    if let Some(sup) = &b.supervision {
+        let body = supervision_page(b, sup, &subtitle, charts_svg_dir);
+        write("supervision.html", &page(&format!("{} · 行政执法监督情况", b.region_name), "supervision", "", &body))?;
+    }
     Ok(files)
+}
+
+/// The supervision page: this period's and the cumulative figures, every count of this period a
+/// link to the rows behind it (listed below, one block per count, as plain HTML that needs no
+/// script), the overdue and 应发未发 lists and the effect chart.
+fn supervision_page(b: &Briefing, sup: &super::supervision::SupervisionSection, subtitle: &str, charts_svg_dir: &Path) -> String {
+    use super::supervision::SupervisionRow;
+    type Pick = fn(&SupervisionRow) -> bool;
+    // (key, label, count this period, cumulative count, which rows lie behind it)
+    let p = &sup.this_period;
+    let c = &sup.cumulative;
+    let groups: Vec<(&str, &str, i64, i64, Option<Pick>)> = vec![
+        ("letters", "监督意见书（份）", p.letters, c.letters, Some(|r| r.in_period && r.action == "监督意见书")),
+        ("letter_units", "意见书涉及单位", p.letter_units, c.letter_units, Some(|r| r.in_period && r.action == "监督意见书")),
+        (
+            "rectification_units",
+            "督促限期整改单位",
+            p.rectification_units,
+            c.rectification_units,
+            Some(|r| r.in_period && !r.deadline.is_empty()),
+        ),
+        ("interviews", "约谈（次）", p.interviews, c.interviews, Some(|r| r.in_period && r.action == "约谈")),
+        ("interview_units", "约谈单位", p.interview_units, c.interview_units, Some(|r| r.in_period && r.action == "约谈")),
+        ("circulars", "通报批评", p.circulars, c.circulars, Some(|r| r.in_period && r.action == "通报批评")),
+        (
+            "accountability_actions",
+            "责任追究事项",
+            p.accountability_actions,
+            c.accountability_actions,
+            Some(|r| r.in_period && r.action == "责任追究"),
+        ),
+        (
+            "persons_accountable",
+            "追责人数",
+            p.persons_accountable,
+            c.persons_accountable,
+            Some(|r| r.in_period && r.persons_accountable.unwrap_or(0) > 0),
+        ),
+        ("referred", "移送纪检监察", p.referred, c.referred, Some(|r| r.in_period && r.referred == Some(true))),
+        ("due", "整改到期", p.due, c.due, Some(|r| r.due)),
+        ("rectified_on_time", "按期整改", p.rectified_on_time, c.rectified_on_time, Some(|r| r.on_time)),
+        ("rectified_late", "逾期后整改", p.rectified_late, c.rectified_late, Some(|r| r.late)),
+        ("overdue", "逾期未整改", p.overdue, c.overdue, Some(|r| r.overdue)),
+        ("open_not_due", "整改中未到期", p.open_not_due, c.open_not_due, Some(|r| r.open_not_due)),
+        ("flagged_units", "达到发函标准单位", p.flagged_units, c.flagged_units, None),
+        ("flagged_without_action", "应发未发", p.flagged_without_action, c.flagged_without_action, None),
+    ];
+    let mut table = String::from("<table class=\"grid\"><thead><tr><th>项目</th>");
+    table.push_str(&format!(
+        "<th>{}<br><small>{}</small></th><th>{}<br><small>{}</small></th></tr></thead><tbody>",
+        esc(&p.label),
+        esc(&p.span),
+        esc(&c.label),
+        esc(&c.span)
+    ));
+    let mut blocks = String::new();
+    for (key, label, now, total, pick) in &groups {
+        let cell = match (pick, key) {
+            (Some(_), _) => format!("<a href=\"#rows-{key}\">{now}</a>"),
+            (None, &"flagged_without_action") => format!("<a href=\"#unacted\">{now}</a>"),
+            _ => now.to_string(),
+        };
+        table.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{cell}</td><td class=\"num\">{total}</td></tr>",
+            esc(label)
+        ));
+        if let Some(pick) = pick {
+            let rows: Vec<&SupervisionRow> = sup.rows.iter().filter(|r| pick(r)).collect();
+            blocks.push_str(&format!(
+                "<details id=\"rows-{key}\"><summary>{}：{} 对应的监督事项（{}条）</summary>{}</details>",
+                esc(label),
+                now,
+                rows.len(),
+                rows_table(&rows)
+            ));
+        }
+    }
+    table.push_str("</tbody></table>");
+    let list = |head: &[&str], rows: Vec<Vec<String>>| -> String {
+        let mut t = String::from("<table class=\"grid\"><thead><tr>");
+        for h in head {
+            t.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+        t.push_str("</tr></thead><tbody>");
+        for r in rows {
+            t.push_str("<tr>");
+            for c in r {
+                t.push_str(&format!("<td>{}</td>", esc(&c)));
+            }
+            t.push_str("</tr>");
+        }
+        t.push_str("</tbody></table>");
+        t
+    };
+    let overdue = list(
+        &["单位", "所属地区", "文书", "监督方式", "整改期限", "逾期天数"],
+        sup.overdue
+            .iter()
+            .map(|o| {
+                vec![
+                    o.agency.clone(),
+                    o.region_name.clone(),
+                    o.doc_no.clone(),
+                    o.action.clone(),
+                    o.deadline.clone(),
+                    o.days_overdue.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    let unacted = list(
+        &["单位", "所属地区", "败诉", "复议纠错"],
+        sup.unacted.iter().map(|u| vec![u.agency.clone(), u.region_name.clone(), u.lost.to_string(), u.corrected.to_string()]).collect(),
+    );
+    let chart = std::fs::read_to_string(charts_svg_dir.join(format!("{}.svg", super::charts::SUPERVISION_CHART_ID)))
+        .ok()
+        .and_then(|svg| inline_svg(&svg))
+        .map(|svg| format!("<figure class=\"chart\">{svg}<figcaption>监督前后一年败诉率</figcaption></figure>"))
+        .unwrap_or_default();
+    format!(
+        r#"<header class="top"><div class="wrap"><p class="kicker"><a href="index.html">← 返回{region}总览</a></p><h1>{region}行政执法监督情况</h1><p class="sub">{subtitle}</p>{nav}</div></header>
+<main class="wrap">
+<section id="sec-sup-figures"><h2>一、监督情况</h2><p class="hint">点击本期数字查看对应的监督事项。</p>{table}</section>
+<section id="sec-sup-overdue"><h2>二、逾期未整改（截至{end}）</h2>{overdue}</section>
+<section id="unacted"><h2>三、应发未发</h2>{unacted}</section>
+<section id="sec-sup-effect"><h2>四、监督成效</h2>{chart}</section>
+<section id="sec-sup-rows"><h2>明细</h2>{blocks}</section>
+</main>"#,
+        region = esc(&b.region_name),
+        subtitle = esc(subtitle),
+        nav = unit_nav(b, None),
+        end = esc(&b.period.end),
+    )
+}
+
+fn rows_table(rows: &[&super::supervision::SupervisionRow]) -> String {
+    let mut t = String::from(
+        "<table class=\"grid\"><thead><tr><th>文书编号</th><th>监督方式</th><th>单位</th><th>所属地区</th><th>下发日期</th><th>整改期限</th><th>整改完成日期</th><th>追责人数</th></tr></thead><tbody>",
+    );
+    for r in rows {
+        t.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(&r.doc_no),
+            esc(&r.action),
+            esc(&r.agency),
+            esc(&r.region_name),
+            esc(&r.issued_date),
+            esc(&r.deadline),
+            esc(&r.rectified_date),
+            r.persons_accountable.map(|n| n.to_string()).unwrap_or_default()
+        ));
+    }
+    t.push_str("</tbody></table>");
+    t
 }
 
 fn missing_chart(stem: &str, caption: &str, why: &str) -> String {
@@ -201,6 +359,9 @@ fn unit_nav(b: &Briefing, current: Option<&str>) -> String {
     for u in &b.subunits {
         let cur = if current == Some(u.code.as_str()) { " aria-current=\"page\"" } else { "" };
         s.push_str(&format!("<a href=\"unit-{}.html\"{cur}>{}</a>", file_safe(&u.code), esc(&u.name)));
+    }
+    if b.supervision.is_some() {
+        s.push_str("<a href=\"supervision.html\">行政执法监督</a>");
     }
     s.push_str("</nav>");
     s

@@ -122,11 +122,23 @@ pub struct Thresholds {
     /// A loss rate at or above this (with at least `interview_min_concluded` cases) earns an interview.
     pub interview_loss_rate: f64,
     pub interview_min_concluded: i64,
+    /// Start of the briefing's cumulative supervision figures (`supervision_since` in
+    /// fuyuan.toml; default: the first issue date in the supervision ledger). Set from the
+    /// settings' top level, not from this table.
+    #[serde(skip)]
+    pub supervision_since: Option<chrono::NaiveDate>,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { letter_losses: 2, letter_corrections: 2, interview_losses: 4, interview_loss_rate: 0.5, interview_min_concluded: 4 }
+        Thresholds {
+            letter_losses: 2,
+            letter_corrections: 2,
+            interview_losses: 4,
+            interview_loss_rate: 0.5,
+            interview_min_concluded: 4,
+            supervision_since: None,
+        }
     }
 }
 
@@ -255,6 +267,9 @@ pub struct Briefing {
     pub flags: Vec<Flag>,
     pub cases: Vec<CaseRow>,
     pub recon_cases: Vec<ReconCaseRow>,
+    /// 行政执法监督情况; None when the warehouse has no supervision rows.
+    #[serde(default)]
+    pub supervision: Option<super::supervision::SupervisionSection>,
 }
 
 impl PeriodInfo {
@@ -462,6 +477,7 @@ pub async fn build(
         Level::County => "全市各县(市、区)".to_string(),
         _ => "同级地区".to_string(),
     };
+    let supervision = super::supervision::section(engine, region, period, thresholds).await?;
     let period_info = PeriodInfo::of(period);
     let title = format!("关于{}{}行政诉讼“双下降”工作和行政机关负责人出庭应诉情况的通报", period_info.label, scope_word);
     Ok(Briefing {
@@ -487,6 +503,7 @@ pub async fn build(
         flags,
         cases,
         recon_cases,
+        supervision,
     })
 }
 

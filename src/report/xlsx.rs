@@ -131,9 +131,94 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
     );
     write_sheet(&mut wb, &f, "监督建议", &title, &flag_cols(), &b.flags)?;
 
+    if let Some(sup) = &b.supervision {
+        write_supervision_sheets(&mut wb, &f, b, sup)?;
+    }
+
     write_definitions(&mut wb, &f, b, &span)?;
     wb.save(path).map_err(|e| Error::Other(format!("{}: writing the Excel annex: {e}", path.display())))?;
     Ok(())
+}
+
+/// The supervision sheets (行政执法监督情况): the figures this period and cumulatively, the overdue
+/// list, the flagged units without action and the before/after comparison.
+fn write_supervision_sheets(
+    wb: &mut Workbook,
+    f: &Formats,
+    b: &Briefing,
+    sup: &crate::report::supervision::SupervisionSection,
+) -> Result<()> {
+    use crate::report::supervision::{EffectRow, OverdueRow, SupervisionFigures, UnactedRow};
+    let fig = |h: &'static str, g: fn(&SupervisionFigures) -> i64| col(h, move |x: &SupervisionFigures| Cell::Int(g(x)));
+    let cols: Vec<Col<'_, SupervisionFigures>> = vec![
+        col("期间", |x: &SupervisionFigures| Cell::Text(format!("{}（{}）", x.label, x.span.replace("..", "至")))),
+        fig("监督意见书（份）", |x| x.letters),
+        fig("意见书涉及单位", |x| x.letter_units),
+        fig("督促限期整改单位", |x| x.rectification_units),
+        fig("约谈（次）", |x| x.interviews),
+        fig("约谈单位", |x| x.interview_units),
+        fig("通报批评", |x| x.circulars),
+        fig("责任追究事项", |x| x.accountability_actions),
+        fig("追责人数", |x| x.persons_accountable),
+        fig("移送纪检监察", |x| x.referred),
+        fig("整改到期", |x| x.due),
+        fig("按期整改", |x| x.rectified_on_time),
+        fig("逾期后整改", |x| x.rectified_late),
+        fig("逾期未整改", |x| x.overdue),
+        fig("整改中未到期", |x| x.open_not_due),
+        fig("达到发函标准单位", |x| x.flagged_units),
+        fig("应发未发", |x| x.flagged_without_action),
+    ];
+    let title = format!("{}行政执法监督情况（本期和累计）", b.region_name);
+    write_sheet(wb, f, "监督情况", &title, &cols, &[sup.this_period.clone(), sup.cumulative.clone()])?;
+
+    let cols: Vec<Col<'_, OverdueRow>> = vec![
+        col("单位", |x: &OverdueRow| Cell::Text(x.agency.clone())),
+        col("所属地区", |x: &OverdueRow| Cell::Text(x.region_name.clone())),
+        col("文书编号", |x: &OverdueRow| Cell::Text(x.doc_no.clone())),
+        col("监督方式", |x: &OverdueRow| Cell::Text(x.action.clone())),
+        col("下发日期", |x: &OverdueRow| Cell::Text(x.issued_date.clone())),
+        col("整改期限", |x: &OverdueRow| Cell::Text(x.deadline.clone())),
+        col("逾期天数", |x: &OverdueRow| Cell::Int(x.days_overdue)),
+    ];
+    let title = format!("{}逾期未整改事项（截至{}）", b.region_name, b.period.end);
+    write_sheet(wb, f, "逾期未整改", &title, &cols, &sup.overdue)?;
+
+    let cols: Vec<Col<'_, UnactedRow>> = vec![
+        col("单位", |x: &UnactedRow| Cell::Text(x.agency.clone())),
+        col("所属地区", |x: &UnactedRow| Cell::Text(x.region_name.clone())),
+        col("败诉", |x: &UnactedRow| Cell::Int(x.lost)),
+        col("复议纠错", |x: &UnactedRow| Cell::Int(x.corrected)),
+    ];
+    let title = format!("{}{}达到制发监督意见书标准、期末后90日内未采取监督措施的单位（应发未发）", b.region_name, b.period.label);
+    write_sheet(wb, f, "应发未发", &title, &cols, &sup.unacted)?;
+
+    let group = |x: &EffectRow| match x.group.as_str() {
+        "supervised" => "被监督单位",
+        "comparison" => "对照单位",
+        _ => "差值（被监督−对照）",
+    };
+    let cols: Vec<Col<'_, EffectRow>> = vec![
+        col("组别", move |x: &EffectRow| Cell::Text(group(x).into())),
+        col("事件", |x: &EffectRow| Cell::OptInt(x.events)),
+        col("不完整（不计入）", |x: &EffectRow| Cell::OptInt(x.events_partial)),
+        col("单位", |x: &EffectRow| Cell::OptInt(x.units)),
+        col("前一年审结", |x: &EffectRow| Cell::OptInt(x.before_concluded)),
+        col("前一年败诉", |x: &EffectRow| Cell::OptInt(x.before_lost)),
+        col("前一年败诉率", |x: &EffectRow| Cell::Rate(x.before_loss_rate)),
+        col("后一年审结", |x: &EffectRow| Cell::OptInt(x.after_concluded)),
+        col("后一年败诉", |x: &EffectRow| Cell::OptInt(x.after_lost)),
+        col("后一年败诉率", |x: &EffectRow| Cell::Rate(x.after_loss_rate)),
+        col("败诉率变化（百分点）", |x: &EffectRow| Cell::Pp(x.loss_rate_change_pp)),
+        col("前一年复议决定", |x: &EffectRow| Cell::OptInt(x.before_decided)),
+        col("前一年纠错", |x: &EffectRow| Cell::OptInt(x.before_corrected)),
+        col("后一年复议决定", |x: &EffectRow| Cell::OptInt(x.after_decided)),
+        col("后一年纠错", |x: &EffectRow| Cell::OptInt(x.after_corrected)),
+        col("纠错率变化（百分点）", |x: &EffectRow| Cell::Pp(x.correction_rate_change_pp)),
+        col("说明", |x: &EffectRow| Cell::Text(x.note.clone())),
+    ];
+    let title = format!("{}监督前后一年对比（{}）", b.region_name, sup.cumulative.label);
+    write_sheet(wb, f, "监督成效", &title, &cols, &sup.effect)
 }
 
 /// Excel refuses `[]:*?/\` in sheet names and more than 31 characters.

@@ -11,6 +11,7 @@
 //! | `reconsideration_2023_2024.xlsx` | reconsideration | sheets 填报说明 (notes), 2023年 and 2024年, each ledger sheet closed by a 合计 row; Excel date cells, a few text dates and serials |
 //! | `penalty_2023.csv` | penalty | UTF-8; `罚款金额(元)` as `1,200.00`, `500元`, `1200`; `没收违法所得（元）` |
 //! | `penalty_2024.csv` | penalty | UTF-8 with BOM; `罚款金额(万元)` and `没收金额(万元)` (0.12 = ¥1,200) |
+//! | `supervision_2021_2024.xlsx` | supervision | the sample city's 监督台账 (see `supervision.rs`): title row, alias headers, multi-unit letters in merged cells, action variants, late and overdue rectifications, a person column ingest drops |
 //! | `regions_sanmenxia.csv` | regions | copy of the shipped Sanmenxia additions (zones, townships), for `--regions` |
 //!
 //! Every ledger also has columns ingest ignores (序号, 备注 or 更正说明). Litigation and
@@ -55,6 +56,7 @@ mod names;
 mod penalty;
 mod reconsideration;
 mod sink;
+mod supervision;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -122,6 +124,9 @@ pub fn generate(opts: &SampleOptions) -> Result<SampleReport> {
     let mut files = litigation::write(&ctx, &opts.out, &mut stream(opts.seed, 1))?;
     files.push(reconsideration::write(&ctx, &opts.out, &mut stream(opts.seed, 2))?);
     files.extend(penalty::write(&ctx, &opts.out, &mut stream(opts.seed, 3))?);
+    // The supervision ledger reads the case ledgers just written, so it follows them.
+    let sup = supervision::write(&ctx, &opts.out, &mut stream(opts.seed, 4), &files)?;
+    files.push(sup);
 
     let path = opts.out.join("regions_sanmenxia.csv");
     fs::write(&path, SANMENXIA_ADDITIONS).map_err(|e| Error::io(&path, e))?;

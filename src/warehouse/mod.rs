@@ -104,6 +104,10 @@ pub struct FileRecord {
     /// Sheets of the workbook not read, each with why ("填表说明: no ledger header …").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_sheets: Vec<String>,
+    /// Columns dropped because they name persons (a supervision ledger's 被追责人, 责任人, 姓名):
+    /// their contents are in neither the warehouse nor the rejects file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personal_data_dropped: Vec<String>,
 }
 
 /// A row replaced by a later row with the same key (a correction).
