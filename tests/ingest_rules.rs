@@ -370,7 +370,7 @@ fn empty_binary_and_mixed_encoding_files_exit_3_with_one_line() {
 fn missing_file_fails_with_one_line() {
     let dir = Dir::new();
     let o = dir.command(&["ingest", "no-such-file.csv"]).output();
-    assert!(!o.status.success());
+    assert_eq!(o.status.code(), Some(3), "an unreadable file exits 3");
     assert_one_line(&String::from_utf8_lossy(&o.stderr), &["no-such-file.csv"]);
     assert!(manifest_bytes(&dir).is_none());
 }
@@ -520,7 +520,7 @@ fn a_failing_file_among_several_commits_nothing() {
     dir.create_bytes("empty.csv", b"");
     for bad in ["people.csv", "empty.csv", "missing.csv"] {
         let o = dir.command(&["ingest", "good.csv", bad]).output();
-        assert!(!o.status.success(), "ingest good.csv {bad} should fail");
+        assert_eq!(o.status.code(), Some(3), "ingest good.csv {bad} should fail with exit 3");
         assert_one_line(&String::from_utf8_lossy(&o.stderr), &[bad]);
         assert!(snapshot(&dir.join("warehouse")) == before, "ingest good.csv {bad} changed the warehouse");
     }

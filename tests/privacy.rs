@@ -123,6 +123,13 @@ fn no_natural_person_name_reaches_any_output() {
     // person) cannot be told apart by a grep; they are excluded from the check.
     let public = dir.command(&["sql", "SELECT name FROM regions UNION SELECT defendant FROM litigation UNION SELECT agency FROM penalty UNION SELECT respondent FROM reconsideration", "--format", "csv", "--warehouse", "o/warehouse"]).stdout();
     let checked: Vec<&String> = names.iter().filter(|n| !public.contains(n.as_str())).collect();
+    // The exclusion above must leave the check something to search for: most of the names.
+    assert!(
+        checked.len() > 100 && checked.len() * 2 > names.len(),
+        "only {} of {} names are searched for after excluding public text",
+        checked.len(),
+        names.len()
+    );
     let mut leaks = Vec::new();
     for f in &files {
         // Every 2- to 4-character window of the text: a name is a leak if it is one of them.

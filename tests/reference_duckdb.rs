@@ -32,14 +32,39 @@ const COMBOS: &[(&str, bool, &str, Option<&str>)] = &[
     // Every agency (`--by agency`): one unit per region code and agency name, no roll-up.
     ("2024Q4", true, "agency", None),
     ("2023", false, "agency", None),
+    // Agency scopes: `agency:L` is `--by agency --level L`, with or without --parent.
+    ("2024Q2", true, "agency", Some("411200")),
+    ("2024", false, "agency:county", Some("411200")),
+    ("2024H1", false, "agency:county", None),
+    ("2024", false, "agency:city", Some("410000")),
+    ("2024", false, "agency:township", Some("411202")),
+    // Spans: P′ is the same span one year earlier.
+    ("2023-05-30..2024-06-30", false, "county", Some("411200")),
+    ("2024-02-29..2024-11-15", false, "city", None),
 ];
+
+/// The interpreter to run the reference with: `FUYUAN_PYTHON` (as `.ci/run` exports it), else
+/// `python3`.
+fn python() -> String {
+    std::env::var("FUYUAN_PYTHON").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "python3".into())
+}
+
+/// `agency` or `agency:L` → (true, Some(L)); a region level → (false, None).
+fn agency_level(level: &str) -> (bool, Option<&str>) {
+    match level.strip_prefix("agency") {
+        Some("") => (true, None),
+        Some(rest) => (true, rest.strip_prefix(':')),
+        None => (false, None),
+    }
+}
 
 /// Fails (not skips) unless `python3` and its `duckdb` package are usable.
 fn require_python_duckdb() {
-    let out = Command::new("python3").args(["-c", "import duckdb; print(duckdb.__version__)"]).output();
+    let out = Command::new(python()).args(["-c", "import duckdb; print(duckdb.__version__)"]).output();
     match out {
         Err(e) => panic!(
-            "python3 is not on PATH ({e}): the DuckDB reference test needs Python 3 with duckdb — install Python 3, then run `pip install duckdb`"
+            "{} is not on PATH ({e}): the DuckDB reference test needs Python 3 with duckdb — install Python 3, then run `pip install duckdb`",
+            python()
         ),
         Ok(o) if !o.status.success() => panic!(
             "python3 cannot import duckdb: run `pip install duckdb` (CI's .ci/run installs it)\n{}",
@@ -51,8 +76,12 @@ fn require_python_duckdb() {
 
 /// Runs the Python reference on `warehouse` and returns its CSV.
 fn reference(warehouse: &Path, period: &str, ytd: bool, level: &str, parent: Option<&str>) -> String {
-    let mut cmd = Command::new("python3");
-    cmd.arg(SCRIPT).arg(warehouse).arg(period).arg(level);
+    let mut cmd = Command::new(python());
+    let (agency, by_level) = agency_level(level);
+    cmd.arg(SCRIPT).arg(warehouse).arg(period).arg(if agency { "agency" } else { level });
+    if let Some(l) = by_level {
+        cmd.args(["--agency-level", l]);
+    }
     if ytd {
         cmd.arg("--ytd");
     }
@@ -70,7 +99,15 @@ fn reference(warehouse: &Path, period: &str, ytd: bool, level: &str, parent: Opt
 
 fn fuyuan_metrics(dir: &Dir, warehouse: &str, period: &str, ytd: bool, level: &str, parent: Option<&str>) -> String {
     let mut args = vec!["metrics", "--period", period, "--warehouse", warehouse, "--format", "csv"];
-    args.extend(if level == "agency" { ["--by", "agency"] } else { ["--level", level] });
+    let (agency, by_level) = agency_level(level);
+    if agency {
+        args.extend(["--by", "agency"]);
+        if let Some(l) = by_level {
+            args.extend(["--level", l]);
+        }
+    } else {
+        args.extend(["--level", level]);
+    }
     if ytd {
         args.push("--ytd");
     }
@@ -208,18 +245,9 @@ fn metrics_match_duckdb_reference_on_sample() {
     require_python_duckdb();
     let dir = Dir::new();
     let sample = dir.command(&["sample", "--out", "samples", "--scale", "1", "--seed", "7"]).output();
-    let (files, regions) = if sample.status.success() {
-        ledgers_in(&dir.join("samples"))
-    } else {
-        let fallback = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples");
-        eprintln!("fuyuan sample failed ({}); falling back", String::from_utf8_lossy(&sample.stderr).trim());
-        if fallback.is_dir() {
-            ledgers_in(&fallback)
-        } else {
-            write_synthetic(&dir);
-            ledgers_in(&dir.join("synthetic"))
-        }
-    };
+    // A failing generator must fail this test, not send it quietly to other data.
+    assert!(sample.status.success(), "fuyuan sample failed: {}", String::from_utf8_lossy(&sample.stderr).trim());
+    let (files, regions) = ledgers_in(&dir.join("samples"));
     assert!(!files.is_empty(), "no ledgers to ingest");
     ingest(&dir, &files, regions.as_deref());
     check_all(&dir, COMBOS);
@@ -243,6 +271,9 @@ fn metrics_match_duckdb_reference_on_synthetic_set() {
         ("2024M05", false, "township", Some("411200")),
         ("2024", false, "township", None),
         ("2024Q4", true, "county", None),
+        ("2024", false, "agency:county", Some("411200")),
+        ("2024Q3", true, "agency", Some("410100")),
+        ("2023-05-30..2024-06-30", false, "county", None),
     ];
     check_all(&dir, combos);
 }

@@ -3,9 +3,9 @@
 //! a history file.
 mod util;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use util::{Dir, TODAY};
 
@@ -25,15 +25,40 @@ fn prompt_answers_line_by_line_and_keeps_history() {
         .spawn()
         .expect("`script` (util-linux) runs the prompt under a pseudo-terminal");
     let mut stdin = child.stdin.take().unwrap();
-    // Typed one line at a time: a line editor drops what arrives before its prompt.
-    for line in ["\\d", "SELECT COUNT(*) AS cases", "FROM litigation;", "DROP TABLE litigation;", "\\q"] {
-        std::thread::sleep(Duration::from_millis(700));
+    // The screen so far, read on a thread so that each line is typed once its prompt shows.
+    let screen = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let screen = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let prompts = || {
+        let s = String::from_utf8_lossy(&screen.lock().unwrap()).to_string();
+        s.matches("fuyuan> ").count() + s.matches("   ...> ").count()
+    };
+    // Typed one line at a time, each after its prompt: a line editor drops what arrives before.
+    for (i, line) in ["\\d", "SELECT COUNT(*) AS cases", "FROM litigation;", "DROP TABLE litigation;", "\\q"].iter().enumerate() {
+        assert!(
+            util::wait_until(util::time_limit(20), || prompts() > i),
+            "prompt {} never showed:\n{}",
+            i + 1,
+            String::from_utf8_lossy(&screen.lock().unwrap())
+        );
         writeln!(stdin, "{line}").unwrap();
     }
-    std::thread::sleep(Duration::from_millis(700));
+    let status = child.wait().unwrap();
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    reader.join().unwrap();
+    assert!(status.success(), "the prompt exited with {status}");
+    let text = String::from_utf8_lossy(&screen.lock().unwrap()).to_string();
     assert!(text.contains("litigation_cases") && text.contains("BASE TABLE"), "\\d listed no tables:\n{text}");
     assert!(text.contains("│ cases │") && text.contains("│ 1     │"), "the two-line query gave no result:\n{text}");
     assert!(text.contains("read-only: DROP is not allowed"), "DROP was not refused:\n{text}");

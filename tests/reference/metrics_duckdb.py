@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Independent reference implementation of the contract's §5 metrics table, in DuckDB.
 
-Usage: metrics_duckdb.py WAREHOUSE PERIOD LEVEL [--ytd] [--parent CODE]
+Usage: metrics_duckdb.py WAREHOUSE PERIOD LEVEL [--ytd] [--parent CODE] [--agency-level L]
        LEVEL = province | city | county | township | agency
+       PERIOD = 2024 | 2024Q2 | 2024H1 | 2024M05 | 2023-05-30..2024-06-30 (a span)
 
 Written from /work/shared/contract.md (§3 vocabularies, §5 metric definitions) alone, without
 looking at fuyuan's own SQL, so that `tests/reference_duckdb.rs` can compare the two cell by cell.
@@ -32,7 +33,12 @@ Readings of the contract where its text leaves room (each is marked `READING:` b
     one unit per (region_code, agency name) that appears anywhere in the three tables — the
     litigation defendant (any case type), the reconsideration respondent, the penalising agency —
     with only that agency's own rows, no roll-up; region_name is the agency name; sorted by
-    region_code, then name (code-point order). No --parent with this level.
+    region_code, then name (code-point order).
+    With --agency-level L and/or --parent P (fuyuan's `--by agency --level L --parent P`,
+    docs/metrics.md): only agencies whose region_code lies at or below a region that
+    `--level L --parent P` would print; with --parent alone, P itself and everything below it.
+  * A span `A..B` (both ends inclusive): P′ = each end one year earlier, 29 Feb → 28 Feb; --ytd
+    does not apply to a span.
   * loss_rate_prev is the overall loss_rate (lost / concluded) computed for P′.
   * loss_rate_change_pp = (loss_rate − loss_rate_prev) × 100; null when either is null.
   * double_decline: null when loss_rate or loss_rate_prev is null; otherwise
@@ -91,8 +97,24 @@ def month_end(year, month):
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def year_earlier(d):
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
 def resolve_period(text, ytd):
     """Returns ((start, end), (prev_start, prev_end))."""
+    if ".." in text:
+        a, b = (x.strip() for x in text.split("..", 1))
+        try:
+            start, end = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+        except ValueError:
+            die(f"bad span {text!r}")
+        if end < start:
+            die(f"span ends before it starts: {text!r}")
+        return (start, end), (year_earlier(start), year_earlier(end))
     t = text.strip().upper()
     m = re.fullmatch(r"(\d{4})(?:(Q)([1-4])|(H)([12])|(M)(\d{1,2}))?", t)
     if not m:
@@ -158,6 +180,7 @@ def main(argv):
     args = list(argv)
     ytd = False
     parent = None
+    agency_level = None
     pos = []
     i = 0
     while i < len(args):
@@ -169,6 +192,11 @@ def main(argv):
             if i >= len(args):
                 die("--parent needs a CODE")
             parent = args[i].strip()
+        elif a == "--agency-level":
+            i += 1
+            if i >= len(args) or args[i] not in LEVELS:
+                die("--agency-level needs one of " + ", ".join(LEVELS))
+            agency_level = args[i]
         elif a.startswith("--parent="):
             parent = a.split("=", 1)[1].strip()
         elif a.startswith("--"):
@@ -182,8 +210,8 @@ def main(argv):
     agency = level == "agency"
     if level not in LEVELS and not agency:
         die(f"bad level {level!r}")
-    if agency and parent is not None:
-        die("--parent is not supported with the agency level")
+    if agency_level is not None and not agency:
+        die("--agency-level goes with the agency level")
     (p0, p1), (q0, q1) = resolve_period(period, ytd)
 
     with open(os.path.join(warehouse, "manifest.json"), encoding="utf-8") as f:
@@ -243,13 +271,29 @@ def main(argv):
     if missing:
         die(f"{missing} fact rows have a region_code outside the dimension", 3)
 
+    # Agency scope: the codes at or below the regions `--level L --parent P` would print (with
+    # --parent alone: P and below); None = every agency.
+    scope = None
+    if agency and (agency_level is not None or parent is not None):
+        roots = [r[0] for r in con.execute("SELECT code, level FROM dim").fetchall()
+                 if (agency_level is None or r[1] == agency_level)]
+        if parent is not None:
+            below = {r[0] for r in con.execute("SELECT code FROM anc WHERE ancestor = ?", [parent]).fetchall()}
+            roots = [c for c in roots if c in below and (agency_level is None or c != parent)]
+        con.execute("CREATE TABLE roots(code VARCHAR)")
+        if roots:
+            con.executemany("INSERT INTO roots VALUES (?)", [(c,) for c in roots])
+        scope = "(SELECT DISTINCT anc.code FROM anc JOIN roots ON anc.ancestor = roots.code)"
+    in_scope = "" if scope is None else f"AND region_code IN {scope}"
+
     # The printed units: regions of the level (key: code), or agencies (key: code, name).
     if agency:
         regions = con.execute(
-            """SELECT DISTINCT region_code, name FROM (
+            f"""SELECT DISTINCT region_code, name FROM (
                    SELECT region_code, defendant AS name FROM litigation_raw
                    UNION ALL SELECT region_code, respondent FROM reconsideration_raw
                    UNION ALL SELECT region_code, agency FROM penalty_raw)
+               WHERE true {in_scope}
                ORDER BY region_code, name"""
         ).fetchall()
     else:

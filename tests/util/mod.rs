@@ -8,6 +8,37 @@ use std::process::Output;
 /// "Today" for every test run, so date rules (nothing after today) are reproducible.
 pub const TODAY: &str = "2025-03-31";
 
+/// Pins "today" for code called in this test process (the briefing's generated_on, ingest's
+/// date rules), as `Dir::command` does for child processes. Call it before any in-process use.
+pub fn pin_today() {
+    static PIN: std::sync::Once = std::sync::Once::new();
+    PIN.call_once(|| {
+        // SAFETY: set once, before the calling test reads it; the other tests of a binary only
+        // read the variable (every child process gets it explicitly from `Dir::command`).
+        unsafe { std::env::set_var("FUYUAN_TODAY", TODAY) };
+    });
+}
+
+/// A wall-clock limit for a test, scaled for slow or shared machines: `base_secs` times
+/// `FUYUAN_TEST_TIME_SCALE` (default 3, so a limit measured on a quiet machine still holds on a
+/// busy 2-core CI runner).
+pub fn time_limit(base_secs: u64) -> std::time::Duration {
+    let scale = std::env::var("FUYUAN_TEST_TIME_SCALE").ok().and_then(|s| s.parse::<f64>().ok()).filter(|s| *s > 0.0).unwrap_or(3.0);
+    std::time::Duration::from_secs_f64(base_secs as f64 * scale)
+}
+
+/// Polls `ready` every 50 ms until it holds or `limit` passes; true when it held.
+pub fn wait_until(limit: std::time::Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    ready()
+}
+
 pub struct Dir {
     pub tmp: tempfile::TempDir,
 }
