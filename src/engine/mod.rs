@@ -2,6 +2,7 @@
 //! of `queries/views.sql`; every metric is SQL from `queries/`, embedded in the binary.
 #[cfg(feature = "ballista")]
 pub mod ballista;
+pub mod enforcement;
 pub mod guard;
 pub mod period;
 pub mod target;
