@@ -66,6 +66,9 @@ pub struct Config {
     /// Briefing documents to write: any of docx, md, html, xlsx.
     pub formats: Vec<String>,
     pub thresholds: crate::report::model::Thresholds,
+    /// Since when townships exercise delegated penalty powers (乡镇综合行政执法改革), ISO date:
+    /// the briefing's cumulative township sentence counts from it.
+    pub township_reform_start: String,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             templates: None,
             formats: super::brief::Formats::NAMES.iter().map(|s| s.to_string()).collect(),
             thresholds: Default::default(),
+            township_reform_start: crate::report::township::DEFAULT_REFORM_START.into(),
         }
     }
 }
@@ -91,14 +95,30 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        toml::from_str(&text).map_err(|e| {
+        let cfg: Config = toml::from_str(&text).map_err(|e| {
             Error::bad_file(
                 path.display().to_string(),
                 e.span().map(|s| line_of(&text, s.start)).unwrap_or(1),
                 "-",
                 e.message().to_string(),
             )
-        })
+        })?;
+        if cfg.reform_start().is_err() {
+            let line = text.find("township_reform_start").map(|o| line_of(&text, o)).unwrap_or(1);
+            return Err(Error::bad_file(
+                path.display().to_string(),
+                line,
+                "township_reform_start",
+                format!("'{}' is not a date (YYYY-MM-DD)", cfg.township_reform_start),
+            ));
+        }
+        Ok(cfg)
+    }
+
+    /// `township_reform_start` as a date.
+    pub fn reform_start(&self) -> Result<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(self.township_reform_start.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::Usage(format!("township_reform_start '{}' is not a date (YYYY-MM-DD)", self.township_reform_start)))
     }
 }
 
@@ -255,6 +275,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         &region.code,
         &period,
         &cfg.thresholds,
+        cfg.reform_start()?,
         cfg.templates.as_deref(),
         &formats,
         &cfg.out.join("briefing"),

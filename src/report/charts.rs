@@ -1086,7 +1086,58 @@ fn trend(b: &Briefing) -> Scene {
 /// Every chart, laid out.
 fn scenes(b: &Briefing) -> Vec<(&'static str, Scene)> {
     let _ = ensure_font();
-    vec![("ranking", ranking(b)), ("trend", trend(b)), ("appearance", appearance(b)), ("domains", domains(b)), ("province", province(b))]
+    let mut out = vec![
+        ("ranking", ranking(b)),
+        ("trend", trend(b)),
+        ("appearance", appearance(b)),
+        ("domains", domains(b)),
+        ("province", province(b)),
+    ];
+    // Only when the briefing's township section shows its table (the template refers to it then).
+    if let Some(t) = b.township.as_ref().filter(|t| !t.ranked.is_empty()) {
+        out.push(("township", township(b, t)));
+    }
+    out
+}
+
+/// 乡镇综合行政执法: townships with cases in the period, most first, cases and fines.
+fn township(b: &Briefing, t: &crate::report::township::TownshipSection) -> Scene {
+    let title = format!("{}{}乡镇（街道）办理行政处罚案件", b.period.label, b.region_name);
+    let c = &t.current;
+    let sub = format!(
+        "按案件数由多到少排列；{}个乡镇（街道）中{}个有办案，共{}件，罚款{}万元",
+        c.townships, c.townships_with_cases, c.township_cases, c.township_fines_wan
+    );
+    let max = t.ranked.iter().map(|r| r.township_cases as f64).fold(0.0, f64::max);
+    let (end, ticks) = count_axis(max);
+    let rows: Vec<Row> = t
+        .ranked
+        .iter()
+        .map(|r| Row {
+            rank: r.rank.map(|k| k.to_string()).unwrap_or_default(),
+            name: r.name.clone(),
+            suffix: match &r.parent_name {
+                Some(p) if p != &b.region_name => format!("（{p}）"),
+                _ => String::new(),
+            },
+            strong: false,
+            cells: vec![vec![Bar {
+                value: Some(r.township_cases as f64),
+                label: format!("{}件（{}万元）", r.township_cases, r.township_fines_wan),
+                color: BLUE,
+            }]],
+        })
+        .collect();
+    let mut s = Scene::new(&title);
+    let y = header(&mut s, &title, &sub);
+    let y = hbars(&mut s, y, &[Panel { title: None, end, ticks, refs: Vec::new() }], &rows);
+    let note = if t.without_cases.is_empty() {
+        String::new()
+    } else {
+        format!("{}个乡镇（街道）本期无案件，未列出", t.without_cases.len())
+    };
+    footer(&mut s, y, b, &note);
+    s
 }
 
 // ---------------------------------------------------------------------------------------------

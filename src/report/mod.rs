@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod docx;
 pub mod model;
 pub mod text;
+pub mod township;
 pub mod xlsx;
 
 /// Escapes text for HTML element content and attribute values.

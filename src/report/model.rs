@@ -255,6 +255,9 @@ pub struct Briefing {
     pub flags: Vec<Flag>,
     pub cases: Vec<CaseRow>,
     pub recon_cases: Vec<ReconCaseRow>,
+    /// 乡镇综合行政执法: present when the region has townships (filled in by `township::build`).
+    #[serde(default)]
+    pub township: Option<super::township::TownshipSection>,
 }
 
 impl PeriodInfo {
@@ -487,6 +490,7 @@ pub async fn build(
         flags,
         cases,
         recon_cases,
+        township: None,
     })
 }
 
