@@ -379,3 +379,39 @@ fn briefing_sentence_on_the_hand_checked_fixture() {
         .fails(3);
     assert!(e.contains("bad.toml") && e.contains("township_reform_start"), "{e}");
 }
+
+/// The dashboard carries the township section: its page block, the chart, and in data.js every
+/// township's figures with the decisions behind each count (party masked).
+#[test]
+fn dashboard_township_table_and_drill_down_data() {
+    let dir = Dir::new();
+    sample_with_brief(&dir);
+    dir.command(&["dashboard", "--period", "2024Q4", "--ytd", "--region", "411200", "--warehouse", "wh", "--out", "d"]).stdout();
+    let html = dir.read("d/index.html");
+    assert!(html.contains("id=\"sec-township\"") && html.contains("id=\"tbl-township\"") && html.contains("id=\"chart-township\""));
+    let js = dir.read("d/data.js");
+    let data: serde_json::Value = serde_json::from_str(&js[js.find('{').unwrap()..=js.rfind('}').unwrap()]).unwrap();
+    let t = &data["township"];
+    let towns = table(&dir, &["--period", "2024", "--level", "township", "--parent", "411200"]);
+    let listed: Vec<&serde_json::Value> = t["ranked"].as_array().unwrap().iter().chain(t["without_cases"].as_array().unwrap()).collect();
+    assert_eq!(listed.len(), towns.len(), "every township is in the table");
+    let decisions = t["decisions"].as_array().unwrap();
+    for row in listed {
+        let code = row["code"].as_str().unwrap();
+        let want = &towns[code];
+        assert_eq!(row["township_cases"].as_i64().unwrap().to_string(), want["township_cases"], "{code}");
+        assert_eq!(row["township_fines_yuan"].as_str().unwrap(), want["township_fines_yuan"], "{code}");
+        let behind = decisions.iter().filter(|d| d["township"] == code).count();
+        assert_eq!(behind.to_string(), want["township_cases"], "{code}: the drill-down lists every decision behind the count");
+    }
+    // Natural persons appear masked (姓 + 某), never by full name.
+    let people: Vec<&str> = decisions.iter().filter_map(|d| d["party"].as_str()).filter(|p| p.chars().count() <= 4).collect();
+    assert!(!people.is_empty());
+    for p in people {
+        assert!(p.ends_with('某') || p.contains("公司") || p.contains("店"), "party {p} looks unmasked");
+    }
+    // A region without townships has no township block.
+    dir.command(&["dashboard", "--period", "2024Q4", "--ytd", "--region", "410100", "--warehouse", "wh", "--out", "z"]).stdout();
+    assert!(!dir.read("z/index.html").contains("sec-township"));
+    assert!(dir.read("z/data.js").contains("\"township\":null"));
+}
