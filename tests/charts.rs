@@ -59,6 +59,7 @@ fn empty_briefing() -> Briefing {
         flags: vec![],
         cases: vec![],
         recon_cases: vec![],
+        township: None,
     }
 }
 
@@ -193,7 +194,12 @@ fn render_checked(b: &Briefing, name: &str) -> (tempfile::TempDir, Vec<ChartFile
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("charts");
     let files = charts::render_all(b, &dir).unwrap();
-    assert_eq!(files.iter().map(|f| f.id).collect::<Vec<_>>(), IDS);
+    // The township chart comes last, only with the briefing's township table.
+    let mut want = IDS.to_vec();
+    if b.township.as_ref().is_some_and(|t| !t.ranked.is_empty()) {
+        want.push("township");
+    }
+    assert_eq!(files.iter().map(|f| f.id).collect::<Vec<_>>(), want);
     for f in &files {
         assert_eq!(f.png, dir.join(format!("{}.png", f.id)));
         assert_eq!(f.svg, dir.join(format!("{}.svg", f.id)));
