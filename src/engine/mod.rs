@@ -82,7 +82,7 @@ pub struct Engine {
 }
 
 /// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 4] = ["litigation", "reconsideration", "penalty", "regions"];
+pub const TABLES: [&str; 5] = ["litigation", "reconsideration", "penalty", "regions", "peers"];
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {
@@ -161,6 +161,11 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
             Some(t) => crate::ingest::batch::arrow_schema(t),
             None => crate::warehouse::regions_schema(),
         };
+        // A warehouse written before the peers table existed has none: it is empty, not damaged.
+        if name == "peers" && manifest.tables.get(name).is_none_or(|t| t.parts.is_empty()) {
+            ctx.register_table(name, Arc::new(datafusion::datasource::MemTable::try_new(schema, vec![vec![]])?))?;
+            continue;
+        }
         let parts = &manifest
             .tables
             .get(name)

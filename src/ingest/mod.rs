@@ -15,6 +15,7 @@ pub mod batch;
 pub mod caseno;
 pub mod cells;
 pub mod layout;
+pub mod peers;
 pub mod read;
 pub mod schema;
 pub mod stream;
@@ -256,6 +257,8 @@ struct WorkerCtx<'a> {
     validator: Validator<'a>,
     table: Table,
     key_index: usize,
+    /// Peers: the period, second part of the key (region, period).
+    key2_index: Option<usize>,
     source_file: &'a str,
     ingest_id: i64,
 }
@@ -323,9 +326,10 @@ impl WorkerCtx<'_> {
         out.rows_read += 1;
         match self.validator.check(line, cells, values) {
             Ok(accepted) => {
-                let key = match &values[self.key_index] {
-                    validate::Value::Str(k) => key_hash(k),
-                    _ => unreachable!("the key column is required text"),
+                let key = match (&values[self.key_index], self.key2_index.map(|i| &values[i])) {
+                    (validate::Value::Str(k), None) => key_hash(k),
+                    (validate::Value::Str(k), Some(validate::Value::Str(k2))) => key_hash(&format!("{k}|{k2}")),
+                    _ => unreachable!("the key columns are required text"),
                 };
                 out.builders.append(line, values, accepted.case.as_ref());
                 out.hashes.push(key);
@@ -528,11 +532,16 @@ impl Ingest<'_> {
                 // Keys already in the warehouse, so that a new row replaces an old one.
                 for (pi, part) in st.old_parts.iter().enumerate() {
                     let mut row = 0;
-                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(&[table.key()]))? {
+                    for b in warehouse::read_part(&self.wh.root.join(&part.file), Some(table.key_columns()))? {
                         let b = b?;
                         let keys = text_column(&b, table.key());
+                        let keys2 = table.key_columns().get(1).map(|k| text_column(&b, k));
                         for i in 0..b.num_rows() {
-                            st.keys.insert(key_hash(keys.value(i)), RowId::old(pi, row));
+                            let h = match keys2 {
+                                Some(k2) => key_hash(&format!("{}|{}", keys.value(i), k2.value(i))),
+                                None => key_hash(keys.value(i)),
+                            };
+                            st.keys.insert(h, RowId::old(pi, row));
                             row += 1;
                         }
                     }
@@ -653,12 +662,17 @@ impl Ingest<'_> {
         self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });
         let batch = self.window.back().expect("just pushed").batch.clone();
         let keys = text_column(&batch, table.key());
+        let keys2 = table.key_columns().get(1).map(|k| text_column(&batch, k));
         let lines = line_column(&batch);
         for (i, h) in r.hashes.iter().enumerate() {
             let id = RowId::new(source, lines.value(i) as u64);
             let st = self.tables.get_mut(&table).expect("table state");
             if let Some(old) = st.keys.insert(*h, id) {
-                st.events.push(Event { old, new: id, key: keys.value(i).to_string() });
+                let key = match keys2 {
+                    Some(k2) => format!("{}|{}", keys.value(i), k2.value(i)),
+                    None => keys.value(i).to_string(),
+                };
+                st.events.push(Event { old, new: id, key });
                 self.drop_row(table, old);
             }
         }
@@ -687,6 +701,7 @@ impl Ingest<'_> {
             validator: Validator { layout, regions, today },
             table,
             key_index: table.columns().iter().position(|c| c.name == table.key()).expect("the key is a column"),
+            key2_index: table.key_columns().get(1).map(|k| table.columns().iter().position(|c| c.name == *k).expect("key column")),
             source_file: &display,
             ingest_id: self.ingest_id as i64,
         };

@@ -18,6 +18,15 @@ pub enum Kind {
     Outcome,
     Decision,
     Leniency,
+    /// Peers: a region code, or a name that identifies one region of the dimension (郑州市, 郑州).
+    PeerRegion,
+    /// Peers: a period or span as offices write it (2024年上半年, 2024H1, 2024-01-01..2024-06-30),
+    /// stored as its span `YYYY-MM-DD..YYYY-MM-DD`.
+    Period,
+    /// Peers: an integer ≥ 0.
+    Count,
+    /// Peers: a rate, `12.5%` or `0.125`, stored as a decimal.
+    Rate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,16 +51,19 @@ pub enum Table {
     Litigation,
     Reconsideration,
     Penalty,
+    /// Reported per-region figures (全省各市情况), one row per region and period.
+    Peers,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::Litigation, Table::Reconsideration, Table::Penalty];
+    pub const ALL: [Table; 4] = [Table::Litigation, Table::Reconsideration, Table::Penalty, Table::Peers];
 
     pub fn name(self) -> &'static str {
         match self {
             Table::Litigation => "litigation",
             Table::Reconsideration => "reconsideration",
             Table::Penalty => "penalty",
+            Table::Peers => "peers",
         }
     }
 
@@ -64,14 +76,26 @@ impl Table {
             Table::Litigation => LITIGATION,
             Table::Reconsideration => RECONSIDERATION,
             Table::Penalty => PENALTY,
+            Table::Peers => PEERS,
         }
     }
 
-    /// The key column: a later row with the same key replaces the older one.
+    /// The key column: a later row with the same key replaces the older one. Peers are keyed by
+    /// region and period together: `key_columns`.
     pub fn key(self) -> &'static str {
         match self {
             Table::Penalty => "decision_no",
+            Table::Peers => "region_code",
             _ => "case_no",
+        }
+    }
+
+    /// The columns whose values together make the key.
+    pub fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Peers => &["region_code", "period"],
+            Table::Litigation | Table::Reconsideration => &["case_no"],
+            Table::Penalty => &["decision_no"],
         }
     }
 
@@ -81,6 +105,8 @@ impl Table {
             Table::Litigation => "filed_date",
             Table::Reconsideration => "received_date",
             Table::Penalty => "decided_date",
+            // No case dates: the closing checks do not apply.
+            Table::Peers => "period",
         }
     }
 
@@ -140,4 +166,17 @@ pub static PENALTY: &[Column] = &[
     col("leniency", &["裁量情形"], Leniency, Optional),
     col("delegated", &["赋权事项", "是否赋权"], Bool, Optional),
     col("party", &["当事人"], Name, Optional),
+];
+
+pub static PEERS: &[Column] = &[
+    col("region_code", &["行政区划代码", "区划代码", "地区", "地市", "省辖市", "单位"], PeerRegion, Required),
+    col("period", &["统计期间", "期间"], Period, Required),
+    col("filed", &["收案", "一审收案", "发案量", "新收"], Count, Optional),
+    col("concluded", &["审结", "结案"], Count, Optional),
+    col("lost", &["败诉", "败诉案件"], Count, Optional),
+    col("loss_rate", &["败诉率"], Rate, Optional),
+    col("hearings", &["开庭"], Count, Optional),
+    col("appeared", &["出庭"], Count, Optional),
+    col("appearance_rate", &["出庭应诉率", "出庭率"], Rate, Optional),
+    col("source", &["来源", "数据来源"], Text, Optional),
 ];
