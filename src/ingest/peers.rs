@@ -125,6 +125,13 @@ pub fn region(regions: &Regions, raw: &str) -> Result<String, String> {
         };
     }
     let name: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    // A notice's total row stands for the province (the dimension holds one).
+    if ["合计", "总计", "全省", "全省合计", "全省总计"].contains(&name.as_str()) {
+        let provinces: Vec<&str> = regions.codes_at(Level::Province).map(|r| r.code.as_str()).collect();
+        if let [one] = provinces.as_slice() {
+            return Ok(one.to_string());
+        }
+    }
     for candidate in [name.clone(), format!("{name}市")] {
         let found: Vec<&str> =
             regions.map.values().filter(|r| r.level != Level::Township && r.name == candidate).map(|r| r.code.as_str()).collect();

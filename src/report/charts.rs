@@ -723,7 +723,9 @@ fn ranks(rates: &[f64]) -> Vec<usize> {
 
 /// Loss-rate ranking rows: ranked units low to high, then units without concluded cases.
 fn loss_rows(units: &[Figures], highlight: Option<&str>) -> (Vec<Row>, f64) {
-    let mut ranked: Vec<&Figures> = units.iter().filter(|f| f.concluded > 0 && f.loss_rate.is_some()).collect();
+    // A reported peer (报送) ranks on its reported rate even without counts.
+    let ranks_on = |f: &Figures| f.loss_rate.is_some() && (f.concluded > 0 || f.source.as_deref() == Some("报送"));
+    let mut ranked: Vec<&Figures> = units.iter().filter(|f| ranks_on(f)).collect();
     ranked.sort_by(|a, b| a.loss_rate.partial_cmp(&b.loss_rate).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.code.cmp(&b.code)));
     let rates: Vec<f64> = ranked.iter().map(|f| f.loss_rate.unwrap_or(0.0)).collect();
     let rk = ranks(&rates);
@@ -739,16 +741,20 @@ fn loss_rows(units: &[Figures], highlight: Option<&str>) -> (Vec<Row>, f64) {
         .map(|(f, r)| Row {
             rank: r.to_string(),
             name: name_of(f),
-            suffix: String::new(),
+            suffix: if f.source.as_deref() == Some("报送") { "（报送）".into() } else { String::new() },
             strong: highlight == Some(f.code.as_str()),
             cells: vec![vec![Bar {
                 value: f.loss_rate,
-                label: format!("{}（{}/{}）", pct_opt(f.loss_rate), f.lost, f.concluded),
+                label: if f.blank.iter().any(|c| c == "lost" || c == "concluded") {
+                    pct_opt(f.loss_rate)
+                } else {
+                    format!("{}（{}/{}）", pct_opt(f.loss_rate), f.lost, f.concluded)
+                },
                 color: colour(f),
             }]],
         })
         .collect();
-    let mut rest: Vec<&Figures> = units.iter().filter(|f| !(f.concluded > 0 && f.loss_rate.is_some())).collect();
+    let mut rest: Vec<&Figures> = units.iter().filter(|f| !ranks_on(f)).collect();
     rest.sort_by(|a, b| a.code.cmp(&b.code));
     rows.extend(rest.into_iter().map(|f| Row {
         rank: String::new(),

@@ -113,7 +113,23 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
     write_sheet(&mut wb, &f, "全部机关", &title, &cols, &b.agencies)?;
 
     let title = format!("{}{}行政诉讼、复议和处罚情况（按败诉率由低到高排名；{}）", b.period.label, b.peer_word, span);
-    write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &figure_cols("地区", true, false), &b.peers)?;
+    let mut cols = figure_cols("地区", true, false);
+    // Reported figures (报送) beside computed ones (测算); a count the report left out is empty.
+    for c in cols.iter_mut() {
+        let field = match c.header {
+            "发案量" => "filed",
+            "上年同期" => "filed_prev",
+            "审结" => "concluded",
+            "败诉" => "lost",
+            "开庭" => "hearings",
+            "出庭" => "appeared",
+            _ => continue,
+        };
+        let get = std::mem::replace(&mut c.get, Box::new(|_: &Figures| Cell::OptInt(None)));
+        c.get = Box::new(move |f: &Figures| if f.blank.iter().any(|b| b == field) { Cell::OptInt(None) } else { get(f) });
+    }
+    cols.push(col("来源", |f: &Figures| Cell::Text(f.source.clone().unwrap_or_else(|| "测算".into()))));
+    write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &cols, &b.peers)?;
 
     let title = format!("{}{}败诉和复议纠错案件领域分布（{}）", b.region_name, b.period.label, span);
     write_sheet(&mut wb, &f, "领域分析", &title, &domain_cols(), &b.by_domain)?;
@@ -378,6 +394,7 @@ fn write_definitions(wb: &mut Workbook, f: &Formats, b: &Briefing, span: &str) -
         ("不予、减轻、从轻处罚", "裁量情形为不予处罚、减轻处罚、从轻处罚的案件数（包容审慎监管）"),
         ("包容审慎占比", "不予、减轻、从轻处罚案件÷填写了裁量情形的处罚案件；无填写时留空"),
         ("从重处罚", "裁量情形为从重处罚的案件数"),
+        ("来源", "全省各市表：测算为据案件台账计算；报送为本地区无案件台账时采用的报送数据（全省各市情况表），报送未列的数字留空"),
         ("空白单元格", "分母为0或数据未填写，无法计算"),
     ];
     let ws = wb.add_worksheet();
