@@ -126,6 +126,9 @@ fn briefing() -> Briefing {
         cases: vec![],
         recon_cases: vec![],
         township: None,
+        peers_reported: 0,
+        peers_computed: 0,
+        reported_self: None,
     }
 }
 
