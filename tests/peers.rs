@@ -203,3 +203,33 @@ fn metrics_with_peers_match_the_duckdb_reference() {
     }
     assert!(reported > 0, "no reported row compared: the check is vacuous");
 }
+
+#[test]
+fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
+    let dir = Dir::new();
+    mixed_warehouse(&dir);
+    dir.command(&["brief", "--period", "2024", "--region", "411200", "--warehouse", "wh", "--out", "b", "--formats", "md,xlsx"]).stdout();
+    let md = dir.read("b/briefing.md");
+    for phrase in [
+        // 洛阳 0.08 < 郑州 0.125 < 开封 0.5 = 三门峡 0.5 (computed 1/2): 三门峡 shares rank 3.
+        "败诉率在全省各市中由低到高排名第3位（共4个有审结案件的地区参与排名，其中3个地区采用报送数据，其余为据案件台账测算）。",
+        "报送数据中三门峡市审结900件、败诉900件、败诉率100.00%，与据案件台账测算的审结2件、败诉1件、败诉率50.00%不一致，排名采用测算数据，请核对。",
+        "| 1 | 洛阳市 | 100 | — | 100 | 8 | 8.00% | — | — | 报送 |",
+        "| 2 | 郑州市 | 500 | 520 | 480 | 60 | 12.50% | — | 否 | 报送 |",
+        "| 3 | 开封市 | — | — | — | — | 50.00% | — | — | 报送 |",
+        "| 3 | 三门峡市（本地） | 2 | 1 | 2 | 1 | 50.00% | 50.00% | 否 | 测算 |",
+    ] {
+        assert!(md.contains(phrase), "briefing.md lacks: {phrase}");
+    }
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(dir.join("b/annex.xlsx")).unwrap();
+    let rows: Vec<Vec<Data>> = wb.worksheet_range("全省各市").unwrap().rows().map(|r| r.to_vec()).collect();
+    let header: Vec<String> = rows[1].iter().map(|c| c.to_string()).collect();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let kaifeng = rows.iter().find(|r| r[col("区划代码")].to_string() == "410200").unwrap();
+    assert_eq!(kaifeng[col("来源")].to_string(), "报送");
+    assert!(matches!(kaifeng[col("审结")], Data::Empty), "a count the report left out is empty, not 0");
+    assert_eq!(kaifeng[col("排名")], Data::Float(3.0));
+    let smx = rows.iter().find(|r| r[col("区划代码")].to_string() == "411200").unwrap();
+    assert_eq!((smx[col("来源")].to_string(), smx[col("审结")].clone()), ("测算".to_string(), Data::Float(2.0)));
+}
