@@ -159,7 +159,12 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
 fn sub_header(records: &[RawRow], layout: Layout, file: &str) -> Result<Layout> {
     let Some(next) = records.get(layout.header_index + 1) else { return Ok(layout) };
     let texts = header_texts(next);
-    let filled: Vec<(usize, &String)> = texts.iter().enumerate().filter(|(_, t)| !t.trim().is_empty()).collect();
+    // A cell repeating the header above it is the same merged cell, read twice.
+    let filled: Vec<(usize, &String)> = texts
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !t.trim().is_empty() && layout.headers.get(*i).is_none_or(|h| h.trim() != t.trim()))
+        .collect();
     let cols = layout.table.columns();
     let names_columns = !filled.is_empty() && filled.iter().all(|(_, t)| cols.iter().any(|c| matches(c, &cells::header(t).0)));
     let adds = filled
@@ -229,6 +234,14 @@ mod tests {
             (at("region_code"), at("period"), at("filed"), at("concluded"), at("loss_rate")),
             (Some(1), Some(2), Some(3), Some(4), Some(5))
         );
+        // Merged cells read into both rows (序号 above 序号) are one header cell.
+        let filled_both = [
+            row(1, &["序号", "地区", "统计期间", "一审行政诉讼案件", "一审行政诉讼案件"]),
+            row(2, &["序号", "地区", "统计期间", "收案", "审结"]),
+            row(3, &["1", "郑州市", "2024年度", "500", "480"]),
+        ];
+        let l = detect(&filled_both, None, "f").unwrap();
+        assert_eq!((l.header_index, l.headers[3].as_str(), l.ignored.clone()), (1, "收案", vec!["序号".to_string()]));
         // A data row under a one-row header is not taken for a header.
         let plain = [row(1, &["地区", "统计期间", "收案"]), row(2, &["郑州市", "2024年度", "500"])];
         assert_eq!(detect(&plain, None, "f").unwrap().header_index, 0);

@@ -104,7 +104,8 @@ pub fn rate(raw: &str, header_in_percent: bool) -> Result<f64, String> {
         None => (t.as_str(), header_in_percent),
     };
     let v: f64 = num.parse().map_err(|_| format!("'{}' is not a rate (12.5% or 0.125)", raw.trim()))?;
-    let v = if percent { v / 100.0 } else { v };
+    // 15.71% is stored as 0.1571, not 0.15710000000000002.
+    let v = if percent { (v / 100.0 * 1e12).round() / 1e12 } else { v };
     if !v.is_finite() || !(0.0..=1.0).contains(&v) {
         return Err(if !percent && v > 1.0 {
             format!("rate '{}' is above 1: write 12.5% or 0.125", raw.trim())

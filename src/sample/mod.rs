@@ -11,6 +11,7 @@
 //! | `reconsideration_2023_2024.xlsx` | reconsideration | first sheet 行政复议台账; Excel date cells, a few text dates and serials |
 //! | `penalty_2023.csv` | penalty | UTF-8; `罚款金额(元)` as `1,200.00`, `500元`, `1200`; `没收违法所得（元）` |
 //! | `penalty_2024.csv` | penalty | UTF-8 with BOM; `罚款金额(万元)` and `没收金额(万元)` (0.12 = ¥1,200) |
+//! | `peers_2023_2024.xlsx` | peers | the province's per-city table as a notice's annex: title rows, a two-row header with merged group cells, 败诉率(%) as numbers, a 合计 row per year (the province) |
 //! | `regions_sanmenxia.csv` | regions | copy of the shipped Sanmenxia additions (zones, townships), for `--regions` |
 //!
 //! Every ledger also has columns ingest ignores (序号, 备注 or 更正说明).
@@ -49,6 +50,7 @@ mod agency;
 mod geo;
 mod litigation;
 mod names;
+mod peers;
 mod penalty;
 mod reconsideration;
 mod sink;
@@ -119,6 +121,7 @@ pub fn generate(opts: &SampleOptions) -> Result<SampleReport> {
     let mut files = litigation::write(&ctx, &opts.out, &mut stream(opts.seed, 1))?;
     files.push(reconsideration::write(&ctx, &opts.out, &mut stream(opts.seed, 2))?);
     files.extend(penalty::write(&ctx, &opts.out, &mut stream(opts.seed, 3))?);
+    files.push(peers::write(&ctx, &opts.out, &mut stream(opts.seed, 4))?);
 
     let path = opts.out.join("regions_sanmenxia.csv");
     fs::write(&path, SANMENXIA_ADDITIONS).map_err(|e| Error::io(&path, e))?;
