@@ -233,3 +233,32 @@ fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
     let smx = rows.iter().find(|r| r[col("区划代码")].to_string() == "411200").unwrap();
     assert_eq!((smx[col("来源")].to_string(), smx[col("审结")].clone()), ("测算".to_string(), Data::Float(2.0)));
 }
+
+/// The bundled notice table: title rows, a merged two-row header and 合计 rows ingest cleanly,
+/// the 合计 row as the province.
+#[test]
+fn the_sample_notice_table_ingests_whole() {
+    let dir = Dir::new();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/peers_2023_2024.xlsx");
+    dir.command(&["ingest", file, "--warehouse", "wh"]).stdout();
+    let m = dir.manifest("wh");
+    let f = &m["ingests"][0]["files"][0];
+    assert_eq!(f["table"], "peers");
+    assert_eq!((f["header_line"].as_u64(), f["rows_rejected"].as_u64(), f["rows_accepted"].as_u64()), (Some(4), Some(0), Some(38)));
+    let out = dir
+        .command(&[
+            "sql",
+            "--warehouse",
+            "wh",
+            "--format",
+            "csv",
+            "SELECT period, COUNT(*) AS n, SUM(CASE WHEN region_code = '410000' THEN filed END) AS province, SUM(CASE WHEN region_code <> '410000' THEN filed END) AS cities FROM peers GROUP BY 1 ORDER BY 1",
+        ])
+        .stdout();
+    let (_, rows) = parse_csv(&out);
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        assert_eq!(r[1], "19", "18 cities and the 合计 row");
+        assert_eq!(r[2], r[3], "the 合计 row is the sum of the cities");
+    }
+}
