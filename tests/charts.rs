@@ -63,6 +63,7 @@ fn empty_briefing() -> Briefing {
         peers_reported: 0,
         peers_computed: 0,
         reported_self: None,
+        peer_average: None,
     }
 }
 

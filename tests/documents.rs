@@ -129,6 +129,7 @@ fn briefing() -> Briefing {
         peers_reported: 0,
         peers_computed: 0,
         reported_self: None,
+        peer_average: None,
     }
 }
 

@@ -218,6 +218,9 @@ fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
         "| 2 | 郑州市 | 500 | 520 | 480 | 60 | 12.50% | — | 否 | 报送 |",
         "| 3 | 开封市 | — | — | — | — | 50.00% | — | — | 报送 |",
         "| 3 | 三门峡市（本地） | 2 | 1 | 2 | 1 | 50.00% | 50.00% | 否 | 测算 |",
+        // No province total reported: the sum of the rows with counts, 开封 (rate only) left out:
+        // 郑州 60/480 + 洛阳 8/100 + 三门峡 1/2 = 69/582 = 11.86%.
+        "全省各市败诉率11.86%（69/582），为上表各地区审结、败诉数之和计算。",
     ] {
         assert!(md.contains(phrase), "briefing.md lacks: {phrase}");
     }
@@ -261,4 +264,15 @@ fn the_sample_notice_table_ingests_whole() {
         assert_eq!(r[1], "19", "18 cities and the 合计 row");
         assert_eq!(r[2], r[3], "the 合计 row is the sum of the cities");
     }
+}
+
+#[test]
+fn the_province_average_comes_from_a_reported_total_when_there_is_one() {
+    let dir = Dir::new();
+    mixed_warehouse(&dir);
+    dir.create("total.csv", "地区,统计期间,审结,败诉,败诉率\n合计,2024年度,1000,150,15%\n");
+    dir.command(&["ingest", "total.csv", "--warehouse", "wh"]).stdout();
+    dir.command(&["brief", "--period", "2024", "--region", "411200", "--warehouse", "wh", "--out", "b", "--formats", "md"]).stdout();
+    let md = dir.read("b/briefing.md");
+    assert!(md.contains("全省各市败诉率15.00%（150/1000），取自报送的合计数。"), "{md}");
 }

@@ -807,12 +807,18 @@ fn province(b: &Briefing) -> Scene {
         return no_data(&title, &sub, b);
     }
     let (rows, max) = loss_rows(&b.peers, Some(&b.region_code));
-    let (lost, concluded) = b.peers.iter().fold((0, 0), |(l, c), f| (l + f.lost, c + f.concluded));
-    let refs: Vec<RefLine> = if concluded > 0 {
-        let r = lost as f64 / concluded as f64;
-        vec![RefLine { value: r, label: format!("合计 {}（{}/{}）", pct(r), lost, concluded) }]
-    } else {
-        Vec::new()
+    // The average: the parent's reported total (报送) when the peers table has it, else the sum
+    // of the peers' counts (合计).
+    let refs: Vec<RefLine> = match &b.peer_average {
+        Some(a) => {
+            let counts = match (a.lost, a.concluded) {
+                (Some(l), Some(c)) => format!("（{l}/{c}）"),
+                _ => String::new(),
+            };
+            let word = if a.how == "报送" { "报送合计" } else { "合计" };
+            vec![RefLine { value: a.loss_rate, label: format!("{word} {}{counts}", pct(a.loss_rate)) }]
+        }
+        None => Vec::new(),
     };
     let (end, ticks) = rate_axis(refs.iter().map(|r| r.value).fold(max, f64::max));
     let mut s = Scene::new(&title);
@@ -823,11 +829,19 @@ fn province(b: &Briefing) -> Scene {
         &[
             (Swatch::Box(RED), b.region_name.clone()),
             (Swatch::Box(GREY_BAR), "其他地区".into()),
-            (Swatch::Line { color: REF, dash: true, dot: None }, "各地区合计败诉率".into()),
+            (
+                Swatch::Line { color: REF, dash: true, dot: None },
+                if b.peer_average.as_ref().is_some_and(|a| a.how == "报送") {
+                    "报送合计败诉率"
+                } else {
+                    "各地区合计败诉率"
+                }
+                .into(),
+            ),
         ],
     );
     let y = hbars(&mut s, y, &[Panel { title: None, end, ticks, refs }], &rows);
-    let none = b.peers.iter().filter(|f| f.concluded == 0).count();
+    let none = b.peers.iter().filter(|f| f.loss_rank.is_none()).count();
     let note = if none > 0 { format!("{none}个地区本期无审结案件，列于末尾，不参与排名") } else { String::new() };
     footer(&mut s, y, b, &note);
     s

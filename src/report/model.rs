@@ -125,6 +125,15 @@ impl Figures {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PeerAverage {
+    pub loss_rate: f64,
+    pub lost: Option<i64>,
+    pub concluded: Option<i64>,
+    /// 报送 (the parent's reported total) or 合计 (sum of the peers' counts).
+    pub how: String,
+}
+
 /// The figures the peers table reports for the briefing region itself, when it also has case
 /// rows (the briefing notes any difference).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -292,6 +301,11 @@ pub struct Briefing {
     /// The region's own reported figures when they differ from the computed ones.
     #[serde(default)]
     pub reported_self: Option<ReportedSelf>,
+    /// The peers' average loss rate (the province's for a city): (rate, lost, concluded, how) —
+    /// the parent's reported total when the peers table has it (how = 报送), else the sum of the
+    /// ranked rows' counts (how = 合计; rows whose report gives no counts are left out).
+    #[serde(default)]
+    pub peer_average: Option<PeerAverage>,
     /// 乡镇综合行政执法: present when the region has townships (filled in by `township::build`).
     #[serde(default)]
     pub township: Option<super::township::TownshipSection>,
@@ -503,6 +517,7 @@ pub async fn build(
 
     let flags = flag_agencies(&all_agencies, regions, thresholds);
     let reported_self = reported_self(engine, region, period, &total).await?;
+    let peer_average = peer_average(engine, region, period, &peers).await?;
     let peer_word = match region.level {
         Level::City => "全省各市".to_string(),
         Level::County => "全市各县(市、区)".to_string(),
@@ -536,6 +551,7 @@ pub async fn build(
         peers_reported,
         peers_computed,
         reported_self,
+        peer_average,
         township: None,
     })
 }
@@ -576,6 +592,35 @@ async fn reported_self(engine: &Engine, region: &Region, period: &Period, total:
         differs.push("loss_rate".into());
     }
     Ok((!differs.is_empty()).then_some(ReportedSelf { differs, ..rep }))
+}
+
+async fn peer_average(engine: &Engine, region: &Region, period: &Period, peers: &[Figures]) -> Result<Option<PeerAverage>> {
+    if let Some(parent) = &region.parent_code {
+        let sql = format!(
+            "SELECT lost, concluded, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate \
+             FROM peers WHERE region_code = '{}' AND period = '{}'",
+            parent.replace('\'', ""),
+            period.span()
+        );
+        let r = rows(engine, &sql, &[]).await?;
+        if let Some(rate) = r.rows.first().and_then(|_| float(r.get(0, "loss_rate"))) {
+            let opt_int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
+            return Ok(Some(PeerAverage {
+                loss_rate: rate,
+                lost: opt_int(r.get(0, "lost")),
+                concluded: opt_int(r.get(0, "concluded")),
+                how: "报送".into(),
+            }));
+        }
+    }
+    let counted = peers.iter().filter(|f| !f.blank.iter().any(|c| c == "lost" || c == "concluded"));
+    let (lost, concluded) = counted.fold((0, 0), |(l, c), f| (l + f.lost, c + f.concluded));
+    Ok((concluded > 0).then(|| PeerAverage {
+        loss_rate: lost as f64 / concluded as f64,
+        lost: Some(lost),
+        concluded: Some(concluded),
+        how: "合计".into(),
+    }))
 }
 
 /// Ranks a list by loss rate, low to high, with the contract's tie rule (1, 2, 2, 4).
