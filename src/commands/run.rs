@@ -263,6 +263,15 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     for ((stem, _), rows) in jobs.iter().zip(&tables) {
         write_rows(rows, &dir, stem, &mut written)?;
     }
+    // 乡镇综合行政执法 (`fuyuan enforcement`) for the sub-units and the townships.
+    let mut enforcement_levels = vec![sub_level];
+    if sub_level != Level::Township {
+        enforcement_levels.push(Level::Township);
+    }
+    for level in enforcement_levels {
+        let rows = super::enforcement::compute(&wh, &target, &period, level, Some(&region.code))?;
+        write_rows(&rows, &dir, &format!("enforcement_{}_{}_{tag}", level.name(), region.code), &mut written)?;
+    }
     let subunits = &tables[1];
     bar.finish_and_clear();
     writeln!(out, "{}", output::render_table(&summary(subunits), output::metrics_style)).map_err(io)?;
