@@ -276,3 +276,16 @@ fn the_province_average_comes_from_a_reported_total_when_there_is_one() {
     let md = dir.read("b/briefing.md");
     assert!(md.contains("全省各市败诉率15.00%（150/1000），取自报送的合计数。"), "{md}");
 }
+
+#[test]
+fn dashboard_rank_card_says_how_many_peers_are_reported() {
+    let dir = Dir::new();
+    mixed_warehouse(&dir);
+    dir.command(&["dashboard", "--period", "2024", "--region", "411200", "--warehouse", "wh", "--out", "d"]).stdout();
+    let js = dir.read("d/data.js");
+    let data: serde_json::Value = serde_json::from_str(&js[js.find('{').unwrap()..=js.rfind('}').unwrap()]).unwrap();
+    assert_eq!(data["peers_reported"], 3);
+    assert_eq!(data["peer_rank"], 3);
+    assert_eq!(data["reported_self"]["loss_rate"], 1.0);
+    assert!(dir.read("d/dashboard.js").contains("个地区为报送数据"));
+}

@@ -362,7 +362,7 @@
       card('行政处罚', String(f.penalty_cases), '件', '罚款 ' + wan(f.fines_yuan) + ' 万元，没收 ' + wan(f.confiscated_yuan) + ' 万元', el('span', {}, [countYoy(f.penalty_cases, p ? p.penalty_cases : null, 'neutral'), '；罚款 ', countYoy(yuanNum(f.fines_yuan), p ? yuanNum(p.fines_yuan) : null, 'neutral')]), p ? D.period.prev_label + '：' + p.penalty_cases + ' 件，罚款 ' + wan(p.fines_yuan) + ' 万元' : null, null)
     ];
     if (sc.kind === 'total' && isNum(D.peer_rank)) {
-      cards.push(el('div', { cls: 'kpi', 'data-kpi': 'peer_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.peer_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + D.peer_rank, el('small', { text: '位 / ' + D.peer_ranked })]), el('div', { cls: 'n', text: '由低到高排列，第1位败诉率最低' })]));
+      cards.push(el('div', { cls: 'kpi', 'data-kpi': 'peer_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.peer_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + D.peer_rank, el('small', { text: '位 / ' + D.peer_ranked })]), el('div', { cls: 'n', text: '由低到高排列，第1位败诉率最低' + (D.peers_reported ? '；其中' + D.peers_reported + '个地区为报送数据，其余为测算' : '') + (D.reported_self ? '；本地区报送败诉率' + pct(D.reported_self.loss_rate) + '，与测算不一致' : '') })]));
     }
     if (sc.kind === 'unit' && isNum(f.loss_rank)) {
       cards.push(el('div', { cls: 'kpi', 'data-kpi': 'loss_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.subunit_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + f.loss_rank, el('small', { text: '位 / ' + D.subunits.filter(function (u) { return isNum(u.loss_rank); }).length })]), el('div', { cls: 'n', text: '由低到高排列；双下降：' + (f.double_decline === true ? '是' : f.double_decline === false ? '否' : '—') })]));

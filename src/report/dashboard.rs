@@ -70,6 +70,9 @@ struct Data<'a> {
     cases: &'a [super::model::CaseRow],
     recon_cases: &'a [super::model::ReconCaseRow],
     township: Option<&'a super::township::TownshipSection>,
+    /// The province ranking's reported rows (报送), for the rank card.
+    peers_reported: i64,
+    reported_self: Option<&'a super::model::ReportedSelf>,
 }
 
 /// Writes the dashboard with only what the briefing carries (year-on-year where it has it).
@@ -114,6 +117,8 @@ pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path
         cases: &b.cases,
         recon_cases: &b.recon_cases,
         township: b.township.as_ref(),
+        peers_reported: b.peers_reported,
+        reported_self: b.reported_self.as_ref(),
     };
     let json = serde_json::to_string(&data).map_err(|e| Error::Other(e.to_string()))?;
     write(
