@@ -292,7 +292,7 @@ fn briefing_township_figures_equal_fuyuan_enforcement() {
     let mut last_cases = i64::MAX;
     for r in &rows[2..] {
         let code = r[col("区划代码")].to_string();
-        let want = if r[col("乡镇（街道）")].to_string() == "全市合计" { cur } else { &towns[&code] };
+        let want = if r[col("乡镇（街道）")] == "全市合计" { cur } else { &towns[&code] };
         for (xl, c) in pairs {
             let cell = &r[col(xl)];
             match want[c].as_str() {

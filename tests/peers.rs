@@ -229,11 +229,11 @@ fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
     let rows: Vec<Vec<Data>> = wb.worksheet_range("全省各市").unwrap().rows().map(|r| r.to_vec()).collect();
     let header: Vec<String> = rows[1].iter().map(|c| c.to_string()).collect();
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
-    let kaifeng = rows.iter().find(|r| r[col("区划代码")].to_string() == "410200").unwrap();
+    let kaifeng = rows.iter().find(|r| r[col("区划代码")] == "410200").unwrap();
     assert_eq!(kaifeng[col("来源")].to_string(), "报送");
     assert!(matches!(kaifeng[col("审结")], Data::Empty), "a count the report left out is empty, not 0");
     assert_eq!(kaifeng[col("排名")], Data::Float(3.0));
-    let smx = rows.iter().find(|r| r[col("区划代码")].to_string() == "411200").unwrap();
+    let smx = rows.iter().find(|r| r[col("区划代码")] == "411200").unwrap();
     assert_eq!((smx[col("来源")].to_string(), smx[col("审结")].clone()), ("测算".to_string(), Data::Float(2.0)));
 }
 
@@ -288,4 +288,52 @@ fn dashboard_rank_card_says_how_many_peers_are_reported() {
     assert_eq!(data["peer_rank"], 3);
     assert_eq!(data["reported_self"]["loss_rate"], 1.0);
     assert!(dir.read("d/dashboard.js").contains("个地区为报送数据"));
+}
+
+mod properties {
+    use fuyuan::ingest::peers;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// No text makes the peers' cell parsers panic; a period that parses is ordered.
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,24}") {
+            if let Some((a, b)) = peers::period(&s) {
+                prop_assert!(a <= b);
+            }
+            let _ = peers::count(&s);
+            let _ = peers::rate(&s, false);
+            let _ = peers::rate(&s, true);
+        }
+
+        /// Offices' spellings of the same months give the same span.
+        #[test]
+        fn month_ranges_agree(year in 1991i32..2100, a in 1u32..=12, len in 0u32..12) {
+            let b = (a + len).min(12);
+            let want = peers::period(&format!("{year}年{a}-{b}月"));
+            prop_assert!(want.is_some());
+            prop_assert_eq!(peers::period(&format!("{year}年{a}月至{b}月")), want);
+            prop_assert_eq!(peers::period(&format!("{year}年{a}—{b}月")), want);
+            let (s, e) = want.unwrap();
+            prop_assert_eq!(peers::period(&format!("{s}..{e}")), want);
+        }
+
+        /// A percentage and its decimal are the same rate; a rate within 0.05 pp of its counts passes.
+        #[test]
+        fn rates_and_the_cross_check(lost in 0i64..500, extra in 0i64..500, bump in -0.0004f64..0.0004) {
+            let concluded = lost + extra;
+            let p = peers::rate(&format!("{}%", 12.5), false).unwrap();
+            prop_assert_eq!(p, peers::rate("0.125", false).unwrap());
+            if concluded > 0 {
+                let r = (lost as f64 / concluded as f64 + bump).clamp(0.0, 1.0);
+                prop_assert!(peers::check_row(Some(concluded), Some(lost), Some(r), None, None, None).is_ok());
+                let far = lost as f64 / concluded as f64 + 0.001;
+                if far <= 1.0 {
+                    prop_assert!(peers::check_row(Some(concluded), Some(lost), Some(far), None, None, None).is_err());
+                }
+            }
+        }
+    }
 }

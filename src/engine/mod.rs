@@ -275,6 +275,19 @@ impl Engine {
 
     /// The metrics table of contract §5 for one period and one set of units.
     pub async fn metrics(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let (schema, batches, sourced) = self.metrics_inner(period, units).await?;
+        if !sourced {
+            return Ok((schema, batches));
+        }
+        // The metrics table's own columns; `source` is for `metrics_sourced`.
+        let keep: Vec<usize> = (0..schema.fields().len() - 1).collect();
+        let batches = batches.iter().map(|b| b.project(&keep)).collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok((Arc::new(schema.project(&keep)?), batches))
+    }
+
+    /// The metrics table; with reported peers' figures (and a last column `source`, then the
+    /// third value is true) when regions are printed and the peers table has rows for P or P′.
+    async fn metrics_inner(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>, bool)> {
         let (script, level, parent) = match units {
             Units::Regions { level, parent } => (UNITS_REGION_SQL, level.name().to_string(), parent.clone().unwrap_or_default()),
             Units::Agencies { level, parent } => {
@@ -299,12 +312,10 @@ impl Engine {
         self.run_script(&script).await?;
         if matches!(units, Units::Regions { .. }) && self.peers_reported(period).await? {
             let (schema, batches) = self.metrics_with_peers(&params).await?;
-            // The metrics table's own columns; `source` is for `metrics_sourced`.
-            let keep: Vec<usize> = (0..schema.fields().len() - 1).collect();
-            let batches = batches.iter().map(|b| b.project(&keep)).collect::<std::result::Result<Vec<_>, _>>()?;
-            return Ok((Arc::new(schema.project(&keep)?), batches));
+            return Ok((schema, batches, true));
         }
-        self.collect(&render(METRICS_SQL, &params)?, None).await
+        let (schema, batches) = self.collect(&render(METRICS_SQL, &params)?, None).await?;
+        Ok((schema, batches, false))
     }
 
     // ----- Reported figures (the peers table) beside computed ones -----
@@ -327,23 +338,9 @@ impl Engine {
     /// The metrics table plus a last column `source`: 报送 where a region without case rows in
     /// the period takes the figures reported in the peers table, 测算 where they are computed.
     pub async fn metrics_sourced(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-        let (schema, batches) = self.metrics(period, units).await?;
-        let Units::Regions { .. } = units else { return Ok((schema, batches)) };
-        if self.peers_reported(period).await? {
-            let (level, parent) = match units {
-                Units::Regions { level, parent } => (level.name().to_string(), parent.clone().unwrap_or_default()),
-                Units::Agencies { .. } => unreachable!("regions only"),
-            };
-            let params = [
-                ("level", level),
-                ("parent", parent),
-                ("start", period.start.to_string()),
-                ("end", period.end.to_string()),
-                ("prev_start", period.prev_start.to_string()),
-                ("prev_end", period.prev_end.to_string()),
-                ("period", period.span()),
-            ];
-            return self.metrics_with_peers(&params).await;
+        let (schema, batches, sourced) = self.metrics_inner(period, units).await?;
+        if sourced || !matches!(units, Units::Regions { .. }) {
+            return Ok((schema, batches));
         }
         let mut fields: Vec<_> = schema.fields().iter().cloned().collect();
         fields.push(Arc::new(arrow::datatypes::Field::new("source", arrow::datatypes::DataType::Utf8, false)));
