@@ -40,6 +40,9 @@ pub enum Command {
     /// Start a Ballista scheduler or executor for `--engine ballista://HOST:PORT` (needs a build
     /// with `--features ballista`).
     Cluster(commands::cluster::Args),
+    /// Print township enforcement figures (乡镇综合行政执法) per region: townships, township and
+    /// delegated-power penalty cases, fines, leniency.
+    Enforcement(commands::enforcement::Args),
 }
 
 pub fn exit_code(e: &Error) -> i32 {
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Run(a) => commands::run::run(a, &mut out),
         Command::Cluster(a) => commands::cluster::run(a, &mut out),
         Command::Supervision(a) => commands::supervision::run(a, &mut out),
+        Command::Enforcement(a) => commands::enforcement::run(a, &mut out),
     };
     let flushed = out.flush();
     result?;

@@ -60,6 +60,11 @@ fn empty_briefing() -> Briefing {
         cases: vec![],
         recon_cases: vec![],
         supervision: None,
+        township: None,
+        peers_reported: 0,
+        peers_computed: 0,
+        reported_self: None,
+        peer_average: None,
     }
 }
 
@@ -194,8 +199,13 @@ fn render_checked(b: &Briefing, name: &str) -> (tempfile::TempDir, Vec<ChartFile
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("charts");
     let files = charts::render_all(b, &dir).unwrap();
-    // The supervision chart comes only with supervision rows (the sample warehouse has them).
-    assert_eq!(files.iter().map(|f| f.id).filter(|id| *id != charts::SUPERVISION_CHART_ID).collect::<Vec<_>>(), IDS);
+    // The supervision chart comes only with supervision rows (the sample warehouse has them); the
+    // township chart comes last, only with the briefing's township table.
+    let mut want = IDS.to_vec();
+    if b.township.as_ref().is_some_and(|t| !t.ranked.is_empty()) {
+        want.push("township");
+    }
+    assert_eq!(files.iter().map(|f| f.id).filter(|id| *id != charts::SUPERVISION_CHART_ID).collect::<Vec<_>>(), want);
     for f in &files {
         assert_eq!(f.png, dir.join(format!("{}.png", f.id)));
         assert_eq!(f.svg, dir.join(format!("{}.svg", f.id)));

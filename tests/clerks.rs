@@ -330,6 +330,9 @@ fn ledger_tables() -> String {
         Kind::Source => "problem source",
         Kind::CaseList => "case numbers (a list)",
         Kind::Count => "whole number ≥ 0",
+        Kind::PeerRegion => "region (code or name; 合计/全省 = the province)",
+        Kind::Period => "period or span",
+        Kind::Rate => "rate (12.5% or 0.125)",
     };
     let need = |n: Need| match n {
         Need::Required => "yes",

@@ -126,6 +126,11 @@ fn briefing() -> Briefing {
         cases: vec![],
         recon_cases: vec![],
         supervision: None,
+        township: None,
+        peers_reported: 0,
+        peers_computed: 0,
+        reported_self: None,
+        peer_average: None,
     }
 }
 

@@ -362,7 +362,7 @@
       card('行政处罚', String(f.penalty_cases), '件', '罚款 ' + wan(f.fines_yuan) + ' 万元，没收 ' + wan(f.confiscated_yuan) + ' 万元', el('span', {}, [countYoy(f.penalty_cases, p ? p.penalty_cases : null, 'neutral'), '；罚款 ', countYoy(yuanNum(f.fines_yuan), p ? yuanNum(p.fines_yuan) : null, 'neutral')]), p ? D.period.prev_label + '：' + p.penalty_cases + ' 件，罚款 ' + wan(p.fines_yuan) + ' 万元' : null, null)
     ];
     if (sc.kind === 'total' && isNum(D.peer_rank)) {
-      cards.push(el('div', { cls: 'kpi', 'data-kpi': 'peer_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.peer_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + D.peer_rank, el('small', { text: '位 / ' + D.peer_ranked })]), el('div', { cls: 'n', text: '由低到高排列，第1位败诉率最低' })]));
+      cards.push(el('div', { cls: 'kpi', 'data-kpi': 'peer_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.peer_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + D.peer_rank, el('small', { text: '位 / ' + D.peer_ranked })]), el('div', { cls: 'n', text: '由低到高排列，第1位败诉率最低' + (D.peers_reported ? '；其中' + D.peers_reported + '个地区为报送数据，其余为测算' : '') + (D.reported_self ? '；本地区报送败诉率' + pct(D.reported_self.loss_rate) + '，与测算不一致' : '') })]));
     }
     if (sc.kind === 'unit' && isNum(f.loss_rank)) {
       cards.push(el('div', { cls: 'kpi', 'data-kpi': 'loss_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.subunit_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + f.loss_rank, el('small', { text: '位 / ' + D.subunits.filter(function (u) { return isNum(u.loss_rank); }).length })]), el('div', { cls: 'n', text: '由低到高排列；双下降：' + (f.double_decline === true ? '是' : f.double_decline === false ? '否' : '—') })]));
@@ -528,6 +528,71 @@
     host.appendChild(el('ul', {}, items.map(function (s) { return el('li', { text: s }); })));
   }
 
+  // ---------- 乡镇综合行政执法 (present when the region has townships) ----------
+  function openTownshipDrill(t) {
+    lastFocus = document.activeElement;
+    while (layer.firstChild) layer.removeChild(layer.firstChild);
+    var rows = (D.township.decisions || []).filter(function (d) { return d.township === t.code; });
+    var heading = t.name + ' · 乡镇办理行政处罚案件 ' + rows.length + ' 件';
+    var warn = rows.length !== t.township_cases ? el('p', { cls: 'warn', text: '注意：明细 ' + rows.length + ' 件，统计数 ' + t.township_cases + ' 件，请核对。' }) : null;
+    var closeBtn = el('button', { type: 'button', cls: 'close', text: '关闭 ✕', on: { click: function () { closeDrill(false); } } });
+    var panel = el('section', { id: 'drill', cls: 'drill-panel', role: 'dialog', 'aria-modal': 'true', 'aria-label': heading, 'data-scope': 't:' + t.code, 'data-metric': 'township_cases', 'data-den': rows.length }, [
+      el('header', {}, [el('div', {}, [el('h3', { text: heading }), el('p', { cls: 'what', text: '处罚决定日期在' + D.period.label + '（' + D.period.start + '至' + D.period.end + '）内、区划为该乡镇的处罚决定；当事人为自然人的已隐去姓名。' }), warn]), closeBtn])
+    ]);
+    var host = el('div');
+    panel.appendChild(host);
+    layer.appendChild(panel);
+    makeTable(host, {
+      id: 'drill', rows: rows, empty: '（无案件）',
+      rowAttrs: function (d) { return { 'data-decision': d.decision_no }; },
+      columns: [
+        { key: 'decision_no', label: '决定书文号', value: function (d) { return d.decision_no; }, wrap: true },
+        { key: 'agency', label: '执法机关', value: function (d) { return d.agency; }, wrap: true },
+        { key: 'decided_date', label: '决定日期', value: function (d) { return d.decided_date; } },
+        { key: 'penalty_kind', label: '处罚种类', value: function (d) { return d.penalty_kind; } },
+        { key: 'fine_yuan', label: '罚款(元)', num: true, value: function (d) { return yuanNum(d.fine_yuan); }, render: function (d) { return dash(d.fine_yuan); } },
+        { key: 'leniency', label: '裁量情形', value: function (d) { return d.leniency; } },
+        { key: 'delegated', label: '赋权事项', value: function (d) { return yesNo(d.delegated); } },
+        { key: 'party', label: '当事人', value: function (d) { return d.party; }, wrap: true }
+      ]
+    });
+    layer.hidden = false;
+    closeBtn.focus();
+  }
+  function townshipSection() {
+    var T = D.township;
+    var host = document.getElementById('tbl-township');
+    if (!T || !host) return;
+    var c = T.current, p = T.previous, s = T.since_reform;
+    var cards = el('div', { cls: 'kpis', id: 'township-cards' });
+    function card(key, label, value, small, n) {
+      cards.appendChild(el('div', { cls: 'kpi', 'data-kpi': key }, [el('div', { cls: 'label', text: label }), el('div', { cls: 'value' }, [String(value), el('small', { text: small })]), el('div', { cls: 'n', text: n })]));
+    }
+    if (s) card('since_reform', '改革以来乡镇办理处罚案件', s.township_cases, '件', '自' + T.reform_start + '起，罚款' + s.township_fines_wan + '万元');
+    card('township_cases', '本期乡镇办理处罚案件', c.township_cases, '件', '上年同期' + p.township_cases + '件；罚款' + c.township_fines_wan + '万元');
+    card('townships_with_cases', '有办案的乡镇（街道）', c.townships_with_cases, '个 / ' + c.townships, (c.townships - c.townships_with_cases) + '个本期无案件');
+    card('delegated_cases', '赋权事项案件', c.delegated_cases, '件', '罚款' + wan(c.delegated_fines_yuan) + '万元');
+    card('lenient_rate', '包容审慎处罚占比', pct(c.lenient_rate), '', '不予、减轻、从轻处罚' + c.lenient_cases + '件；从重处罚' + c.severe_cases + '件');
+    host.appendChild(cards);
+    host.appendChild(el('p', { cls: 'hint', text: '点击表头排序；点击案件数查看处罚决定明细。' }));
+    var rows = T.ranked.concat(T.without_cases);
+    makeTable(host, {
+      id: 'township', rows: rows, filter: '筛选：乡镇、所属地区……',
+      rowAttrs: function (t) { return { 'data-code': t.code }; },
+      searchText: function (t) { return t.name + ' ' + (t.parent_name || '') + ' ' + t.code; },
+      columns: [
+        { key: 'rank', label: '排名', num: true, value: function (t) { return t.rank; }, title: '按本期乡镇办理处罚案件数由多到少；无案件不排名' },
+        { key: 'name', label: '乡镇（街道）', value: function (t) { return t.name; } },
+        { key: 'parent_name', label: '所属地区', value: function (t) { return t.parent_name; } },
+        { key: 'township_cases', label: '案件数', num: true, firstDir: -1, value: function (t) { return t.township_cases; }, render: function (t) { return t.township_cases > 0 ? el('button', { type: 'button', cls: 'drill', 'data-drill': 't:' + t.code, title: '查看处罚决定', on: { click: function () { openTownshipDrill(t); } } }, [String(t.township_cases)]) : '0'; } },
+        { key: 'township_fines_yuan', label: '罚款(万元)', num: true, firstDir: -1, value: function (t) { return yuanNum(t.township_fines_yuan); }, render: function (t) { return t.township_fines_wan; } },
+        { key: 'delegated_cases', label: '赋权事项案件', num: true, firstDir: -1, value: function (t) { return t.delegated_cases; } },
+        { key: 'lenient_cases', label: '不予、减轻、从轻', num: true, firstDir: -1, value: function (t) { return t.lenient_cases; } },
+        { key: 'severe_cases', label: '从重处罚', num: true, firstDir: -1, value: function (t) { return t.severe_cases; } }
+      ]
+    });
+  }
+
   // ---------- pages ----------
   function renderIndex() {
     kpiCards('kpi-cards', { kind: 'total', key: 'total' }, D.total, D.prev_total);
@@ -535,6 +600,7 @@
     figuresTable('tbl-departments', 'departments', 'departments', D.departments, null);
     flagsTable('tbl-flags', D.flags);
     figuresTable('tbl-agencies', 'agencies', 'agencies', D.agencies, '筛选：机关名称、地区……');
+    townshipSection();
     var dom = document.getElementById('tbl-domains');
     if (dom) {
       dom.appendChild(el('h3', { text: '各领域败诉和复议纠错情况' }));

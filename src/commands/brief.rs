@@ -70,14 +70,30 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
-/// The briefing's figures for a region and period, computed by the engine.
+/// The briefing's figures for a region and period, computed by the engine (township section
+/// counted from the default reform date).
 pub fn compute(wh: &Warehouse, target: &Target, region_code: &str, period: &Period, thresholds: &Thresholds) -> Result<Briefing> {
+    let reform = chrono::NaiveDate::parse_from_str(crate::report::township::DEFAULT_REFORM_START, "%Y-%m-%d").expect("valid default date");
+    compute_with(wh, target, region_code, period, thresholds, reform)
+}
+
+/// The same, with the township reform date from fuyuan.toml.
+pub fn compute_with(
+    wh: &Warehouse,
+    target: &Target,
+    region_code: &str,
+    period: &Period,
+    thresholds: &Thresholds,
+    reform_start: chrono::NaiveDate,
+) -> Result<Briefing> {
     let rt = super::runtime()?;
     rt.block_on(async {
         let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
         let region = regions.require(region_code, "--region")?;
-        model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await
+        let mut b = model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await?;
+        b.township = crate::report::township::build(&engine, &regions, &region, period, reform_start).await?;
+        Ok(b)
     })
 }
 
@@ -89,12 +105,13 @@ pub fn produce(
     region_code: &str,
     period: &Period,
     thresholds: &Thresholds,
+    reform_start: chrono::NaiveDate,
     templates: Option<&Path>,
     formats: &Formats,
     out: &Path,
 ) -> Result<Written> {
     std::fs::create_dir_all(out.join("charts")).map_err(|e| Error::io(out, e))?;
-    let briefing = compute(wh, target, region_code, period, thresholds)?;
+    let briefing = compute_with(wh, target, region_code, period, thresholds, reform_start)?;
     let mut files = Vec::new();
     let json_path = out.join("briefing.json");
     let json = serde_json::to_vec_pretty(&briefing).map_err(|e| Error::Other(e.to_string()))?;
@@ -140,7 +157,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let wh = Warehouse::new(&args.warehouse.warehouse);
     let templates = args.templates.clone().or(cfg.templates.clone());
     let formats = Formats::parse(args.formats.as_ref().unwrap_or(&cfg.formats))?;
-    let w = produce(&wh, &target, &args.region, &period, &cfg.thresholds, templates.as_deref(), &formats, &args.out)?;
+    let w = produce(&wh, &target, &args.region, &period, &cfg.thresholds, cfg.reform_start()?, templates.as_deref(), &formats, &args.out)?;
     let io = |e: std::io::Error| Error::Other(e.to_string());
     writeln!(out, "{}", w.briefing.title).map_err(io)?;
     for f in &w.files {

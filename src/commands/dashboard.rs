@@ -103,6 +103,7 @@ pub fn produce(
     region_code: &str,
     period: &Period,
     thresholds: &Thresholds,
+    reform_start: chrono::NaiveDate,
     out: &Path,
 ) -> Result<Written> {
     let rt = super::runtime()?;
@@ -110,7 +111,8 @@ pub fn produce(
         let engine = Engine::open_on(wh, Limits::default(), target).await?;
         let regions = wh.regions(Some(&engine.manifest))?;
         let region = regions.require(region_code, "--region")?;
-        let b = model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await?;
+        let mut b = model::build(&engine, &regions, &region, period, thresholds, crate::ingest::today().to_string()).await?;
+        b.township = crate::report::township::build(&engine, &regions, &region, period, reform_start).await?;
         let extras = extras_with(&engine, &regions, &region, period, &b).await?;
         Ok::<_, Error>((b, extras))
     })?;
@@ -139,7 +141,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let wh = Warehouse::new(&warehouse);
     let period_name = if cfg.period == "latest" { latest_quarter(&wh, &target)? } else { cfg.period.clone() };
     let period = Period::parse(&period_name, cfg.ytd)?;
-    let w = produce(&wh, &target, &cfg.region, &period, &cfg.thresholds, &args.out)?;
+    let w = produce(&wh, &target, &cfg.region, &period, &cfg.thresholds, cfg.reform_start()?, &args.out)?;
     let io = |e: std::io::Error| Error::Other(e.to_string());
     writeln!(out, "{}", w.briefing.title).map_err(io)?;
     if let Some(why) = &w.charts_missing {

@@ -19,7 +19,7 @@ pub struct Args {
     #[command(flatten)]
     pub warehouse: WarehouseArg,
     /// Force the table instead of detecting it from the headers.
-    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty", "supervision"])]
+    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty", "supervision", "peers"])]
     pub table: Option<String>,
     /// Workbook sheet to read (default: every sheet whose headers are a ledger's).
     #[arg(long)]

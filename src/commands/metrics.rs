@@ -34,6 +34,10 @@ pub struct Args {
     pub engine: EngineArg,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// Add a last column `source`: 报送 (reported figures from the peers table, for a region
+    /// without case rows in the period) or 测算 (computed from case rows).
+    #[arg(long)]
+    pub sources: bool,
 }
 
 pub fn parse_level(s: &str) -> Result<Level> {
@@ -76,11 +80,28 @@ pub fn compute_all(wh: &Warehouse, target: &Target, period: &Period, list: &[Uni
     })
 }
 
+/// The metrics table with the `source` column (报送 / 测算).
+pub fn compute_sourced(wh: &Warehouse, target: &Target, period: &Period, units: &Units) -> Result<Rows> {
+    let rt = super::runtime()?;
+    rt.block_on(async {
+        let engine = Engine::open_on(wh, Limits::default(), target).await?;
+        if let Units::Regions { parent: Some(p), .. } | Units::Agencies { parent: Some(p), .. } = units {
+            wh.regions(Some(&engine.manifest))?.require(p, "--parent")?;
+        }
+        let (schema, batches) = engine.metrics_sourced(period, units).await?;
+        Rows::from_batches(&schema, &batches)
+    })
+}
+
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let period = Period::parse(&args.period, args.ytd)?;
     let units = units(args.level.as_deref(), args.parent.as_deref(), &args.by)?;
     let target = args.engine.target()?;
     let wh = Warehouse::new(&args.warehouse.warehouse);
+    if args.sources {
+        let rows = compute_sourced(&wh, &target, &period, &units)?;
+        return output::write(&rows, args.format, output::metrics_style, out);
+    }
     let rows = compute(&wh, &target, &period, &units)?;
     output::write(&rows, args.format, output::metrics_style, out)
 }

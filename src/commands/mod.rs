@@ -3,6 +3,7 @@
 pub mod brief;
 pub mod cluster;
 pub mod dashboard;
+pub mod enforcement;
 pub mod ingest;
 pub mod metrics;
 pub mod run;

@@ -80,6 +80,9 @@ pub struct Config {
     /// Start of the briefing's cumulative supervision figures (e.g. "2021-01-01"); default: the
     /// first issue date in the supervision ledger.
     pub supervision_since: Option<String>,
+    /// Since when townships exercise delegated penalty powers (乡镇综合行政执法改革), ISO date:
+    /// the briefing's cumulative township sentence counts from it.
+    pub township_reform_start: String,
 }
 
 impl Default for Config {
@@ -98,6 +101,7 @@ impl Default for Config {
             leniency: BTreeMap::new(),
             phrases: Phrases::default(),
             supervision_since: None,
+            township_reform_start: crate::report::township::DEFAULT_REFORM_START.into(),
         }
     }
 }
@@ -138,7 +142,22 @@ impl Config {
             })?;
             cfg.thresholds.supervision_since = Some(d);
         }
+        if cfg.reform_start().is_err() {
+            let line = text.find("township_reform_start").map(|o| line_of(&text, o)).unwrap_or(1);
+            return Err(Error::bad_file(
+                path.display().to_string(),
+                line,
+                "township_reform_start",
+                format!("'{}' is not a date (YYYY-MM-DD)", cfg.township_reform_start),
+            ));
+        }
         Ok(cfg)
+    }
+
+    /// `township_reform_start` as a date.
+    pub fn reform_start(&self) -> Result<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(self.township_reform_start.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::Usage(format!("township_reform_start '{}' is not a date (YYYY-MM-DD)", self.township_reform_start)))
     }
 }
 
@@ -295,6 +314,15 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     for ((stem, _), rows) in jobs.iter().zip(&tables) {
         write_rows(rows, &dir, stem, &mut written)?;
     }
+    // 乡镇综合行政执法 (`fuyuan enforcement`) for the sub-units and the townships.
+    let mut enforcement_levels = vec![sub_level];
+    if sub_level != Level::Township {
+        enforcement_levels.push(Level::Township);
+    }
+    for level in enforcement_levels {
+        let rows = super::enforcement::compute(&wh, &target, &period, level, Some(&region.code))?;
+        write_rows(&rows, &dir, &format!("enforcement_{}_{}_{tag}", level.name(), region.code), &mut written)?;
+    }
     let subunits = &tables[1];
     bar.finish_and_clear();
     writeln!(out, "{}", output::render_table(&summary(subunits), output::metrics_style)).map_err(io)?;
@@ -307,6 +335,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         &region.code,
         &period,
         &cfg.thresholds,
+        cfg.reform_start()?,
         cfg.templates.as_deref(),
         &formats,
         &cfg.out.join("briefing"),

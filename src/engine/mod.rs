@@ -2,6 +2,7 @@
 //! of `queries/views.sql`; every metric is SQL from `queries/`, embedded in the binary.
 #[cfg(feature = "ballista")]
 pub mod ballista;
+pub mod enforcement;
 pub mod guard;
 pub mod period;
 pub mod supervision;
@@ -29,6 +30,7 @@ pub const VIEWS_SQL: &str = include_str!("../../queries/views.sql");
 pub const UNITS_REGION_SQL: &str = include_str!("../../queries/units_region.sql");
 pub const UNITS_AGENCY_SQL: &str = include_str!("../../queries/units_agency.sql");
 pub const METRICS_SQL: &str = include_str!("../../queries/metrics.sql");
+pub const METRICS_PEERS_SQL: &str = include_str!("../../queries/metrics_peers.sql");
 
 /// The contract's column list for `fuyuan metrics`, in order.
 pub const METRIC_COLUMNS: [&str; 27] = [
@@ -82,11 +84,11 @@ pub struct Engine {
 }
 
 /// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 5] = ["litigation", "reconsideration", "penalty", "regions", "supervision"];
+pub const TABLES: [&str; 6] = ["litigation", "reconsideration", "penalty", "regions", "supervision", "peers"];
 
 /// Tables a warehouse written before they existed does not have: registered empty, so that
 /// every other command keeps working on such a warehouse.
-pub const OPTIONAL_TABLES: [&str; 1] = ["supervision"];
+pub const OPTIONAL_TABLES: [&str; 2] = ["supervision", "peers"];
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {
@@ -278,6 +280,19 @@ impl Engine {
 
     /// The metrics table of contract §5 for one period and one set of units.
     pub async fn metrics(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let (schema, batches, sourced) = self.metrics_inner(period, units).await?;
+        if !sourced {
+            return Ok((schema, batches));
+        }
+        // The metrics table's own columns; `source` is for `metrics_sourced`.
+        let keep: Vec<usize> = (0..schema.fields().len() - 1).collect();
+        let batches = batches.iter().map(|b| b.project(&keep)).collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok((Arc::new(schema.project(&keep)?), batches))
+    }
+
+    /// The metrics table; with reported peers' figures (and a last column `source`, then the
+    /// third value is true) when regions are printed and the peers table has rows for P or P′.
+    async fn metrics_inner(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>, bool)> {
         let (script, level, parent) = match units {
             Units::Regions { level, parent } => (UNITS_REGION_SQL, level.name().to_string(), parent.clone().unwrap_or_default()),
             Units::Agencies { level, parent } => {
@@ -300,6 +315,49 @@ impl Engine {
         ];
         let script = render(script, &params)?.replace("CREATE VIEW", "CREATE OR REPLACE VIEW");
         self.run_script(&script).await?;
-        self.collect(&render(METRICS_SQL, &params)?, None).await
+        if matches!(units, Units::Regions { .. }) && self.peers_reported(period).await? {
+            let (schema, batches) = self.metrics_with_peers(&params).await?;
+            return Ok((schema, batches, true));
+        }
+        let (schema, batches) = self.collect(&render(METRICS_SQL, &params)?, None).await?;
+        Ok((schema, batches, false))
+    }
+
+    // ----- Reported figures (the peers table) beside computed ones -----
+
+    /// Does the peers table hold a row for this period or its comparison period?
+    async fn peers_reported(&self, period: &Period) -> Result<bool> {
+        let sql =
+            format!("SELECT COUNT(*) AS n FROM peers WHERE period IN ('{}', '{}..{}')", period.span(), period.prev_start, period.prev_end);
+        let (schema, batches) = self.collect(&sql, None).await?;
+        let rows = crate::output::Rows::from_batches(&schema, &batches)?;
+        Ok(rows.rows.first().and_then(|r| r.first()).and_then(|v| v.as_f64()).unwrap_or(0.0) > 0.0)
+    }
+
+    async fn metrics_with_peers(&self, params: &[(&str, String)]) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let view = format!("CREATE OR REPLACE VIEW metrics_computed AS {}", render(METRICS_SQL, params)?);
+        self.run_script(&view).await?;
+        self.collect(&render(METRICS_PEERS_SQL, params)?, None).await
+    }
+
+    /// The metrics table plus a last column `source`: 报送 where a region without case rows in
+    /// the period takes the figures reported in the peers table, 测算 where they are computed.
+    pub async fn metrics_sourced(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let (schema, batches, sourced) = self.metrics_inner(period, units).await?;
+        if sourced || !matches!(units, Units::Regions { .. }) {
+            return Ok((schema, batches));
+        }
+        let mut fields: Vec<_> = schema.fields().iter().cloned().collect();
+        fields.push(Arc::new(arrow::datatypes::Field::new("source", arrow::datatypes::DataType::Utf8, false)));
+        let sourced = Arc::new(arrow::datatypes::Schema::new(fields));
+        let batches = batches
+            .iter()
+            .map(|b| {
+                let mut cols = b.columns().to_vec();
+                cols.push(Arc::new(arrow::array::StringArray::from(vec!["测算"; b.num_rows()])));
+                RecordBatch::try_new(sourced.clone(), cols)
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok((sourced, batches))
     }
 }

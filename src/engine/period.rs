@@ -50,6 +50,10 @@ impl Period {
             return Err(bad());
         }
         let rest = &s[4..];
+        // `2024年` would otherwise be sliced inside a character below.
+        if !rest.is_ascii() {
+            return Err(bad());
+        }
         let (m1, m2) = if rest.is_empty() {
             (1, 12)
         } else {
@@ -135,6 +139,12 @@ mod tests {
         let p = Period::parse("2024M02", false).unwrap();
         assert_eq!((p.end, p.prev_end), (d("2024-02-29"), d("2023-02-28")));
         assert_eq!(Period::parse("2024m05", true).unwrap().span(), "2024-01-01..2024-05-31");
+    }
+
+    #[test]
+    fn chinese_after_the_year_is_an_error_not_a_panic() {
+        assert!(Period::parse("2024年", false).is_err());
+        assert!(Period::parse("2024年度", true).is_err());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, Int64Array, Int64Builder, RecordBatch,
-    StringBuilder,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder, Int64Array, Int64Builder,
+    RecordBatch, StringBuilder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use chrono::NaiveDate;
@@ -34,6 +34,7 @@ fn kind_type(kind: Kind) -> DataType {
         Kind::Bool => DataType::Boolean,
         Kind::Amount => MONEY,
         Kind::Count => DataType::Int64,
+        Kind::Rate => DataType::Float64,
         _ => DataType::Utf8,
     }
 }
@@ -59,6 +60,7 @@ enum ColumnBuilder {
     Money(Decimal128Builder),
     Int(Int64Builder),
     Text(StringBuilder),
+    Float(Float64Builder),
 }
 
 /// Accepted rows of one source file, appended straight into Arrow builders (no row structs).
@@ -80,6 +82,7 @@ impl Builders {
                 DataType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
                 DataType::Decimal128(..) => ColumnBuilder::Money(Decimal128Builder::with_capacity(capacity)),
                 DataType::Int64 => ColumnBuilder::Int(Int64Builder::with_capacity(capacity)),
+                DataType::Float64 => ColumnBuilder::Float(Float64Builder::with_capacity(capacity)),
                 _ => ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 24)),
             })
             .collect();
@@ -106,7 +109,9 @@ impl Builders {
                 (ColumnBuilder::Money(b), Value::Fen(f)) => b.append_value(*f as i128),
                 (ColumnBuilder::Text(b), Value::Str(s)) => b.append_value(s),
                 (ColumnBuilder::Int(b), Value::Int(n)) => b.append_value(*n),
+                (ColumnBuilder::Float(b), Value::Float(f)) => b.append_value(*f),
                 (ColumnBuilder::Int(b), _) => b.append_null(),
+                (ColumnBuilder::Float(b), _) => b.append_null(),
                 (ColumnBuilder::Date(b), _) => b.append_null(),
                 (ColumnBuilder::Bool(b), _) => b.append_null(),
                 (ColumnBuilder::Money(b), _) => b.append_null(),
@@ -134,6 +139,7 @@ impl Builders {
                 ColumnBuilder::Money(b) => Arc::new(b.finish().with_data_type(MONEY)),
                 ColumnBuilder::Int(b) => Arc::new(b.finish()),
                 ColumnBuilder::Text(b) => Arc::new(b.finish()),
+                ColumnBuilder::Float(b) => Arc::new(b.finish()),
             });
         }
         if let Some((year, court, kind, first)) = &mut self.case {

@@ -197,7 +197,7 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
             }
         }
         if let Some((_, layout)) = best {
-            return Ok(layout);
+            return sub_header(records, layout, file);
         }
     }
     let Some((_, header)) = first_header else {
@@ -220,6 +220,49 @@ pub fn detect(records: &[RawRow], forced: Option<Table>, file: &str) -> Result<L
             "unknown layout: the header row names no column of the litigation, reconsideration, penalty or supervision ledgers (use --table?)",
         )),
     }
+}
+
+/// A two-row header (a notice's table: 一审行政诉讼案件 merged over 收案, 审结, 败诉 …): when the row
+/// right under the header names only columns of the table, at least one not yet mapped, its
+/// texts replace the header's in their positions and the data starts below it.
+fn sub_header(records: &[RawRow], layout: Layout, file: &str) -> Result<Layout> {
+    let Some(next) = records.get(layout.header_index + 1) else { return Ok(layout) };
+    let texts = header_texts(next);
+    // A cell repeating the header above it is the same merged cell, read twice.
+    let filled: Vec<(usize, &String)> = texts
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !t.trim().is_empty() && layout.headers.get(*i).is_none_or(|h| h.trim() != t.trim()))
+        .collect();
+    let cols = layout.table.columns();
+    let names_columns = !filled.is_empty() && filled.iter().all(|(_, t)| cols.iter().any(|c| matches(c, &cells::header(t).0)));
+    let adds = filled
+        .iter()
+        .any(|(_, t)| cols.iter().position(|c| matches(c, &cells::header(t).0)).is_some_and(|ci| layout.sources[ci].is_none()));
+    if !(names_columns && adds) {
+        return Ok(layout);
+    }
+    let width = layout.headers.len().max(texts.len());
+    let headers: Vec<String> = (0..width)
+        .map(|i| match texts.get(i).filter(|t| !t.trim().is_empty()) {
+            Some(t) => t.clone(),
+            None => layout.headers.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let (sources, in_wan, ignored, personal) = map_headers(layout.table, &headers, file, next.line)?;
+    let (derived, likely_misses) = derive(layout.table, &headers, &sources, &ignored);
+    Ok(Layout {
+        header_index: layout.header_index + 1,
+        header_line: next.line,
+        headers,
+        sources,
+        in_wan,
+        ignored,
+        personal,
+        derived,
+        likely_misses,
+        ..layout
+    })
 }
 
 fn map_headers_lenient(table: Table, headers: &[String]) -> Vec<Option<usize>> {
@@ -288,6 +331,34 @@ mod tests {
         assert_eq!(l.derived[ha], Some((4, Kind::Presence)));
         assert!(l.likely_misses.is_empty(), "{:?}", l.likely_misses);
         assert_eq!(l.unkept_columns().collect::<Vec<_>>(), vec![4]);
+    }
+
+    #[test]
+    fn reads_a_two_row_header_with_merged_group_cells() {
+        let rows = [
+            row(1, &["2024年全省各市行政诉讼情况", "", "", "", "", ""]),
+            row(2, &["序号", "地区", "统计期间", "一审行政诉讼案件", "", "败诉率(%)"]),
+            row(3, &["", "", "", "收案", "审结", ""]),
+            row(4, &["1", "郑州市", "2024年度", "500", "480", "12.5"]),
+        ];
+        let l = detect(&rows, None, "f").unwrap();
+        assert_eq!((l.table, l.header_index, l.header_line), (Table::Peers, 2, 3));
+        let at = |name: &str| l.sources[Table::Peers.columns().iter().position(|c| c.name == name).unwrap()];
+        assert_eq!(
+            (at("region_code"), at("period"), at("filed"), at("concluded"), at("loss_rate")),
+            (Some(1), Some(2), Some(3), Some(4), Some(5))
+        );
+        // Merged cells read into both rows (序号 above 序号) are one header cell.
+        let filled_both = [
+            row(1, &["序号", "地区", "统计期间", "一审行政诉讼案件", "一审行政诉讼案件"]),
+            row(2, &["序号", "地区", "统计期间", "收案", "审结"]),
+            row(3, &["1", "郑州市", "2024年度", "500", "480"]),
+        ];
+        let l = detect(&filled_both, None, "f").unwrap();
+        assert_eq!((l.header_index, l.headers[3].as_str(), l.ignored.clone()), (1, "收案", vec!["序号".to_string()]));
+        // A data row under a one-row header is not taken for a header.
+        let plain = [row(1, &["地区", "统计期间", "收案"]), row(2, &["郑州市", "2024年度", "500"])];
+        assert_eq!(detect(&plain, None, "f").unwrap().header_index, 0);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod batch;
 pub mod caseno;
 pub mod cells;
 pub mod layout;
+pub mod peers;
 pub mod read;
 pub mod schema;
 pub mod stream;

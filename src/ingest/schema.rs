@@ -30,6 +30,14 @@ pub enum Kind {
     CaseList,
     /// A whole number ≥ 0 (追责人数).
     Count,
+    // ---- peers table (全省各市情况) ----
+    /// Peers: a region code, or a name that identifies one region of the dimension (郑州市, 郑州).
+    PeerRegion,
+    /// Peers: a period or span as offices write it (2024年上半年, 2024H1, 2024-01-01..2024-06-30),
+    /// stored as its span `YYYY-MM-DD..YYYY-MM-DD`.
+    Period,
+    /// Peers: a rate, `12.5%` or `0.125`, stored as a decimal.
+    Rate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,10 +64,12 @@ pub enum Table {
     Penalty,
     /// 行政执法监督事项: letters, interviews, accountability (one row per document and unit).
     Supervision,
+    /// Reported per-region figures (全省各市情况), one row per region and period.
+    Peers,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [Table::Litigation, Table::Reconsideration, Table::Penalty, Table::Supervision];
+    pub const ALL: [Table; 5] = [Table::Litigation, Table::Reconsideration, Table::Penalty, Table::Supervision, Table::Peers];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -67,6 +77,7 @@ impl Table {
             Table::Reconsideration => "reconsideration",
             Table::Penalty => "penalty",
             Table::Supervision => "supervision",
+            Table::Peers => "peers",
         }
     }
 
@@ -80,7 +91,13 @@ impl Table {
             Table::Reconsideration => RECONSIDERATION,
             Table::Penalty => PENALTY,
             Table::Supervision => SUPERVISION,
+            Table::Peers => PEERS,
         }
+    }
+
+    /// The first key column (the whole key is `key_columns`).
+    pub fn key(self) -> &'static str {
+        self.key_columns()[0]
     }
 
     /// The key columns: a later row with the same key replaces the older one. One column for
@@ -90,6 +107,7 @@ impl Table {
         match self {
             Table::Penalty => &["decision_no"],
             Table::Supervision => &["doc_no", "agency"],
+            Table::Peers => &["region_code", "period"],
             _ => &["case_no"],
         }
     }
@@ -112,6 +130,8 @@ impl Table {
             Table::Reconsideration => "received_date",
             Table::Penalty => "decided_date",
             Table::Supervision => "issued_date",
+            // No case dates: the closing checks do not apply.
+            Table::Peers => "period",
         }
     }
 
@@ -357,4 +377,17 @@ pub static SUPERVISION: &[Column] = &[
     col("persons_accountable", &["追责人数", "责任追究人数"], Count, Optional),
     col("referred", &["移送纪检监察", "是否移送"], Bool, Optional),
     col("note", &["整改情况", "备注"], Text, Optional),
+];
+
+pub static PEERS: &[Column] = &[
+    col("region_code", &["行政区划代码", "区划代码", "地区", "地市", "省辖市", "单位"], PeerRegion, Required),
+    col("period", &["统计期间", "期间"], Period, Required),
+    col("filed", &["收案", "一审收案", "发案量", "新收"], Count, Optional),
+    col("concluded", &["审结", "结案"], Count, Optional),
+    col("lost", &["败诉", "败诉案件"], Count, Optional),
+    col("loss_rate", &["败诉率"], Rate, Optional),
+    col("hearings", &["开庭"], Count, Optional),
+    col("appeared", &["出庭"], Count, Optional),
+    col("appearance_rate", &["出庭应诉率", "出庭率"], Rate, Optional),
+    col("source", &["来源", "数据来源"], Text, Optional),
 ];

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::caseno;
 use super::cells::{self, DateError};
 use super::layout::Layout;
+use super::peers;
 use super::read::CellRef;
 use super::schema::{Kind, Need, Table};
 use super::vocab;
@@ -21,8 +22,10 @@ pub enum Value<'a> {
     Bool(bool),
     /// Money in fen (1/100 yuan).
     Fen(i64),
-    /// A whole-number count (追责人数).
+    /// Peers: a count.
     Int(i64),
+    /// Peers: a rate as a decimal.
+    Float(f64),
 }
 
 /// Litigation only: the fields derived from the case number.
@@ -201,6 +204,13 @@ impl Validator<'_> {
                     Some(list) => Value::Str(Cow::Owned(list)),
                     None => Value::Null,
                 },
+                Kind::Count if table == Table::Peers => Value::Int(
+                    match cell {
+                        CellRef::Number(f) => peers::count(&format!("{f}")),
+                        _ => peers::count(&text),
+                    }
+                    .map_err(|e| (label(), e))?,
+                ),
                 Kind::Count => {
                     let n = match cell {
                         CellRef::Number(f) => super::supervision::count(&super::read::number_text(f)),
@@ -208,12 +218,58 @@ impl Validator<'_> {
                     };
                     Value::Int(n.map_err(|e| (label(), e))?)
                 }
+                // Peers (reported figures).
+                Kind::PeerRegion => Value::Str(Cow::Owned(peers::region(self.regions, &text).map_err(|e| (label(), e))?)),
+                Kind::Period => {
+                    let (a, b) = match cell {
+                        CellRef::Number(f) if f.fract() == 0.0 => peers::period(&format!("{f}")),
+                        _ => peers::period(&text),
+                    }
+                    .ok_or_else(|| {
+                        (
+                            label(),
+                            format!("'{}' is not a period (2024, 2024H1, 2024年上半年, 2024年1-6月, 2024-01-01..2024-06-30)", text.trim()),
+                        )
+                    })?;
+                    Value::Str(Cow::Owned(peers::span_text(a, b)))
+                }
+                Kind::Rate => {
+                    let in_percent = self.layout.sources[ci]
+                        .and_then(|src| cells::header(&self.layout.headers[src]).1)
+                        .is_some_and(|u| u.contains('%') || u.contains('％'));
+                    Value::Float(
+                        match cell {
+                            CellRef::Number(f) => peers::rate(&format!("{f}"), in_percent),
+                            _ => peers::rate(&text, in_percent),
+                        }
+                        .map_err(|e| (label(), e))?,
+                    )
+                }
             };
             values.push(v);
         }
         self.check_closing(table, values)?;
         self.check_not_before_start(table, values)?;
+        if table == Table::Peers {
+            self.check_peer(values)?;
+        }
         Ok(accepted)
+    }
+
+    /// Peers: a rate against its counts, and no more losses than concluded cases.
+    fn check_peer(&self, values: &[Value<'_>]) -> Result<(), (String, String)> {
+        let idx = |name: &str| Table::Peers.columns().iter().position(|c| c.name == name).expect("peers column");
+        let int = |name: &str| if let Value::Int(i) = values[idx(name)] { Some(i) } else { None };
+        let float = |name: &str| if let Value::Float(f) = values[idx(name)] { Some(f) } else { None };
+        super::peers::check_row(
+            int("concluded"),
+            int("lost"),
+            float("loss_rate"),
+            int("hearings"),
+            int("appeared"),
+            float("appearance_rate"),
+        )
+        .map_err(|(col, reason)| (self.column_label(idx(col)), reason))
     }
 
     /// Outcome and closed date come together, and a case cannot close before it opens.

@@ -723,7 +723,9 @@ fn ranks(rates: &[f64]) -> Vec<usize> {
 
 /// Loss-rate ranking rows: ranked units low to high, then units without concluded cases.
 fn loss_rows(units: &[Figures], highlight: Option<&str>) -> (Vec<Row>, f64) {
-    let mut ranked: Vec<&Figures> = units.iter().filter(|f| f.concluded > 0 && f.loss_rate.is_some()).collect();
+    // A reported peer (报送) ranks on its reported rate even without counts.
+    let ranks_on = |f: &Figures| f.loss_rate.is_some() && (f.concluded > 0 || f.source.as_deref() == Some("报送"));
+    let mut ranked: Vec<&Figures> = units.iter().filter(|f| ranks_on(f)).collect();
     ranked.sort_by(|a, b| a.loss_rate.partial_cmp(&b.loss_rate).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.code.cmp(&b.code)));
     let rates: Vec<f64> = ranked.iter().map(|f| f.loss_rate.unwrap_or(0.0)).collect();
     let rk = ranks(&rates);
@@ -739,16 +741,20 @@ fn loss_rows(units: &[Figures], highlight: Option<&str>) -> (Vec<Row>, f64) {
         .map(|(f, r)| Row {
             rank: r.to_string(),
             name: name_of(f),
-            suffix: String::new(),
+            suffix: if f.source.as_deref() == Some("报送") { "（报送）".into() } else { String::new() },
             strong: highlight == Some(f.code.as_str()),
             cells: vec![vec![Bar {
                 value: f.loss_rate,
-                label: format!("{}（{}/{}）", pct_opt(f.loss_rate), f.lost, f.concluded),
+                label: if f.blank.iter().any(|c| c == "lost" || c == "concluded") {
+                    pct_opt(f.loss_rate)
+                } else {
+                    format!("{}（{}/{}）", pct_opt(f.loss_rate), f.lost, f.concluded)
+                },
                 color: colour(f),
             }]],
         })
         .collect();
-    let mut rest: Vec<&Figures> = units.iter().filter(|f| !(f.concluded > 0 && f.loss_rate.is_some())).collect();
+    let mut rest: Vec<&Figures> = units.iter().filter(|f| !ranks_on(f)).collect();
     rest.sort_by(|a, b| a.code.cmp(&b.code));
     rows.extend(rest.into_iter().map(|f| Row {
         rank: String::new(),
@@ -801,12 +807,18 @@ fn province(b: &Briefing) -> Scene {
         return no_data(&title, &sub, b);
     }
     let (rows, max) = loss_rows(&b.peers, Some(&b.region_code));
-    let (lost, concluded) = b.peers.iter().fold((0, 0), |(l, c), f| (l + f.lost, c + f.concluded));
-    let refs: Vec<RefLine> = if concluded > 0 {
-        let r = lost as f64 / concluded as f64;
-        vec![RefLine { value: r, label: format!("合计 {}（{}/{}）", pct(r), lost, concluded) }]
-    } else {
-        Vec::new()
+    // The average: the parent's reported total (报送) when the peers table has it, else the sum
+    // of the peers' counts (合计).
+    let refs: Vec<RefLine> = match &b.peer_average {
+        Some(a) => {
+            let counts = match (a.lost, a.concluded) {
+                (Some(l), Some(c)) => format!("（{l}/{c}）"),
+                _ => String::new(),
+            };
+            let word = if a.how == "报送" { "报送合计" } else { "合计" };
+            vec![RefLine { value: a.loss_rate, label: format!("{word} {}{counts}", pct(a.loss_rate)) }]
+        }
+        None => Vec::new(),
     };
     let (end, ticks) = rate_axis(refs.iter().map(|r| r.value).fold(max, f64::max));
     let mut s = Scene::new(&title);
@@ -817,11 +829,19 @@ fn province(b: &Briefing) -> Scene {
         &[
             (Swatch::Box(RED), b.region_name.clone()),
             (Swatch::Box(GREY_BAR), "其他地区".into()),
-            (Swatch::Line { color: REF, dash: true, dot: None }, "各地区合计败诉率".into()),
+            (
+                Swatch::Line { color: REF, dash: true, dot: None },
+                if b.peer_average.as_ref().is_some_and(|a| a.how == "报送") {
+                    "报送合计败诉率"
+                } else {
+                    "各地区合计败诉率"
+                }
+                .into(),
+            ),
         ],
     );
     let y = hbars(&mut s, y, &[Panel { title: None, end, ticks, refs }], &rows);
-    let none = b.peers.iter().filter(|f| f.concluded == 0).count();
+    let none = b.peers.iter().filter(|f| f.loss_rank.is_none()).count();
     let note = if none > 0 { format!("{none}个地区本期无审结案件，列于末尾，不参与排名") } else { String::new() };
     footer(&mut s, y, b, &note);
     s
@@ -1096,6 +1116,11 @@ fn scenes(b: &Briefing) -> Vec<(&'static str, Scene)> {
     if let Some(scene) = supervision_effect(b) {
         v.push((SUPERVISION_CHART_ID, scene));
     }
+    // Only when the briefing's township section shows its table (the template refers to it then).
+    if let Some(t) = b.township.as_ref().filter(|t| !t.ranked.is_empty()) {
+        v.push(("township", township(b, t)));
+    }
+
     v
 }
 
@@ -1159,6 +1184,46 @@ fn supervision_effect(b: &Briefing) -> Option<Scene> {
     let note = if sec.effect_measured { String::new() } else { "审结案件不足30件，不据此判断监督成效".to_string() };
     footer(&mut s, y, b, &note);
     Some(s)
+}
+
+/// 乡镇综合行政执法: townships with cases in the period, most first, cases and fines.
+fn township(b: &Briefing, t: &crate::report::township::TownshipSection) -> Scene {
+    let title = format!("{}{}乡镇（街道）办理行政处罚案件", b.period.label, b.region_name);
+    let c = &t.current;
+    let sub = format!(
+        "按案件数由多到少排列；{}个乡镇（街道）中{}个有办案，共{}件，罚款{}万元",
+        c.townships, c.townships_with_cases, c.township_cases, c.township_fines_wan
+    );
+    let max = t.ranked.iter().map(|r| r.township_cases as f64).fold(0.0, f64::max);
+    let (end, ticks) = count_axis(max);
+    let rows: Vec<Row> = t
+        .ranked
+        .iter()
+        .map(|r| Row {
+            rank: r.rank.map(|k| k.to_string()).unwrap_or_default(),
+            name: r.name.clone(),
+            suffix: match &r.parent_name {
+                Some(p) if p != &b.region_name => format!("（{p}）"),
+                _ => String::new(),
+            },
+            strong: false,
+            cells: vec![vec![Bar {
+                value: Some(r.township_cases as f64),
+                label: format!("{}件（{}万元）", r.township_cases, r.township_fines_wan),
+                color: BLUE,
+            }]],
+        })
+        .collect();
+    let mut s = Scene::new(&title);
+    let y = header(&mut s, &title, &sub);
+    let y = hbars(&mut s, y, &[Panel { title: None, end, ticks, refs: Vec::new() }], &rows);
+    let note = if t.without_cases.is_empty() {
+        String::new()
+    } else {
+        format!("{}个乡镇（街道）本期无案件，未列出", t.without_cases.len())
+    };
+    footer(&mut s, y, b, &note);
+    s
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ pub fn chart_list(b: &Briefing) -> Vec<(&'static str, String)> {
         ("domains", "各领域败诉案件与复议纠错率".to_string()),
         ("province", format!("{}败诉率排名", b.peer_word)),
     ]
+    .into_iter()
+    .chain(b.township.as_ref().filter(|t| !t.ranked.is_empty()).map(|_| ("township", "乡镇（街道）办理行政处罚案件".to_string())))
+    .collect()
 }
 
 /// Figures the briefing itself does not carry: the same span one year earlier (for the
@@ -66,6 +69,10 @@ struct Data<'a> {
     loss_reasons: &'a [super::model::ReasonRow],
     cases: &'a [super::model::CaseRow],
     recon_cases: &'a [super::model::ReconCaseRow],
+    township: Option<&'a super::township::TownshipSection>,
+    /// The province ranking's reported rows (报送), for the rank card.
+    peers_reported: i64,
+    reported_self: Option<&'a super::model::ReportedSelf>,
 }
 
 /// Writes the dashboard with only what the briefing carries (year-on-year where it has it).
@@ -109,6 +116,9 @@ pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path
         loss_reasons: &b.loss_reasons,
         cases: &b.cases,
         recon_cases: &b.recon_cases,
+        township: b.township.as_ref(),
+        peers_reported: b.peers_reported,
+        reported_self: b.reported_self.as_ref(),
     };
     let json = serde_json::to_string(&data).map_err(|e| Error::Other(e.to_string()))?;
     write(
@@ -149,8 +159,13 @@ pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path
 <section id="sec-flags"><h2>五、建议约谈和制发监督意见书的行政机关</h2><div id="tbl-flags"></div></section>
 <section id="sec-agencies"><h2>六、全部行政机关</h2><div id="tbl-agencies"></div></section>
 <section id="sec-domains"><h2>七、领域和败诉原因</h2><div class="two"><div id="tbl-domains"></div><div id="tbl-reasons"></div></div></section>
-<section id="sec-notes"><h2>统计口径</h2><div id="notes"></div></section>
+{township}<section id="sec-notes"><h2>统计口径</h2><div id="notes"></div></section>
 </main>"#,
+        township = if b.township.is_some() {
+            "<section id=\"sec-township\"><h2>八、乡镇综合行政执法</h2><div id=\"tbl-township\"></div></section>\n"
+        } else {
+            ""
+        },
         title = esc(&b.title),
         subtitle = esc(&subtitle),
         nav = nav,

@@ -7,6 +7,7 @@ pub mod docx;
 pub mod model;
 pub mod supervision;
 pub mod text;
+pub mod township;
 pub mod xlsx;
 
 /// Escapes text for HTML element content and attribute values.

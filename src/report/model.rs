@@ -47,6 +47,13 @@ pub struct Figures {
     /// agency's region lies in; None for the region's own departments.
     #[serde(default)]
     pub unit: Option<String>,
+    /// Ranking among peers: 报送 (figures reported in the peers table) or 测算 (computed from
+    /// case rows); None outside a ranking.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Reported rows: the count columns the report left empty (shown as —, not 0).
+    #[serde(default)]
+    pub blank: Vec<String>,
 }
 
 fn int(v: &Value) -> i64 {
@@ -103,10 +110,41 @@ impl Figures {
                         _ => None,
                     },
                     unit: None,
+                    source: match g("source") {
+                        Value::Text(t) => Some(t.clone()),
+                        _ => None,
+                    },
+                    blank: ["filed", "filed_prev", "concluded", "lost", "hearings", "appeared"]
+                        .iter()
+                        .filter(|c| rows.index(c).is_some() && matches!(g(c), Value::Null))
+                        .map(|c| c.to_string())
+                        .collect(),
                 }
             })
             .collect()
     }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PeerAverage {
+    pub loss_rate: f64,
+    pub lost: Option<i64>,
+    pub concluded: Option<i64>,
+    /// 报送 (the parent's reported total) or 合计 (sum of the peers' counts).
+    pub how: String,
+}
+
+/// The figures the peers table reports for the briefing region itself, when it also has case
+/// rows (the briefing notes any difference).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReportedSelf {
+    pub source: Option<String>,
+    pub filed: Option<i64>,
+    pub concluded: Option<i64>,
+    pub lost: Option<i64>,
+    pub loss_rate: Option<f64>,
+    /// Which of filed, concluded, lost, loss_rate differ from the computed figures.
+    pub differs: Vec<String>,
 }
 
 /// When an agency gets a supervision letter (行政执法监督意见书) or an interview (约谈).
@@ -270,6 +308,22 @@ pub struct Briefing {
     /// 行政执法监督情况; None when the warehouse has no supervision rows.
     #[serde(default)]
     pub supervision: Option<super::supervision::SupervisionSection>,
+    /// How many peers' rows are reported (报送) and computed (测算) in the ranking.
+    #[serde(default)]
+    pub peers_reported: i64,
+    #[serde(default)]
+    pub peers_computed: i64,
+    /// The region's own reported figures when they differ from the computed ones.
+    #[serde(default)]
+    pub reported_self: Option<ReportedSelf>,
+    /// The peers' average loss rate (the province's for a city): (rate, lost, concluded, how) —
+    /// the parent's reported total when the peers table has it (how = 报送), else the sum of the
+    /// ranked rows' counts (how = 合计; rows whose report gives no counts are left out).
+    #[serde(default)]
+    pub peer_average: Option<PeerAverage>,
+    /// 乡镇综合行政执法: present when the region has townships (filled in by `township::build`).
+    #[serde(default)]
+    pub township: Option<super::township::TownshipSection>,
 }
 
 impl PeriodInfo {
@@ -372,8 +426,13 @@ pub async fn build(
         let (schema, batches) = engine.metrics(period, &units).await?;
         Ok::<_, Error>(Figures::from_rows(&Rows::from_batches(&schema, &batches)?))
     };
-    // The region among its peers (same level, same parent): its own row and its rank.
-    let peers = metrics(Units::Regions { level: region.level, parent: region.parent_code.clone() }).await?;
+    // The region among its peers (same level, same parent): its own row and its rank, with
+    // reported figures (peers table) for peers without case rows, each row marked 报送 / 测算.
+    let (schema, batches) =
+        engine.metrics_sourced(period, &Units::Regions { level: region.level, parent: region.parent_code.clone() }).await?;
+    let peers = Figures::from_rows(&Rows::from_batches(&schema, &batches)?);
+    let peers_reported = peers.iter().filter(|f| f.source.as_deref() == Some("报送")).count() as i64;
+    let peers_computed = peers.len() as i64 - peers_reported;
     let total =
         peers.iter().find(|f| f.code == region.code).cloned().ok_or_else(|| Error::Other(format!("no metrics row for {}", region.code)))?;
     let peer_ranked = peers.iter().filter(|f| f.loss_rank.is_some()).count() as i64;
@@ -472,6 +531,8 @@ pub async fn build(
         .collect();
 
     let flags = flag_agencies(&all_agencies, regions, thresholds);
+    let reported_self = reported_self(engine, region, period, &total).await?;
+    let peer_average = peer_average(engine, region, period, &peers).await?;
     let peer_word = match region.level {
         Level::City => "全省各市".to_string(),
         Level::County => "全市各县(市、区)".to_string(),
@@ -504,7 +565,79 @@ pub async fn build(
         cases,
         recon_cases,
         supervision,
+        peers_reported,
+        peers_computed,
+        reported_self,
+        peer_average,
+        township: None,
     })
+}
+
+/// The region's own row in the peers table for exactly this period, when its figures differ
+/// from the computed ones (a rate by more than 0.05 percentage points).
+async fn reported_self(engine: &Engine, region: &Region, period: &Period, total: &Figures) -> Result<Option<ReportedSelf>> {
+    let sql = format!(
+        "SELECT source, filed, concluded, lost, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate \
+         FROM peers WHERE region_code = '{}' AND period = '{}'",
+        region.code.replace('\'', ""),
+        period.span()
+    );
+    let r = rows(engine, &sql, &[]).await?;
+    if r.rows.is_empty() || total.source.as_deref() == Some("报送") {
+        return Ok(None);
+    }
+    let opt_int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
+    let rep = ReportedSelf {
+        source: opt_text(r.get(0, "source")),
+        filed: opt_int(r.get(0, "filed")),
+        concluded: opt_int(r.get(0, "concluded")),
+        lost: opt_int(r.get(0, "lost")),
+        loss_rate: float(r.get(0, "loss_rate")),
+        differs: Vec::new(),
+    };
+    let mut differs = Vec::new();
+    for (name, reported, computed) in
+        [("filed", rep.filed, total.filed), ("concluded", rep.concluded, total.concluded), ("lost", rep.lost, total.lost)]
+    {
+        if reported.is_some_and(|v| v != computed) {
+            differs.push(name.to_string());
+        }
+    }
+    if let (Some(a), Some(b)) = (rep.loss_rate, total.loss_rate)
+        && (a - b).abs() > 0.0005 + 1e-12
+    {
+        differs.push("loss_rate".into());
+    }
+    Ok((!differs.is_empty()).then_some(ReportedSelf { differs, ..rep }))
+}
+
+async fn peer_average(engine: &Engine, region: &Region, period: &Period, peers: &[Figures]) -> Result<Option<PeerAverage>> {
+    if let Some(parent) = &region.parent_code {
+        let sql = format!(
+            "SELECT lost, concluded, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate \
+             FROM peers WHERE region_code = '{}' AND period = '{}'",
+            parent.replace('\'', ""),
+            period.span()
+        );
+        let r = rows(engine, &sql, &[]).await?;
+        if let Some(rate) = r.rows.first().and_then(|_| float(r.get(0, "loss_rate"))) {
+            let opt_int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
+            return Ok(Some(PeerAverage {
+                loss_rate: rate,
+                lost: opt_int(r.get(0, "lost")),
+                concluded: opt_int(r.get(0, "concluded")),
+                how: "报送".into(),
+            }));
+        }
+    }
+    let counted = peers.iter().filter(|f| !f.blank.iter().any(|c| c == "lost" || c == "concluded"));
+    let (lost, concluded) = counted.fold((0, 0), |(l, c), f| (l + f.lost, c + f.concluded));
+    Ok((concluded > 0).then(|| PeerAverage {
+        loss_rate: lost as f64 / concluded as f64,
+        lost: Some(lost),
+        concluded: Some(concluded),
+        how: "合计".into(),
+    }))
 }
 
 /// Ranks a list by loss rate, low to high, with the contract's tie rule (1, 2, 2, 4).

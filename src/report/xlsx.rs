@@ -11,6 +11,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, IgnoreError, Workbook, Worksheet, XlsxError};
 
 use super::model::{Briefing, DomainRow, Figures, Flag};
+use super::township::Enforcement;
 use crate::output::neutralise;
 use crate::{Error, Result};
 
@@ -112,7 +113,23 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
     write_sheet(&mut wb, &f, "全部机关", &title, &cols, &b.agencies)?;
 
     let title = format!("{}{}行政诉讼、复议和处罚情况（按败诉率由低到高排名；{}）", b.period.label, b.peer_word, span);
-    write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &figure_cols("地区", true, false), &b.peers)?;
+    let mut cols = figure_cols("地区", true, false);
+    // Reported figures (报送) beside computed ones (测算); a count the report left out is empty.
+    for c in cols.iter_mut() {
+        let field = match c.header {
+            "发案量" => "filed",
+            "上年同期" => "filed_prev",
+            "审结" => "concluded",
+            "败诉" => "lost",
+            "开庭" => "hearings",
+            "出庭" => "appeared",
+            _ => continue,
+        };
+        let get = std::mem::replace(&mut c.get, Box::new(|_: &Figures| Cell::OptInt(None)));
+        c.get = Box::new(move |f: &Figures| if f.blank.iter().any(|b| b == field) { Cell::OptInt(None) } else { get(f) });
+    }
+    cols.push(col("来源", |f: &Figures| Cell::Text(f.source.clone().unwrap_or_else(|| "测算".into()))));
+    write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &cols, &b.peers)?;
 
     let title = format!("{}{}败诉和复议纠错案件领域分布（{}）", b.region_name, b.period.label, span);
     write_sheet(&mut wb, &f, "领域分析", &title, &domain_cols(), &b.by_domain)?;
@@ -133,6 +150,19 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
 
     if let Some(sup) = &b.supervision {
         write_supervision_sheets(&mut wb, &f, b, sup)?;
+    }
+    // 乡镇综合行政执法: every township (those with cases first, by cases), then the region's total.
+    if let Some(t) = &b.township {
+        let title = format!(
+            "{}{}乡镇（街道）综合行政执法情况（按乡镇办理处罚案件数由多到少；统计期间{}；末行为{}合计）",
+            b.region_name,
+            b.period.label,
+            b.period.span.replace("..", "至"),
+            b.scope_word
+        );
+        let mut rows: Vec<Enforcement> = t.ranked.iter().chain(&t.without_cases).cloned().collect();
+        rows.push(Enforcement { name: format!("{}合计", b.scope_word), ..t.current.clone() });
+        write_sheet(&mut wb, &f, "乡镇执法", &title, &township_cols(), &rows)?;
     }
 
     write_definitions(&mut wb, &f, b, &span)?;
@@ -288,6 +318,27 @@ fn flag_cols<'a>() -> Vec<Col<'a, Flag>> {
     ]
 }
 
+fn township_cols<'a>() -> Vec<Col<'a, Enforcement>> {
+    vec![
+        col("排名", |e: &Enforcement| Cell::OptInt(e.rank)),
+        col("乡镇（街道）", |e: &Enforcement| Cell::Text(e.name.clone())),
+        col("所属地区", |e: &Enforcement| Cell::Text(e.parent_name.clone().unwrap_or_default())),
+        col("区划代码", |e: &Enforcement| Cell::Text(e.code.clone())),
+        col("乡镇数", |e: &Enforcement| Cell::Int(e.townships)),
+        col("有办案乡镇数", |e: &Enforcement| Cell::Int(e.townships_with_cases)),
+        col("乡镇处罚案件", |e: &Enforcement| Cell::Int(e.township_cases)),
+        col("乡镇罚款(元)", |e: &Enforcement| Cell::Money(e.township_fines_yuan.clone())),
+        col("赋权事项案件", |e: &Enforcement| Cell::Int(e.delegated_cases)),
+        col("赋权事项罚款(元)", |e: &Enforcement| Cell::Money(e.delegated_fines_yuan.clone())),
+        col("处罚案件", |e: &Enforcement| Cell::Int(e.penalty_cases)),
+        col("罚款(元)", |e: &Enforcement| Cell::Money(e.fines_yuan.clone())),
+        col("没收(元)", |e: &Enforcement| Cell::Money(e.confiscated_yuan.clone())),
+        col("不予、减轻、从轻处罚", |e: &Enforcement| Cell::Int(e.lenient_cases)),
+        col("包容审慎占比", |e: &Enforcement| Cell::Rate(e.lenient_rate)),
+        col("从重处罚", |e: &Enforcement| Cell::Int(e.severe_cases)),
+    ]
+}
+
 /// Money text as a number: "1234.50" → 1234.5; None when it is not a plain decimal.
 fn money(s: &str) -> Option<f64> {
     let t = s.trim().replace(',', "");
@@ -419,6 +470,15 @@ fn write_definitions(wb: &mut Workbook, f: &Formats, b: &Briefing, span: &str) -
         ("没收(元)", "上述处罚案件的没收违法所得、非法财物金额合计，单位元"),
         ("复议以决定审结", "领域分析表中纠错率的分母：以决定审结的复议案件数"),
         ("建议", "监督建议表：约谈，或制发行政执法监督意见书；依据列写明达到的标准"),
+        // 乡镇执法 sheet (present when the region has townships).
+        ("乡镇数", "乡镇执法表：所辖乡级区划（乡、镇、街道）个数，乡镇本身计1"),
+        ("有办案乡镇数", "统计期间内办理过行政处罚案件的乡镇个数"),
+        ("乡镇处罚案件", "区划代码为乡级区划的行政处罚案件数（处罚决定日期在统计期间内）；乡镇罚款为其罚款合计"),
+        ("赋权事项案件", "“赋权事项”为“是”的行政处罚案件数（未填写的不计）；赋权事项罚款为其罚款合计"),
+        ("不予、减轻、从轻处罚", "裁量情形为不予处罚、减轻处罚、从轻处罚的案件数（包容审慎监管）"),
+        ("包容审慎占比", "不予、减轻、从轻处罚案件÷填写了裁量情形的处罚案件；无填写时留空"),
+        ("从重处罚", "裁量情形为从重处罚的案件数"),
+        ("来源", "全省各市表：测算为据案件台账计算；报送为本地区无案件台账时采用的报送数据（全省各市情况表），报送未列的数字留空"),
         ("空白单元格", "分母为0或数据未填写，无法计算"),
     ];
     let ws = wb.add_worksheet();

@@ -12,6 +12,7 @@
 //! | `penalty_2023.csv` | penalty | UTF-8; `罚款金额(元)` as `1,200.00`, `500元`, `1200`; `没收违法所得（元）` |
 //! | `penalty_2024.csv` | penalty | UTF-8 with BOM; `罚款金额(万元)` and `没收金额(万元)` (0.12 = ¥1,200) |
 //! | `supervision_2021_2024.xlsx` | supervision | the sample city's 监督台账 (see `supervision.rs`): title row, alias headers, multi-unit letters in merged cells, action variants, late and overdue rectifications, a person column ingest drops |
+//! | `peers_2023_2024.xlsx` | peers | the province's per-city table as a notice's annex: title rows, a two-row header with merged group cells, 败诉率(%) as numbers, a 合计 row per year (the province) |
 //! | `regions_sanmenxia.csv` | regions | copy of the shipped Sanmenxia additions (zones, townships), for `--regions` |
 //!
 //! Every ledger also has columns ingest ignores (序号, 备注 or 更正说明). Litigation and
@@ -53,6 +54,7 @@ mod agency;
 mod geo;
 mod litigation;
 mod names;
+mod peers;
 mod penalty;
 mod reconsideration;
 mod sink;
@@ -127,6 +129,7 @@ pub fn generate(opts: &SampleOptions) -> Result<SampleReport> {
     // The supervision ledger reads the case ledgers just written, so it follows them.
     let sup = supervision::write(&ctx, &opts.out, &mut stream(opts.seed, 4), &files)?;
     files.push(sup);
+    files.push(peers::write(&ctx, &opts.out, &mut stream(opts.seed, 5))?);
 
     let path = opts.out.join("regions_sanmenxia.csv");
     fs::write(&path, SANMENXIA_ADDITIONS).map_err(|e| Error::io(&path, e))?;

@@ -391,8 +391,63 @@ def main(argv):
             "penalty_cases": pcases, "fines_yuan": fines, "confiscated_yuan": confiscated,
             "loss_rank": None,
         })
+    # --- Reported peer figures (contract §11), regions only. READING: a printed region with a
+    # peers row whose period is exactly P, and no first-instance litigation row under it with a
+    # filed, closed or hearing date in P, takes the reported figures (rates from the report, else
+    # lost/concluded or appeared/hearings; counts it lacks are empty; judgment, spoke and
+    # required rates empty). The same for P′ gives filed_prev and loss_rate_prev; a reported row
+    # without a reported P′ row has both empty. filed_yoy, the change and double_decline follow.
+    # Ranked when it has a loss rate.
+    peers_entry = manifest["tables"].get("peers")
+    if not agency and peers_entry and peers_entry["parts"]:
+        ppaths = ", ".join("'" + os.path.join(warehouse, p["file"]).replace("'", "''") + "'" for p in peers_entry["parts"])
+        reported = {}
+        for row in con.execute(
+            f"""SELECT region_code, period, filed, concluded, lost, loss_rate, hearings, appeared, appearance_rate
+                FROM read_parquet([{ppaths}], union_by_name = true)"""
+        ).fetchall():
+            reported[(row[0], row[1])] = row[2:]
+
+        def active(a, b):
+            got = con.execute(
+                f"""SELECT DISTINCT p.code FROM printed p JOIN anc ON anc.ancestor = p.code
+                    JOIN litigation_raw l ON l.region_code = anc.code
+                    WHERE l.case_type IN {fi} AND ({between('l.filed_date', a, b)} OR {between('l.closed_date', a, b)}
+                          OR {between('l.hearing_date', a, b)})"""
+            ).fetchall()
+            return {g[0] for g in got}
+
+        act_p, act_q = active(p0, p1), active(q0, q1)
+        span_p = f"{p0.isoformat()}..{p1.isoformat()}"
+        span_q = f"{q0.isoformat()}..{q1.isoformat()}"
+
+        def rate_of(rate, num, den):
+            if rate is not None:
+                return rate
+            return None if num is None or den is None or den == 0 else num / den
+
+        for r in rows:
+            code = r["region_code"]
+            cur = reported.get((code, span_p)) if code not in act_p else None
+            prev = reported.get((code, span_q)) if code not in act_q else None
+            if cur is not None:
+                f, c, l, lr, h, a, ar = cur
+                r.update({"filed": f, "concluded": c, "lost": l, "loss_rate": rate_of(lr, l, c),
+                          "judgment_loss_rate": None, "hearings": h, "appeared": a,
+                          "appearance_rate": rate_of(ar, a, h), "spoke_rate": None,
+                          "required_appearance_rate": None, "filed_prev": None, "loss_rate_prev": None})
+            if prev is not None:
+                f, c, l, lr = prev[:4]
+                r.update({"filed_prev": f, "loss_rate_prev": rate_of(lr, l, c)})
+            if cur is not None or prev is not None:
+                fp, fl, lr, lrp = r["filed_prev"], r["filed"], r["loss_rate"], r["loss_rate_prev"]
+                r["filed_yoy"] = None if fl is None or not fp else (fl - fp) / fp
+                r["loss_rate_change_pp"] = None if lr is None or lrp is None else (lr - lrp) * 100
+                r["double_decline"] = (None if lr is None or lrp is None or fl is None or fp is None
+                                       else (fl < fp and lr < lrp))
+            r["_reported"] = cur is not None
     # RANK(): 1 + number of ranked rows with a strictly smaller loss_rate.
-    ranked = [r for r in rows if r["concluded"] > 0]
+    ranked = [r for r in rows if (r["loss_rate"] is not None if r.get("_reported") else r["concluded"] > 0)]
     for r in ranked:
         r["loss_rank"] = 1 + sum(1 for o in ranked if o["loss_rate"] < r["loss_rate"])
 
