@@ -37,6 +37,10 @@ pub enum Command {
     /// Start a Ballista scheduler or executor for `--engine ballista://HOST:PORT` (needs a build
     /// with `--features ballista`).
     Cluster(commands::cluster::Args),
+    /// The court's list of cases against the agencies' litigation ledger: one row per
+    /// discrepancy (missing either way, differing fields, losses not reported), or per region
+    /// with --summary.
+    Reconcile(commands::reconcile::Args),
 }
 
 pub fn exit_code(e: &Error) -> i32 {
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sample(a) => commands::sample::run(a, &mut out),
         Command::Run(a) => commands::run::run(a, &mut out),
         Command::Cluster(a) => commands::cluster::run(a, &mut out),
+        Command::Reconcile(a) => commands::reconcile::run(a, &mut out),
     };
     let flushed = out.flush();
     result?;

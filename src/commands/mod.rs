@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod dashboard;
 pub mod ingest;
 pub mod metrics;
+pub mod reconcile;
 pub mod run;
 pub mod sample;
 pub mod sql;

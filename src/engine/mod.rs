@@ -4,6 +4,7 @@
 pub mod ballista;
 pub mod guard;
 pub mod period;
+pub mod reconcile;
 pub mod target;
 
 use std::sync::Arc;
@@ -81,7 +82,11 @@ pub struct Engine {
 }
 
 /// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 4] = ["litigation", "reconsideration", "penalty", "regions"];
+pub const TABLES: [&str; 5] = ["litigation", "reconsideration", "penalty", "regions", "court"];
+
+/// Tables a warehouse may lack (written before the table existed, or never given a file): they
+/// are registered empty so that every query, view and command works on older warehouses.
+pub const OPTIONAL_TABLES: [&str; 1] = ["court"];
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {
@@ -160,6 +165,10 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
             Some(t) => crate::ingest::batch::arrow_schema(t),
             None => crate::warehouse::regions_schema(),
         };
+        if OPTIONAL_TABLES.contains(&name) && manifest.tables.get(name).is_none_or(|t| t.parts.is_empty()) {
+            ctx.register_table(name, Arc::new(datafusion::datasource::MemTable::try_new(schema, vec![vec![]])?))?;
+            continue;
+        }
         let parts = &manifest
             .tables
             .get(name)
