@@ -10,6 +10,8 @@ use crate::{Error, Result};
 pub const RECONCILE_VIEWS_SQL: &str = include_str!("../../queries/reconcile_views.sql");
 pub const RECONCILE_SQL: &str = include_str!("../../queries/reconcile.sql");
 pub const RECONCILE_SUMMARY_SQL: &str = include_str!("../../queries/reconcile_summary.sql");
+pub const RECONCILE_RATES_SQL: &str = include_str!("../../queries/reconcile_rates.sql");
+pub const RECONCILE_UNITS_SQL: &str = include_str!("../../queries/reconcile_units.sql");
 
 /// The columns of `fuyuan reconcile`, in order.
 pub const RECONCILE_COLUMNS: [&str; 7] = ["case_no", "region_code", "defendant", "kind", "field", "ledger_value", "court_value"];
@@ -62,6 +64,19 @@ impl Engine {
         let units = render(UNITS_REGION_SQL, &params)?.replace("CREATE VIEW", "CREATE OR REPLACE VIEW");
         self.run_script(&units).await?;
         self.query_internal(&render(RECONCILE_SUMMARY_SQL, &params)?).await
+    }
+
+    /// Each side's concluded cases, losses and loss rate under `region` (rows `court`, `ledger`).
+    pub async fn reconcile_rates(&self, period: &Period, region: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        digits("--region", region)?;
+        let params = [("start", period.start.to_string()), ("end", period.end.to_string()), ("region", region.to_string())];
+        self.query_internal(&render(RECONCILE_RATES_SQL, &params)?).await
+    }
+
+    /// The agencies behind the discrepancies under `region`, most first.
+    pub async fn reconcile_units(&self, period: &Period, region: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        self.reconcile_views(period, region).await?;
+        self.query_internal(RECONCILE_UNITS_SQL).await
     }
 
     /// Whether the court's list holds any first-instance case filed or closed in P (the briefing

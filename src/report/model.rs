@@ -255,6 +255,10 @@ pub struct Briefing {
     pub flags: Vec<Flag>,
     pub cases: Vec<CaseRow>,
     pub recon_cases: Vec<ReconCaseRow>,
+    /// The court's list against the ledger (数据核对情况); None when the court's list holds no
+    /// case for the period (nothing is printed then).
+    #[serde(default)]
+    pub reconciliation: Option<super::reconcile::Reconciliation>,
 }
 
 impl PeriodInfo {
@@ -456,6 +460,9 @@ pub async fn build(
         })
         .collect();
 
+    let reconciliation =
+        super::reconcile::for_briefing(engine, region, sub_level, period, &|code: &str| unit_of(regions, code, &subunits)).await?;
+
     let flags = flag_agencies(&all_agencies, regions, thresholds);
     let peer_word = match region.level {
         Level::City => "全省各市".to_string(),
@@ -487,6 +494,7 @@ pub async fn build(
         flags,
         cases,
         recon_cases,
+        reconciliation,
     })
 }
 

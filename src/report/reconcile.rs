@@ -199,3 +199,161 @@ mod tests {
         assert_eq!(unique_sheet_name("", &mut taken), "sheet");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The briefing's and dashboard's reconciliation part (数据核对情况), present only when the court's
+// list holds cases for the period.
+
+/// The region's reconciliation counts (one `--summary` row) and each side's loss rate.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default, PartialEq)]
+pub struct ReconTotals {
+    pub code: String,
+    pub name: String,
+    pub court_cases: i64,
+    pub ledger_cases: i64,
+    pub matched: i64,
+    pub missing_in_ledger: i64,
+    pub missing_in_court: i64,
+    pub mismatched_cases: i64,
+    pub loss_not_reported: i64,
+    pub court_lost: i64,
+    pub ledger_lost: i64,
+}
+
+/// An agency behind discrepancies.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default, PartialEq)]
+pub struct ReconUnit {
+    pub defendant: String,
+    pub region_code: String,
+    pub cases: i64,
+    pub missing_in_ledger: i64,
+    pub missing_in_court: i64,
+    pub mismatched_cases: i64,
+    pub loss_not_reported: i64,
+}
+
+/// One discrepancy, with the office's labels and the briefing sub-unit it lies in.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default, PartialEq)]
+pub struct ReconRow {
+    pub case_no: String,
+    pub region_code: String,
+    pub defendant: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub field: String,
+    pub field_label: String,
+    pub ledger_value: String,
+    pub court_value: String,
+    /// The briefing's sub-unit code (None: the region's own departments).
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default, PartialEq)]
+pub struct Reconciliation {
+    pub total: ReconTotals,
+    pub court_concluded: i64,
+    pub ledger_concluded: i64,
+    pub court_loss_rate: Option<f64>,
+    pub ledger_loss_rate: Option<f64>,
+    /// One row per sub-unit of the briefing (counties of a city …).
+    pub subunits: Vec<ReconTotals>,
+    /// Agencies with discrepancies, most first.
+    pub units: Vec<ReconUnit>,
+    pub rows: Vec<ReconRow>,
+}
+
+fn int_of(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) => *i,
+        _ => 0,
+    }
+}
+
+fn totals(rows: &Rows) -> Vec<ReconTotals> {
+    (0..rows.rows.len())
+        .map(|i| {
+            let g = |c: &str| rows.get(i, c);
+            ReconTotals {
+                code: g("region_code").plain(),
+                name: g("region_name").plain(),
+                court_cases: int_of(g("court_cases")),
+                ledger_cases: int_of(g("ledger_cases")),
+                matched: int_of(g("matched")),
+                missing_in_ledger: int_of(g("missing_in_ledger")),
+                missing_in_court: int_of(g("missing_in_court")),
+                mismatched_cases: int_of(g("mismatched_cases")),
+                loss_not_reported: int_of(g("loss_not_reported")),
+                court_lost: int_of(g("court_lost")),
+                ledger_lost: int_of(g("ledger_lost")),
+            }
+        })
+        .collect()
+}
+
+/// The reconciliation part for a briefing of `region` with sub-units of `sub_level`; None when
+/// the court's list holds no case for the period. `unit_of` names the sub-unit of a region code.
+pub async fn for_briefing(
+    engine: &Engine,
+    region: &crate::warehouse::regions::Region,
+    sub_level: Level,
+    period: &Period,
+    unit_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<Reconciliation>> {
+    if !engine.has_court_list(period).await? {
+        return Ok(None);
+    }
+    let rows_of =
+        |(schema, batches): (arrow::datatypes::SchemaRef, Vec<arrow::record_batch::RecordBatch>)| Rows::from_batches(&schema, &batches);
+    let peers = totals(&rows_of(engine.reconcile_summary(period, region.level, region.parent_code.as_deref()).await?)?);
+    let total = peers.into_iter().find(|t| t.code == region.code).unwrap_or_default();
+    let subunits = totals(&rows_of(engine.reconcile_summary(period, sub_level, Some(&region.code)).await?)?);
+    let rates = rows_of(engine.reconcile_rates(period, &region.code).await?)?;
+    let side = |name: &str| (0..rates.rows.len()).find(|&i| rates.get(i, "side").plain() == name);
+    let (court_i, ledger_i) = (side("court"), side("ledger"));
+    let conc = |i: Option<usize>| i.map(|i| int_of(rates.get(i, "concluded"))).unwrap_or(0);
+    let rate = |i: Option<usize>| i.and_then(|i| rates.get(i, "loss_rate").as_f64());
+    let units_rows = rows_of(engine.reconcile_units(period, &region.code).await?)?;
+    let units = (0..units_rows.rows.len())
+        .map(|i| {
+            let g = |c: &str| units_rows.get(i, c);
+            ReconUnit {
+                defendant: g("defendant").plain(),
+                region_code: g("region_code").plain(),
+                cases: int_of(g("cases")),
+                missing_in_ledger: int_of(g("missing_in_ledger")),
+                missing_in_court: int_of(g("missing_in_court")),
+                mismatched_cases: int_of(g("mismatched_cases")),
+                loss_not_reported: int_of(g("loss_not_reported")),
+            }
+        })
+        .collect();
+    let list = rows_of(engine.reconcile(period, Some(&region.code)).await?)?;
+    let rows = (0..list.rows.len())
+        .map(|i| {
+            let g = |c: &str| list.get(i, c).plain();
+            let code = g("region_code");
+            ReconRow {
+                unit: unit_of(&code),
+                case_no: g("case_no"),
+                defendant: g("defendant"),
+                kind_label: kind_label(&g("kind")).to_string(),
+                kind: g("kind"),
+                field_label: field_label(&g("field")).to_string(),
+                field: g("field"),
+                ledger_value: g("ledger_value"),
+                court_value: g("court_value"),
+                region_code: code,
+            }
+        })
+        .collect();
+    Ok(Some(Reconciliation {
+        total,
+        court_concluded: conc(court_i),
+        ledger_concluded: conc(ledger_i),
+        court_loss_rate: rate(court_i),
+        ledger_loss_rate: rate(ledger_i),
+        subunits,
+        units,
+        rows,
+    }))
+}
