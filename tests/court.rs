@@ -447,3 +447,35 @@ fn usage_errors() {
     dir.command(&["reconcile", "--period", "2024Q5", "--warehouse", "wh"]).fails(2);
     dir.command(&["reconcile", "--period", "2024", "--warehouse", "nowhere"]).fails(6);
 }
+
+#[test]
+fn briefing_annex_and_dashboard_show_the_reconciliation_only_with_a_court_list() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = Dir::new();
+    fixture_warehouse(&dir);
+    dir.command(&["brief", "--period", "2024H1", "--region", "411200", "--out", "B", "--formats", "md,xlsx", "--warehouse", "wh"]).stdout();
+    let md = dir.read("B/briefing.md");
+    // The fixture's figures (tests/fixtures/court/README.md): 10 and 10 cases, 8 on both sides,
+    // 2 missing each way, 6 differing, 2 losses not reported; court 5/… lost, ledger 4/… lost.
+    assert!(md.contains("数据核对情况"), "{md}");
+    assert!(md.contains("法院清单载有全市一审行政诉讼案件10件，各单位台账报送10件，双方均有记录的8件"), "{md}");
+    assert!(md.contains("漏报）2件，台账有而法院清单无2件，信息不一致6件，其中法院判决败诉而台账未如实报送败诉结果2件"), "{md}");
+    // Court side closed in H1 under 411200: C1 C5 C6 C7 C8 C9 C11 C13 = 8, lost 5; ledger: L1 L5 L7
+    // L8 L9 L13 = 6, lost 4 (L11 closed in 2023).
+    assert!(md.contains("按法院清单计算，审结8件，败诉5件，败诉率62.50%；按台账计算，审结6件，败诉4件，败诉率66.67%"), "{md}");
+    let wb: Xlsx<_> = open_workbook(dir.join("B/annex.xlsx")).unwrap();
+    assert!(wb.sheet_names().contains(&"数据核对".to_string()));
+    dir.command(&["dashboard", "--out", "D", "--period", "2024H1", "--no-ytd", "--region", "411200", "--warehouse", "wh"]).stdout();
+    let page = dir.read("D/reconcile.html");
+    assert!(page.contains("（2024）豫12行初5号") && page.contains("败诉未如实报送"));
+    assert!(dir.read("D/index.html").contains("reconcile.html"));
+
+    // No court case in the period: nothing is printed.
+    dir.command(&["brief", "--period", "2022", "--region", "411200", "--out", "B2", "--formats", "md,xlsx", "--warehouse", "wh"]).stdout();
+    assert!(!dir.read("B2/briefing.md").contains("数据核对"));
+    let wb: Xlsx<_> = open_workbook(dir.join("B2/annex.xlsx")).unwrap();
+    assert!(!wb.sheet_names().iter().any(|n| n.contains("数据核对")));
+    dir.command(&["dashboard", "--out", "D2", "--period", "2022", "--no-ytd", "--region", "411200", "--warehouse", "wh"]).stdout();
+    assert!(!dir.join("D2/reconcile.html").exists());
+    assert!(!dir.read("D2/index.html").contains("reconcile.html"));
+}
