@@ -263,6 +263,20 @@ fn reference_agrees_on_the_samples() {
     util::sample_warehouse(&dir, "wh");
     let manifest = dir.manifest("wh");
     assert!(manifest["tables"]["court"]["rows"].as_u64().unwrap() > 100, "the samples carry a court list");
+    let court_file = manifest["ingests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["files"].as_array().unwrap().iter())
+        .find(|f| f["table"] == "court")
+        .expect("the court list's ingest record")
+        .clone();
+    // The generator's two deliberately bad rows, and conservation.
+    assert_eq!(court_file["rows_rejected"], 2);
+    assert_eq!(
+        court_file["rows_read"].as_u64().unwrap(),
+        court_file["rows_accepted"].as_u64().unwrap() + court_file["rows_rejected"].as_u64().unwrap()
+    );
     let n = compare(
         &dir,
         "wh",
@@ -381,6 +395,23 @@ fn hostile_court_lists() {
     assert_eq!(e.trim().lines().count(), 1, "{e}");
     assert!(e.contains("court_hdr.csv") && e.contains("line"));
     assert!(!dir.join("wh/manifest.json").exists(), "nothing committed");
+    // The same header twice is ambiguous: one line naming the file, nothing committed.
+    dir.create("court_dup.csv", &format!("{LIT},案号\n{},x\n", lit_row(1).join(",")));
+    let e = dir.command(&["ingest", "court_dup.csv", "--table", "court", "--warehouse", "wh"]).fails(3);
+    assert_eq!(e.trim().lines().count(), 1, "{e}");
+    assert!(e.contains("court_dup.csv"));
+    // GBK, a title row above the header, ragged and formula-like rows: rows rejected one by one.
+    let mut text = format!("三门峡市中级人民法院行政案件收结案清单\n{LIT}\n{}\n", lit_row(1).join(","));
+    text.push_str("=cmd|' /C calc'!A0,x\n");
+    text.push_str(&format!("{},多,余,列\n", lit_row(2).join(",")));
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    dir.create_bytes("court_gbk.csv", &gbk);
+    dir.command(&["ingest", "court_gbk.csv", "--table", "court", "--warehouse", "wh"]).stdout();
+    let m = dir.manifest("wh");
+    let f = &m["ingests"][0]["files"][0];
+    assert_eq!((f["rows_read"].as_u64(), f["rows_accepted"].as_u64(), f["rows_rejected"].as_u64()), (Some(3), Some(1), Some(2)));
+    assert_eq!(f["table"], "court");
+    assert_eq!(m["tables"]["litigation"]["rows"], 0);
     dir.create("court_quotes.csv", &format!("{LIT}\n\"=HYPERLINK(\"\"x\"\")\",\"\n\n{}\n", lit_row(2).join(",")));
     let o = dir.command(&["ingest", "court_quotes.csv", "--table", "court", "--warehouse", "wh"]).output();
     assert!(matches!(o.status.code(), Some(0) | Some(3)), "a clear outcome, never a panic: {o:?}");

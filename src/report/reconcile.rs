@@ -131,8 +131,7 @@ pub fn write_workbook(rows: &Rows, regions: &Regions, period: &Period, by_agency
     }
     for (i, ((code, name), list)) in groups.iter().enumerate() {
         let row = 3 + i as u32;
-        let label = if by_agency { name.clone() } else { name.clone() };
-        sheet.write_with_format(row, 0, neutralise(&label), &border).map_err(xl(path))?;
+        sheet.write_with_format(row, 0, neutralise(name), &border).map_err(xl(path))?;
         sheet.write_with_format(row, 1, neutralise(code), &border).map_err(xl(path))?;
         sheet.write_with_format(row, 2, list.len() as f64, &border).map_err(xl(path))?;
         for (k, kind) in kinds.iter().enumerate() {

@@ -238,7 +238,6 @@ pub(super) fn write(ctx: &Ctx, out: &Path, lit_files: &[PathBuf], rng: &mut ChaC
     // Two bad rows: a case number without brackets, a closed date before the filing date (none
     // in a list with no case, e.g. `today` before 2024: headers only).
     let Some(mut bad) = list.first().cloned() else {
-        drop(write);
         sink.finish()?;
         return Ok(SampleFile { path, table: "court", rows: 0, bad_rows: 0 });
     };
