@@ -476,6 +476,8 @@ fn usage_errors() {
     dir.command(&["reconcile", "--period", "2024", "--region", "999999", "--warehouse", "wh"]).fails(2);
     dir.command(&["reconcile", "--period", "2024", "--region", "41'; DROP", "--warehouse", "wh"]).fails(2);
     dir.command(&["reconcile", "--period", "2024Q5", "--warehouse", "wh"]).fails(2);
+    dir.command(&["reconcile", "--period", "2024", "--by", "agency", "--warehouse", "wh"]).fails(2);
+    dir.command(&["reconcile", "--period", "2024", "--out", "x.xlsx", "--warehouse", "wh"]).fails(2);
     dir.command(&["reconcile", "--period", "2024", "--warehouse", "nowhere"]).fails(6);
 }
 

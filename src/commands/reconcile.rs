@@ -78,6 +78,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if args.level.is_some() || args.parent.is_some() {
         return Err(Error::Usage("--level and --parent go with --summary; the list takes --region".into()));
     }
+    if args.by == "agency" && text_format.is_some() {
+        return Err(Error::Usage("--by agency arranges the workbook's sheets: use it with --format xlsx --out FILE".into()));
+    }
+    if args.out.is_some() && text_format.is_some() {
+        return Err(Error::Usage("--out FILE writes a workbook: use it with --format xlsx".into()));
+    }
     let rows = reconcile::discrepancies(&wh, &target, &period, args.region.as_deref().map(str::trim))?;
     match text_format {
         Some(format) => output::write(&rows, format, output::metrics_style, out),
