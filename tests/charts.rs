@@ -59,6 +59,7 @@ fn empty_briefing() -> Briefing {
         flags: vec![],
         cases: vec![],
         recon_cases: vec![],
+        reconciliation: None,
     }
 }
 

@@ -125,6 +125,7 @@ fn briefing() -> Briefing {
         }],
         cases: vec![],
         recon_cases: vec![],
+        reconciliation: None,
     }
 }
 
