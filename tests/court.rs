@@ -512,3 +512,31 @@ fn briefing_annex_and_dashboard_show_the_reconciliation_only_with_a_court_list()
     assert!(!dir.join("D2/reconcile.html").exists());
     assert!(!dir.read("D2/index.html").contains("reconcile.html"));
 }
+
+#[test]
+fn run_on_the_samples_ingests_the_court_list_and_shows_the_reconciliation() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = Dir::new();
+    let inputs = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples");
+    let out = dir.command(&["run", "--inputs", inputs, "--out", "o"]).stdout();
+    assert!(out.contains("court_2024.xlsx: read 296 = accepted 294 + rejected 2"), "{out}");
+    let m = dir.manifest("o/warehouse");
+    assert_eq!(m["tables"]["court"]["rows"], 294);
+    // The court's list did not land in the ledger: the litigation rows are the ledgers' own.
+    let lit = dir
+        .command(&[
+            "sql",
+            "SELECT COUNT(*) AS n FROM litigation WHERE _source_file LIKE '%court_2024.xlsx'",
+            "--format",
+            "csv",
+            "--warehouse",
+            "o/warehouse",
+        ])
+        .stdout();
+    assert_eq!(lit, "n\n0\n");
+    let md = dir.read("o/briefing/briefing.md");
+    assert!(md.contains("数据核对情况") && md.contains("败诉未如实报送"), "{md}");
+    let wb: Xlsx<_> = open_workbook(dir.join("o/briefing/annex.xlsx")).unwrap();
+    assert!(wb.sheet_names().contains(&"数据核对".to_string()));
+    assert!(dir.read("o/dashboard/reconcile.html").contains("差异清单"));
+}
