@@ -5,7 +5,7 @@
                                 [--period 2024Q4] [--markdown FILE]
 
 Needs a fuyuan built with `--features ballista` and a warehouse (for example the scale-10
-samples: `fuyuan sample --scale 10 --out S && fuyuan ingest S/*.csv S/*.xlsx --regions
+samples: `fuyuan sample --scale 10 --out S && fuyuan ingest S/[lpr]*.csv S/[lr]*.xlsx --regions
 S/regions_sanmenxia.csv --warehouse DIR`).
 
 For each level (province, city, county, township, and agencies) it times

@@ -43,6 +43,10 @@ pub enum Command {
     /// Print township enforcement figures (乡镇综合行政执法) per region: townships, township and
     /// delegated-power penalty cases, fines, leniency.
     Enforcement(commands::enforcement::Args),
+    /// The court's list of cases against the agencies' litigation ledger: one row per
+    /// discrepancy (missing either way, differing fields, losses not reported), or per region
+    /// with --summary.
+    Reconcile(commands::reconcile::Args),
 }
 
 pub fn exit_code(e: &Error) -> i32 {
@@ -71,6 +75,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Cluster(a) => commands::cluster::run(a, &mut out),
         Command::Supervision(a) => commands::supervision::run(a, &mut out),
         Command::Enforcement(a) => commands::enforcement::run(a, &mut out),
+        Command::Reconcile(a) => commands::reconcile::run(a, &mut out),
     };
     let flushed = out.flush();
     result?;

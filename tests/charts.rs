@@ -65,6 +65,7 @@ fn empty_briefing() -> Briefing {
         peers_computed: 0,
         reported_self: None,
         peer_average: None,
+        reconciliation: None,
     }
 }
 

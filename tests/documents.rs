@@ -131,6 +131,7 @@ fn briefing() -> Briefing {
         peers_computed: 0,
         reported_self: None,
         peer_average: None,
+        reconciliation: None,
     }
 }
 

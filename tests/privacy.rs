@@ -221,3 +221,36 @@ fn no_name_from_a_supervision_person_column_anywhere() {
     let brief = std::fs::read_to_string(dir.join("o/briefing/briefing.md")).unwrap();
     assert!(brief.contains("行政执法监督情况") && brief.contains("追责行政执法人员"), "the briefing has the supervision section");
 }
+
+/// The court's list carries plaintiffs' names too: they are stored masked in the court table and
+/// reach no output (the reconciliation paragraph, annex sheet and dashboard page included).
+#[test]
+fn court_list_plaintiffs_are_masked_and_never_shown() {
+    let dir = Dir::new();
+    let fix = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/court");
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    std::fs::copy(fix.join("ledger.csv"), dir.join("in/litigation_2024.csv")).unwrap();
+    std::fs::copy(fix.join("court.csv"), dir.join("in/court_2024.csv")).unwrap();
+    dir.command(&["run", "--inputs", "in", "--out", "o"]).stdout();
+    let mut names = BTreeSet::new();
+    names_in_csv(&dir.join("in/court_2024.csv"), &mut names);
+    let names: Vec<String> = names.into_iter().filter(|n| fuyuan::ingest::cells::mask_person(n) != *n).collect();
+    assert!(names.len() >= 10, "{names:?}");
+    let stored = dir.command(&["sql", "SELECT plaintiff FROM court", "--format", "csv", "--warehouse", "o/warehouse"]).stdout();
+    assert!(stored.contains("蒋某"), "the court table holds the masked names: {stored}");
+    let mut files = Vec::new();
+    files_under(&dir.join("o"), &mut files);
+    assert!(files.iter().any(|f| f.ends_with("reconcile.html")), "the run shows the reconciliation");
+    let mut leaks = Vec::new();
+    for n in &names {
+        if stored.contains(n.as_str()) {
+            leaks.push(format!("{n} in the court table"));
+        }
+        for f in &files {
+            if text_of(f).contains(n.as_str()) {
+                leaks.push(format!("{n} in {}", f.display()));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "personal names leaked: {leaks:?}");
+}

@@ -198,7 +198,8 @@ fn ledgers_in(folder: &Path) -> (Vec<PathBuf>, Option<PathBuf>) {
         .filter(|p| {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            (ext == "csv" || ext == "xlsx") && !name.starts_with("regions")
+            // The court's list (court_*) is not a ledger the metrics read.
+            (ext == "csv" || ext == "xlsx") && !name.starts_with("regions") && !name.starts_with("court")
         })
         .collect();
     // A later ledger is a correction: put files named as corrections after the others.

@@ -652,7 +652,8 @@
   }
 
   try {
-    if (PAGE === 'unit') renderUnit(); else renderIndex();
+    // The reconciliation page (数据核对) is static HTML: nothing to render.
+    if (PAGE === 'unit') renderUnit(); else if (PAGE !== 'reconcile') renderIndex();
     notes();
     applyHash();
     window.addEventListener('hashchange', applyHash);

@@ -18,8 +18,9 @@ pub struct Args {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
-    /// Force the table instead of detecting it from the headers.
-    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty", "supervision", "peers"])]
+    /// Force the table instead of detecting it from the headers. `court` (the court's own list of
+    /// cases, with the litigation columns) is never detected: name it.
+    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty", "supervision", "peers", "court"])]
     pub table: Option<String>,
     /// Workbook sheet to read (default: every sheet whose headers are a ledger's).
     #[arg(long)]

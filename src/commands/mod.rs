@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod enforcement;
 pub mod ingest;
 pub mod metrics;
+pub mod reconcile;
 pub mod run;
 pub mod sample;
 pub mod sql;

@@ -25,7 +25,8 @@ pub struct Args {
     /// TOML settings (region, period, ytd, inputs, out); flags override them.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Folder of ledgers (.csv, .xlsx); a file named regions*.csv is read as region additions.
+    /// Folder of ledgers (.csv, .xlsx); a file named regions*.csv is read as region additions,
+    /// one named court*.csv|xlsx as the court's list of cases.
     #[arg(long, value_name = "DIR")]
     pub inputs: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
@@ -208,6 +209,11 @@ pub fn ledger_files(dir: &Path) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
     Ok((files, regions))
 }
 
+/// A court's list of cases (法院收结案清单): a ledger file whose name starts with `court`.
+pub fn is_court_list(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.to_lowercase().starts_with("court"))
+}
+
 /// The latest quarter with a filing, for `--period latest`.
 pub fn latest_quarter(wh: &Warehouse, target: &Target) -> Result<String> {
     let rt = super::runtime()?;
@@ -255,10 +261,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let started = std::time::Instant::now();
     let warehouse = cfg.out.join("warehouse");
     let (files, regions) = ledger_files(&cfg.inputs)?;
-    if files.is_empty() {
+    let (court_files, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| is_court_list(p));
+    if files.is_empty() && court_files.is_empty() {
         return Err(Error::Usage(format!("no ledgers (.csv, .xlsx) in {}", cfg.inputs.display())));
     }
-    writeln!(out, "1/4 ingest: {} ledgers from {} → {}", files.len(), cfg.inputs.display(), warehouse.display()).map_err(io)?;
+    writeln!(out, "1/4 ingest: {} ledgers from {} → {}", files.len() + court_files.len(), cfg.inputs.display(), warehouse.display())
+        .map_err(io)?;
     let bar = step("reading and validating ledgers");
     let report = ingest::ingest_files(
         &files,
@@ -272,6 +280,24 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             phrases: cfg.phrases.clone(),
         },
     )?;
+    // The court's list has the litigation headers, so it is never detected: a file named
+    // court_* goes to the court table, in a second commit after the ledgers.
+    let mut report = report;
+    if !court_files.is_empty() {
+        let court = ingest::ingest_files(
+            &court_files,
+            &IngestOptions {
+                warehouse: warehouse.clone(),
+                table: Some(crate::ingest::schema::Table::Court),
+                sheet: None,
+                regions: None,
+                strict: false,
+                today: ingest::today(),
+                phrases: cfg.phrases.clone(),
+            },
+        )?;
+        report.files.extend(court.files);
+    }
     bar.finish_and_clear();
     for f in &report.files {
         if f.status == "ingested" {

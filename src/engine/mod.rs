@@ -5,6 +5,7 @@ pub mod ballista;
 pub mod enforcement;
 pub mod guard;
 pub mod period;
+pub mod reconcile;
 pub mod supervision;
 pub mod target;
 
@@ -84,11 +85,11 @@ pub struct Engine {
 }
 
 /// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 6] = ["litigation", "reconsideration", "penalty", "regions", "supervision", "peers"];
+pub const TABLES: [&str; 7] = ["litigation", "reconsideration", "penalty", "regions", "supervision", "peers", "court"];
 
-/// Tables a warehouse written before they existed does not have: registered empty, so that
-/// every other command keeps working on such a warehouse.
-pub const OPTIONAL_TABLES: [&str; 2] = ["supervision", "peers"];
+/// Tables a warehouse may lack (written before the table existed, or never given a file): they
+/// are registered empty so that every query, view and command works on older warehouses.
+pub const OPTIONAL_TABLES: [&str; 3] = ["supervision", "peers", "court"];
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {

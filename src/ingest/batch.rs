@@ -42,7 +42,7 @@ fn kind_type(kind: Kind) -> DataType {
 pub fn arrow_schema(table: Table) -> SchemaRef {
     let mut fields: Vec<Field> =
         table.columns().iter().map(|c| Field::new(c.name, kind_type(c.kind), c.need != super::schema::Need::Required)).collect();
-    if table == Table::Litigation {
+    if table.is_case_list() {
         fields.push(Field::new("case_year", DataType::Int32, false));
         fields.push(Field::new("court_code", DataType::Utf8, false));
         fields.push(Field::new("case_type", DataType::Utf8, false));
@@ -86,7 +86,7 @@ impl Builders {
                 _ => ColumnBuilder::Text(StringBuilder::with_capacity(capacity, capacity * 24)),
             })
             .collect();
-        let case = (table == Table::Litigation).then(|| {
+        let case = table.is_case_list().then(|| {
             (Int32Builder::with_capacity(capacity), StringBuilder::new(), StringBuilder::new(), BooleanBuilder::with_capacity(capacity))
         });
         Builders { table, columns, case, lines: Int64Builder::with_capacity(capacity) }

@@ -1076,7 +1076,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
     }
 
     let mut tables = BTreeMap::new();
-    for table in Table::ALL {
+    for table in Table::stored() {
         let info = match ing.tables.remove(&table) {
             Some(st) => finish_table(wh, ingest_id, table, st, &ing.sources, &record_of, &mut records)?,
             None => TableInfo {

@@ -66,13 +66,30 @@ pub enum Table {
     Supervision,
     /// Reported per-region figures (全省各市情况), one row per region and period.
     Peers,
+    /// The court's own list of administrative cases (法院收结案清单): the litigation columns,
+    /// ingested only with `--table court` because its headers are the litigation ones.
+    Court,
 }
 
 impl Table {
     pub const ALL: [Table; 5] = [Table::Litigation, Table::Reconsideration, Table::Penalty, Table::Supervision, Table::Peers];
 
+    /// Tables only ever named with `--table`, never detected from headers.
+    pub const NAMED_ONLY: [Table; 1] = [Table::Court];
+
+    /// Every table the warehouse stores (detected ones, then named-only ones).
+    pub fn stored() -> impl Iterator<Item = Table> {
+        Table::ALL.into_iter().chain(Table::NAMED_ONLY)
+    }
+
+    /// Tables whose rows are litigation cases (case-number fields derived at ingest).
+    pub fn is_case_list(self) -> bool {
+        matches!(self, Table::Litigation | Table::Court)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
+            Table::Court => "court",
             Table::Litigation => "litigation",
             Table::Reconsideration => "reconsideration",
             Table::Penalty => "penalty",
@@ -82,12 +99,12 @@ impl Table {
     }
 
     pub fn parse(s: &str) -> Option<Table> {
-        Table::ALL.into_iter().find(|t| t.name() == s)
+        Table::stored().find(|t| t.name() == s)
     }
 
     pub fn columns(self) -> &'static [Column] {
         match self {
-            Table::Litigation => LITIGATION,
+            Table::Litigation | Table::Court => LITIGATION,
             Table::Reconsideration => RECONSIDERATION,
             Table::Penalty => PENALTY,
             Table::Supervision => SUPERVISION,
@@ -126,7 +143,7 @@ impl Table {
     /// The date that opens a case; a closed date may not precede it.
     pub fn start_date(self) -> &'static str {
         match self {
-            Table::Litigation => "filed_date",
+            Table::Litigation | Table::Court => "filed_date",
             Table::Reconsideration => "received_date",
             Table::Penalty => "decided_date",
             Table::Supervision => "issued_date",
@@ -143,7 +160,7 @@ impl Table {
     /// column's own header.
     pub fn derived(self) -> &'static [Derived] {
         match self {
-            Table::Litigation => LITIGATION_DERIVED,
+            Table::Litigation | Table::Court => LITIGATION_DERIVED,
             _ => &[],
         }
     }

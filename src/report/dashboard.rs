@@ -198,6 +198,9 @@ pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path
         let body = supervision_page(b, sup, &subtitle, charts_svg_dir);
         write("supervision.html", &page(&format!("{} · 行政执法监督情况", b.region_name), "supervision", "", &body))?;
     }
+    if let Some(r) = &b.reconciliation {
+        write("reconcile.html", &reconcile_page(b, r, &subtitle))?;
+    }
     Ok(files)
 }
 
@@ -355,6 +358,102 @@ fn rows_table(rows: &[&super::supervision::SupervisionRow]) -> String {
     t
 }
 
+/// 数据核对: the court's list against the ledger — counts per sub-unit linking to that sub-unit's
+/// discrepancies, the agencies with most discrepancies, and every discrepancy with its case number.
+/// Static HTML: it needs no script.
+fn reconcile_page(b: &Briefing, r: &super::reconcile::Reconciliation, subtitle: &str) -> String {
+    let pct = |x: Option<f64>| x.map(|x| format!("{:.2}%", x * 100.0)).unwrap_or_else(|| "—".into());
+    let t = &r.total;
+    let mut body = format!(
+        r#"<header class="top"><div class="wrap"><p class="kicker"><a href="index.html">← 返回{region}总览</a></p><h1>数据核对：法院收结案清单与台账</h1><p class="sub">{subtitle}</p>{nav}</div></header>
+<main class="wrap">
+<section id="recon-total"><h2>一、总体情况</h2><p>法院清单一审行政诉讼案件 <b>{cc}</b> 件，台账报送 <b>{lc}</b> 件，双方均有记录 <b>{m}</b> 件；漏报（法院有、台账无）<b>{mil}</b> 件，台账有、法院清单无 <b>{mic}</b> 件，信息不一致 <b>{mm}</b> 件，其中败诉未如实报送 <b>{lnr}</b> 件。</p>
+<p>按法院清单：审结 {cco} 件，败诉 {cl} 件，败诉率 {cr}（{cl}/{cco}）；按台账：审结 {lco} 件，败诉 {ll} 件，败诉率 {lr}（{ll}/{lco}）。</p></section>
+"#,
+        region = esc(&b.region_name),
+        subtitle = esc(subtitle),
+        nav = unit_nav(b, None),
+        cc = t.court_cases,
+        lc = t.ledger_cases,
+        m = t.matched,
+        mil = t.missing_in_ledger,
+        mic = t.missing_in_court,
+        mm = t.mismatched_cases,
+        lnr = t.loss_not_reported,
+        cco = r.court_concluded,
+        cl = t.court_lost,
+        cr = pct(r.court_loss_rate),
+        lco = r.ledger_concluded,
+        ll = t.ledger_lost,
+        lr = pct(r.ledger_loss_rate),
+    );
+    body.push_str(&format!(
+        "<section id=\"recon-units\"><h2>二、{}</h2><p class=\"hint\">点击差异数查看对应案件。</p><table class=\"recon\"><thead><tr><th>地区</th><th>法院清单</th><th>台账</th><th>双方均有</th><th>漏报</th><th>法院清单无</th><th>信息不一致</th><th>败诉未如实报送</th><th>法院口径败诉</th><th>台账败诉</th></tr></thead><tbody>",
+        esc(&b.subunit_word)
+    ));
+    for s in &r.subunits {
+        let link = |n: i64| if n > 0 { format!("<a href=\"#u-{}\">{n}</a>", file_safe(&s.code)) } else { n.to_string() };
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.name),
+            s.court_cases,
+            s.ledger_cases,
+            s.matched,
+            link(s.missing_in_ledger),
+            link(s.missing_in_court),
+            link(s.mismatched_cases),
+            link(s.loss_not_reported),
+            s.court_lost,
+            s.ledger_lost
+        ));
+    }
+    body.push_str("</tbody></table></section>\n<section id=\"recon-agencies\"><h2>三、差异较多的单位</h2><table class=\"recon\"><thead><tr><th>行政机关</th><th>区划代码</th><th>差异案件</th><th>漏报</th><th>法院清单无</th><th>信息不一致</th><th>败诉未如实报送</th></tr></thead><tbody>");
+    for u in &r.units {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&u.defendant),
+            esc(&u.region_code),
+            u.cases,
+            u.missing_in_ledger,
+            u.missing_in_court,
+            u.mismatched_cases,
+            u.loss_not_reported
+        ));
+    }
+    body.push_str("</tbody></table></section>\n<section id=\"recon-list\"><h2>四、差异清单（按案号）</h2>");
+    // Sub-units in the briefing's order, then the region's own departments.
+    let mut groups: Vec<(String, String)> = b.subunits.iter().map(|s| (s.code.clone(), s.name.clone())).collect();
+    groups.push((String::new(), format!("{}直部门", b.scope_word.chars().skip(1).collect::<String>())));
+    for (code, name) in groups {
+        let rows: Vec<_> = r.rows.iter().filter(|x| x.unit.as_deref().unwrap_or("") == code).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let id = if code.is_empty() { "u-self".to_string() } else { format!("u-{}", file_safe(&code)) };
+        body.push_str(&format!(
+            "<h3 id=\"{id}\">{}（{} 条）</h3><table class=\"recon\"><thead><tr><th>案号</th><th>被告</th><th>区划代码</th><th>差异类型</th><th>字段</th><th>台账报送</th><th>法院清单</th></tr></thead><tbody>",
+            esc(&name),
+            rows.len()
+        ));
+        for x in rows {
+            let class = if x.kind == "loss_not_reported" { " class=\"hl\"" } else { "" };
+            body.push_str(&format!(
+                "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&x.case_no),
+                esc(&x.defendant),
+                esc(&x.region_code),
+                esc(&x.kind_label),
+                esc(&x.field_label),
+                esc(&x.ledger_value),
+                esc(&x.court_value)
+            ));
+        }
+        body.push_str("</tbody></table>");
+    }
+    body.push_str("</section>\n<section id=\"sec-notes\"><h2>统计口径</h2><p>比对一审行政诉讼案件（行初、行赔初）：本期立案或结案的案件，在法院清单或台账任一方出现即纳入比对，两方记录逐项比较被告、区划代码、立案日期、结案日期、裁判结果、开庭日期、负责人出庭。台账有而法院清单无的案件，仅在法院清单本期载有同一法院案件时列出。法院判决败诉而台账未报送为败诉的，列为“败诉未如实报送”。</p></section>\n</main>");
+    page(&format!("数据核对 · {}", b.period.label), "reconcile", "", &body)
+}
+
 fn missing_chart(stem: &str, caption: &str, why: &str) -> String {
     format!(
         "<figure class=\"chart missing\" id=\"chart-{stem}\"><div class=\"chart-note\">（{}：{}.svg）</div><figcaption>{}</figcaption></figure>",
@@ -377,6 +476,9 @@ fn unit_nav(b: &Briefing, current: Option<&str>) -> String {
     }
     if b.supervision.is_some() {
         s.push_str("<a href=\"supervision.html\">行政执法监督</a>");
+    }
+    if b.reconciliation.is_some() {
+        s.push_str("<a href=\"reconcile.html\">数据核对</a>");
     }
     s.push_str("</nav>");
     s

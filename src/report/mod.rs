@@ -5,6 +5,7 @@ pub mod charts;
 pub mod dashboard;
 pub mod docx;
 pub mod model;
+pub mod reconcile;
 pub mod supervision;
 pub mod text;
 pub mod township;

@@ -324,6 +324,10 @@ pub struct Briefing {
     /// 乡镇综合行政执法: present when the region has townships (filled in by `township::build`).
     #[serde(default)]
     pub township: Option<super::township::TownshipSection>,
+    /// The court's list against the ledger (数据核对情况); None when the court's list holds no
+    /// case for the period (nothing is printed then).
+    #[serde(default)]
+    pub reconciliation: Option<super::reconcile::Reconciliation>,
 }
 
 impl PeriodInfo {
@@ -530,6 +534,9 @@ pub async fn build(
         })
         .collect();
 
+    let reconciliation =
+        super::reconcile::for_briefing(engine, region, sub_level, period, &|code: &str| unit_of(regions, code, &subunits)).await?;
+
     let flags = flag_agencies(&all_agencies, regions, thresholds);
     let reported_self = reported_self(engine, region, period, &total).await?;
     let peer_average = peer_average(engine, region, period, &peers).await?;
@@ -570,6 +577,7 @@ pub async fn build(
         reported_self,
         peer_average,
         township: None,
+        reconciliation,
     })
 }
 

@@ -164,6 +164,16 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
         rows.push(Enforcement { name: format!("{}合计", b.scope_word), ..t.current.clone() });
         write_sheet(&mut wb, &f, "乡镇执法", &title, &township_cols(), &rows)?;
     }
+    // 数据核对: the court's list against the ledger, only when the court's list covers the period.
+    if let Some(r) = &b.reconciliation {
+        let title = format!(
+            "{}{}府院数据核对：法院收结案清单与行政机关报送台账差异清单（法院清单{}件，台账{}件，败诉未如实报送{}件；{}）",
+            b.region_name, b.period.label, r.total.court_cases, r.total.ledger_cases, r.total.loss_not_reported, span
+        );
+        write_sheet(&mut wb, &f, "数据核对", &title, &recon_cols(), &r.rows)?;
+        let title = format!("{}{}府院数据核对：差异较多的单位（按差异案件数由多到少；{}）", b.region_name, b.period.label, span);
+        write_sheet(&mut wb, &f, "数据核对_单位", &title, &recon_unit_cols(), &r.units)?;
+    }
 
     write_definitions(&mut wb, &f, b, &span)?;
     wb.save(path).map_err(|e| Error::Other(format!("{}: writing the Excel annex: {e}", path.display())))?;
@@ -290,6 +300,32 @@ fn figure_cols<'a>(name_header: &'a str, ranked: bool, agency: bool) -> Vec<Col<
         col("没收(元)", |f: &Figures| Cell::Money(f.confiscated_yuan.clone())),
     ]);
     v
+}
+
+fn recon_cols<'a>() -> Vec<Col<'a, super::reconcile::ReconRow>> {
+    use super::reconcile::ReconRow;
+    vec![
+        col("案号", |x: &ReconRow| Cell::Text(x.case_no.clone())),
+        col("区划代码", |x: &ReconRow| Cell::Text(x.region_code.clone())),
+        col("被告", |x: &ReconRow| Cell::Text(x.defendant.clone())),
+        col("差异类型", |x: &ReconRow| Cell::Text(x.kind_label.clone())),
+        col("字段", |x: &ReconRow| Cell::Text(x.field_label.clone())),
+        col("台账报送", |x: &ReconRow| Cell::Text(x.ledger_value.clone())),
+        col("法院清单", |x: &ReconRow| Cell::Text(x.court_value.clone())),
+    ]
+}
+
+fn recon_unit_cols<'a>() -> Vec<Col<'a, super::reconcile::ReconUnit>> {
+    use super::reconcile::ReconUnit;
+    vec![
+        col("行政机关", |x: &ReconUnit| Cell::Text(x.defendant.clone())),
+        col("区划代码", |x: &ReconUnit| Cell::Text(x.region_code.clone())),
+        col("差异案件", |x: &ReconUnit| Cell::Int(x.cases)),
+        col("漏报", |x: &ReconUnit| Cell::Int(x.missing_in_ledger)),
+        col("法院清单无", |x: &ReconUnit| Cell::Int(x.missing_in_court)),
+        col("信息不一致", |x: &ReconUnit| Cell::Int(x.mismatched_cases)),
+        col("败诉未如实报送", |x: &ReconUnit| Cell::Int(x.loss_not_reported)),
+    ]
 }
 
 fn domain_cols<'a>() -> Vec<Col<'a, DomainRow>> {

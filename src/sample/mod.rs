@@ -13,6 +13,7 @@
 //! | `penalty_2024.csv` | penalty | UTF-8 with BOM; `罚款金额(万元)` and `没收金额(万元)` (0.12 = ¥1,200) |
 //! | `supervision_2021_2024.xlsx` | supervision | the sample city's 监督台账 (see `supervision.rs`): title row, alias headers, multi-unit letters in merged cells, action variants, late and overdue rectifications, a person column ingest drops |
 //! | `peers_2023_2024.xlsx` | peers | the province's per-city table as a notice's annex: title rows, a two-row header with merged group cells, 败诉率(%) as numbers, a 合计 row per year (the province) |
+//! | `court_2024.xlsx` | court | the court's list (法院收结案清单) of the city's basic and intermediate courts for 2024, in the court's header style (收案日期, 结案方式, 负责人是否出庭, 案由 …); ingest with `--table court` (`fuyuan run` does so for a file named `court_*`); see `court.rs` for the discrepancies it carries |
 //! | `regions_sanmenxia.csv` | regions | copy of the shipped Sanmenxia additions (zones, townships), for `--regions` |
 //!
 //! Every ledger also has columns ingest ignores (序号, 备注 or 更正说明). Litigation and
@@ -51,6 +52,7 @@
 //! Output is a pure function of (scale, seed, today): ChaCha8 streams per table, no clock reads,
 //! a fixed xlsx creation time.
 mod agency;
+mod court;
 mod geo;
 mod litigation;
 mod names;
@@ -130,6 +132,9 @@ pub fn generate(opts: &SampleOptions) -> Result<SampleReport> {
     let sup = supervision::write(&ctx, &opts.out, &mut stream(opts.seed, 4), &files)?;
     files.push(sup);
     files.push(peers::write(&ctx, &opts.out, &mut stream(opts.seed, 5))?);
+    // The court's list, derived from the litigation files just written.
+    let lit_files: Vec<PathBuf> = files.iter().filter(|f| f.table == "litigation").map(|f| f.path.clone()).collect();
+    files.push(court::write(&ctx, &opts.out, &lit_files, &mut stream(opts.seed, 7))?);
 
     let path = opts.out.join("regions_sanmenxia.csv");
     fs::write(&path, SANMENXIA_ADDITIONS).map_err(|e| Error::io(&path, e))?;

@@ -261,7 +261,7 @@ impl Warehouse {
         let file = format!("data/regions/{version:06}.parquet");
         let rows = write_parquet(&self.path(&file)?, rb.schema(), &[rb])?;
         tables.insert("regions".into(), TableInfo { rows, parts: vec![PartInfo { file, rows }] });
-        for dir in ["data/regions", "data/litigation", "data/reconsideration", "data/penalty", "rejects"] {
+        for dir in ["data/regions", "data/litigation", "data/reconsideration", "data/penalty", "data/court", "rejects"] {
             let d = self.root.join(dir);
             if d.exists() {
                 sync_dir(&d)?;
