@@ -22,7 +22,7 @@ pub struct Cli {
 pub enum Command {
     /// Read ledgers into the warehouse (validate, reject with reasons, upsert by key, atomically).
     Ingest(commands::ingest::Args),
-    /// Print the metrics table (contract §5) for a period and a level or agencies.
+    /// Print the metrics table (docs/metrics.md) for a period and a level or agencies.
     Metrics(commands::metrics::Args),
     /// Write the quarterly briefing (通报): .docx, .md, .html, .xlsx annex and charts.
     Brief(commands::brief::Args),

@@ -1,6 +1,6 @@
 //! `fuyuan metrics --period P [--ytd] --level L [--parent CODE] [--by agency]
-//! [--warehouse DIR] [--format table|csv|json]` — contract §5, one row per region of the level
-//! (activity or not) or per agency, with exactly the contract's columns in order.
+//! [--warehouse DIR] [--format table|csv|json]` — docs/metrics.md, one row per region of the level
+//! (activity or not) or per agency, with exactly the documented columns in order.
 use std::io::Write;
 
 use super::EngineArg;

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::{Ctx, SampleFile, add_days, names, ymd};
-use crate::ingest::read::{Cell, read_file};
+use crate::ingest::read::{Cell, RawTable, read_file, read_workbook_sheets};
 use crate::ingest::{caseno, cells, layout, vocab};
 use crate::{Error, Result};
 
@@ -44,8 +44,20 @@ fn cell_date(c: &Cell) -> Option<NaiveDate> {
 }
 
 fn read_back(seen: &mut Seen, path: &Path, litigation: bool) -> Result<()> {
-    let raw = read_file(path, None)?;
-    let lay = layout::detect(&raw.records, None, &path.display().to_string())?;
+    // A workbook may hold a notes sheet and one ledger sheet per year: read every ledger sheet.
+    let tables: Vec<RawTable> = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        read_workbook_sheets(path)?.into_iter().filter_map(|(_, t)| t.ok()).collect()
+    } else {
+        vec![read_file(path, None)?]
+    };
+    for raw in tables {
+        let Ok(lay) = layout::detect(&raw.records, None, &path.display().to_string()) else { continue };
+        read_back_table(seen, &raw, &lay, litigation);
+    }
+    Ok(())
+}
+
+fn read_back_table(seen: &mut Seen, raw: &RawTable, lay: &layout::Layout, litigation: bool) {
     let idx = |name: &str| lay.table.columns().iter().position(|c| c.name == name).and_then(|i| lay.sources[i]);
     let (agency, region, closed, result, key) = if litigation {
         (idx("defendant"), idx("region_code"), idx("closed_date"), idx("outcome"), idx("case_no"))
@@ -79,7 +91,6 @@ fn read_back(seen: &mut Seen, path: &Path, litigation: bool) -> Result<()> {
             if litigation { e.0 += 1 } else { e.1 += 1 }
         }
     }
-    Ok(())
 }
 
 /// One ledger row before it is written.
