@@ -355,7 +355,8 @@ impl WorkerCtx<'_> {
             out.blank += 1;
             return;
         }
-        if self.is_total_row(cells) {
+        // In a peers table a 合计 row is the province's reported figures, not a sum to skip.
+        if self.table != Table::Peers && self.is_total_row(cells) {
             out.totals += 1;
             return;
         }
