@@ -83,6 +83,7 @@ fn agrees_with_the_reference_cell_for_cell() {
         ("2023Q3", false, "province", None, false),
         ("2024M03", false, "county", Some("411200"), false),
         ("2024", false, "agency", None, true),
+        ("2024Q4", true, "agency", Some("411200"), false),
         ("2023-12-01..2024-03-31", false, "agency", None, false),
     ];
     let mut failures = Vec::new();
