@@ -129,12 +129,6 @@ impl Table {
         }
     }
 
-    /// The first key column: the whole key of every table but supervision, whose key is
-    /// (doc_no, agency) — code that keys rows uses `key_columns`.
-    pub fn key(self) -> &'static str {
-        self.key_columns()[0]
-    }
-
     /// Headers of columns that name persons (被追责人, 责任人, 姓名): dropped at ingest, never
     /// stored, never copied into a rejects file, and named in the manifest as personal data.
     pub fn is_personal_header(self, base: &str) -> bool {
