@@ -4,6 +4,7 @@
 pub mod ballista;
 pub mod enforcement;
 pub mod guard;
+pub mod latest;
 pub mod period;
 pub mod reconcile;
 pub mod supervision;
