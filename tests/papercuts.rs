@@ -60,3 +60,43 @@ fn an_explicit_period_is_named_on_the_first_line() {
     let out = dir.command(&["run", "--inputs", "in", "--out", "o", "--formats", "md", "--period", "2024H2", "--no-ytd"]).stdout();
     assert_eq!(out.lines().next().unwrap(), "period 2024H2: as given");
 }
+
+/// A small warehouse of the January ledger.
+fn small_warehouse(dir: &Dir) {
+    january_ledger(dir);
+    dir.command(&["ingest", "in/litigation.csv", "--warehouse", "wh"]).stdout();
+}
+
+#[test]
+fn a_misspelt_table_names_the_tables_and_the_closest() {
+    let dir = Dir::new();
+    small_warehouse(&dir);
+    let err = dir.command(&["sql", "--warehouse", "wh", "select * from litigaton"]).fails(5);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("fuyuan: query failed: no table litigaton; the tables are "), "{err}");
+    for t in ["litigation", "litigation_cases", "penalty", "reconsideration", "regions", "region_closure"] {
+        assert!(err.contains(&format!(" {t},")) || err.contains(&format!(" {t};")), "{t} not listed: {err}");
+    }
+    assert!(err.trim_end().ends_with("; did you mean litigation?"), "{err}");
+}
+
+#[test]
+fn a_misspelt_column_names_the_columns_of_the_tables_in_the_query() {
+    let dir = Dir::new();
+    small_warehouse(&dir);
+    let err = dir
+        .command(&["sql", "--warehouse", "wh", "select l.filed_dat from litigation l join regions r on r.code = l.region_code"])
+        .fails(5);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("fuyuan: query failed: no column l.filed_dat; the columns of litigation: case_no, court, defendant,"), "{err}");
+    assert!(err.contains("; regions: code, name, level, parent_code"), "{err}");
+    assert!(!err.contains("penalty:"), "only the tables in the query: {err}");
+    assert!(err.trim_end().ends_with("; did you mean filed_date?"), "{err}");
+    // A script names the statement.
+    dir.create("q.sql", "select 1;\nselect is_los from litigation_cases;\n");
+    let err = dir.command(&["sql", "--warehouse", "wh", "-f", "q.sql"]).fails(5);
+    assert!(
+        err.contains("statement 2: no column is_los; the columns of litigation_cases:") && err.contains("did you mean is_loss?"),
+        "{err}"
+    );
+}
