@@ -100,3 +100,157 @@ fn a_misspelt_column_names_the_columns_of_the_tables_in_the_query() {
         "{err}"
     );
 }
+
+// ---- templates ----
+
+use fuyuan::ingest::schema::{Column, Kind, Need, Table};
+use fuyuan::output::template;
+
+enum Cell {
+    Text(String),
+    Date(u16, u8, u8),
+    Number(f64),
+}
+
+/// A value a clerk would pick or type for `column` in row `i`: dropdowns cycle through every
+/// choice, dates are real date cells.
+fn valid(table: Table, column: &Column, i: usize) -> Cell {
+    let t = |s: &str| Cell::Text(s.to_string());
+    if let Some(values) = template::choices(column) {
+        return t(values[i % values.len()]);
+    }
+    match column.kind {
+        Kind::CaseNo => Cell::Text(format!("（2024）豫1202行初{}号", i + 1)),
+        Kind::Key => Cell::Text(format!("{}〔2024〕{}号", table.name(), i + 1)),
+        Kind::Region => t("411202"),
+        Kind::Date => Cell::Date(2024, 3, 1),
+        Kind::Amount => Cell::Number(1500.5),
+        Kind::Count => Cell::Number(1.0),
+        Kind::CaseList => t("（2024）豫1202行初1号"),
+        Kind::Name => t("张三"),
+        _ if column.need == Need::Required => t("三门峡市自然资源局"),
+        _ => t("自然资源"),
+    }
+}
+
+/// A value ingest must reject for `column`, if the column has one (free optional text has none).
+fn bad(column: &Column) -> Option<Cell> {
+    let t = |s: &str| Some(Cell::Text(s.to_string()));
+    if template::choices(column).is_some() {
+        return t("不清楚");
+    }
+    match column.kind {
+        Kind::CaseNo => t("不是案号"),
+        Kind::Region => t("999999"),
+        Kind::Date => t("2024-13-45"),
+        Kind::Amount => t("约一千"),
+        Kind::Count => Some(Cell::Number(-1.0)),
+        _ if column.need == Need::Required => t(""),
+        _ => None,
+    }
+}
+
+/// The template workbook of `table` with `rows` filled into its first sheet, saved to `path`.
+fn fill(table: Table, rows: &[Vec<Cell>], path: &std::path::Path) {
+    let mut wb = template::workbook(table).unwrap();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match cell {
+                Cell::Text(s) if s.is_empty() => {}
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s).unwrap();
+                }
+                Cell::Date(y, m, d) => {
+                    ws.write_datetime_with_format(r, c, rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                }
+                Cell::Number(n) => {
+                    ws.write_number(r, c, *n).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn templates_are_written_with_headers_dropdowns_and_rules() {
+    let dir = Dir::new();
+    let out = dir.command(&["template", "--out", "T"]).stdout();
+    assert_eq!(out.lines().count(), 4, "{out}");
+    for table in template::TABLES {
+        let path = dir.join(&format!("T/{}", template::file_name(table)));
+        assert!(out.contains(&template::file_name(table)), "{out}");
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        assert_eq!(wb.sheet_names(), vec![template::title(table).to_string(), "填表说明".into(), "选项".into()]);
+        let range = wb.worksheet_range(template::title(table)).unwrap();
+        let headers: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        let expected: Vec<String> = table.columns().iter().map(template::header).collect();
+        assert_eq!(headers, expected);
+        let rules = wb.worksheet_range("填表说明").unwrap();
+        let text: Vec<String> = rules.rows().flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()).collect();
+        for c in table.columns() {
+            assert!(text.contains(&template::rule(table, c)), "{}: no rule for {}", table.name(), c.name);
+        }
+        // Dropdowns, date and number rules are in the sheet's XML; required headers are red.
+        let file = std::fs::File::open(&path).unwrap();
+        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        let lists = table.columns().iter().filter(|c| template::choices(c).is_some()).count();
+        let dates = table.columns().iter().filter(|c| c.kind == Kind::Date).count();
+        assert_eq!(xml.matches("type=\"list\"").count(), lists, "{}", table.name());
+        assert_eq!(xml.matches("type=\"date\"").count(), dates, "{}", table.name());
+        assert!(lists >= 1 && dates >= 1);
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+        assert!(styles.contains("FFFF0000"), "required headers in red");
+    }
+}
+
+#[test]
+fn a_template_filled_with_valid_values_ingests_with_no_rejects() {
+    let dir = Dir::new();
+    for table in template::TABLES {
+        let n = table.columns().iter().filter_map(template::choices).map(|v| v.len()).max().unwrap_or(1);
+        let rows: Vec<Vec<Cell>> = (0..n).map(|i| table.columns().iter().map(|c| valid(table, c, i)).collect()).collect();
+        let path = dir.join(&format!("{}.xlsx", table.name()));
+        fill(table, &rows, &path);
+        let out = dir.command(&["ingest", path.to_str().unwrap(), "--warehouse", "wh"]).stdout();
+        assert!(out.contains(&format!("read {n} = accepted {n} + rejected 0")), "{}: {out}\n{:?}", table.name(), dir.rejects("wh"));
+        assert!(out.contains(&format!("table {}", table.name())) || out.contains(table.name()), "{out}");
+    }
+}
+
+#[test]
+fn a_template_with_a_bad_value_in_each_column_rejects_exactly_those_rows() {
+    let dir = Dir::new();
+    for table in template::TABLES {
+        let columns = table.columns();
+        let mut rows: Vec<Vec<Cell>> = (0..3).map(|i| columns.iter().map(|c| valid(table, c, i)).collect()).collect();
+        let mut bad_columns = Vec::new();
+        for (ci, c) in columns.iter().enumerate() {
+            let Some(b) = bad(c) else { continue };
+            let mut row: Vec<Cell> = columns.iter().map(|c| valid(table, c, rows.len())).collect();
+            row[ci] = b;
+            rows.push(row);
+            bad_columns.push((rows.len() + 1, template::header(c)));
+        }
+        let path = dir.join(&format!("bad_{}.xlsx", table.name()));
+        fill(table, &rows, &path);
+        let wh = format!("wh_{}", table.name());
+        let out = dir.command(&["ingest", path.to_str().unwrap(), "--warehouse", &wh]).stdout();
+        let expect = format!("read {} = accepted 3 + rejected {}", rows.len(), bad_columns.len());
+        assert!(out.contains(&expect), "{}: {out}", table.name());
+        let rejects = dir.rejects(&wh);
+        assert_eq!(rejects.len(), bad_columns.len());
+        for (rec, (line, header)) in rejects.iter().zip(&bad_columns) {
+            // _file, _line, _column, _reason open each rejected row; the column is "header (name)".
+            assert_eq!(&rec[1], line.to_string().as_str(), "{}: {rec:?}", table.name());
+            assert!(rec[2].starts_with(&format!("{header} (")), "{}: {header}: {rec:?}", table.name());
+        }
+    }
+}
