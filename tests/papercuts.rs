@@ -254,3 +254,95 @@ fn a_template_with_a_bad_value_in_each_column_rejects_exactly_those_rows() {
         }
     }
 }
+
+// ---- the warehouse from Python ----
+
+/// The interpreter: `FUYUAN_PYTHON` (as `.ci/run` exports it), else `python3`.
+fn python() -> String {
+    std::env::var("FUYUAN_PYTHON").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "python3".into())
+}
+
+/// The README's code block of `lang` that follows `heading`.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = &readme[readme.find(heading).unwrap_or_else(|| panic!("README has no {heading}"))..];
+    let start = after.find(&format!("```{lang}\n")).unwrap() + lang.len() + 4;
+    let end = start + after[start..].find("```").unwrap();
+    after[start..end].to_string()
+}
+
+/// One value from `fuyuan sql --format csv`.
+fn sql_value(dir: &Dir, query: &str) -> String {
+    let out = dir.command(&["sql", "--warehouse", "out/warehouse", "--format", "csv", query]).stdout();
+    out.lines().nth(1).unwrap_or_else(|| panic!("no value: {out}")).to_string()
+}
+
+#[test]
+fn the_readme_python_lines_read_the_warehouse_as_fuyuan_sql_does() {
+    let dir = Dir::new();
+    util::sample_warehouse(&dir, "out/warehouse");
+    let py = python();
+    let probe = std::process::Command::new(&py).args(["-c", "import duckdb, polars"]).output();
+    assert!(
+        probe.as_ref().is_ok_and(|o| o.status.success()),
+        "{py} with duckdb and polars is required (pip install duckdb polars, as .ci/run does): {probe:?}"
+    );
+    // The README's lines as they are, then checks in the same session.
+    let mut script = readme_block("## The warehouse from Python", "python");
+    script.push_str(
+        r#"
+import json as _json
+recon = pl.scan_parquet(parts("reconsideration"))
+_out = {
+    "lit_rows_polars": litigation.select(pl.len()).collect().item(),
+    "lit_rows_duckdb": duckdb.read_parquet(parts("litigation")).count("*").fetchall()[0][0],
+    "recon_rows": recon.select(pl.len()).collect().item(),
+    "penalty_rows": duckdb.sql("SELECT COUNT(*) FROM penalty").fetchall()[0][0],
+    "fines": str(duckdb.sql("SELECT SUM(fine_yuan) FROM penalty").fetchall()[0][0]),
+    "confiscated": str(penalty.aggregate("SUM(confiscated_yuan)").fetchall()[0][0]),
+    "appeared": litigation.filter(pl.col("head_appeared")).select(pl.len()).collect().item(),
+}
+print("CHECK " + _json.dumps(_out))
+"#,
+    );
+    dir.create("read.py", &script);
+    let o = std::process::Command::new(&py).arg("read.py").current_dir(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&o.stderr));
+    let line = stdout.lines().find_map(|l| l.strip_prefix("CHECK ")).unwrap();
+    let got: serde_json::Value = serde_json::from_str(line).unwrap();
+    let lit = sql_value(&dir, "SELECT COUNT(*) FROM litigation");
+    assert!(lit.parse::<u64>().unwrap() > 1000, "a real sample: {lit}");
+    assert_eq!(got["lit_rows_polars"].to_string(), lit);
+    assert_eq!(got["lit_rows_duckdb"].to_string(), lit);
+    assert_eq!(got["recon_rows"].to_string(), sql_value(&dir, "SELECT COUNT(*) FROM reconsideration"));
+    assert_eq!(got["penalty_rows"].to_string(), sql_value(&dir, "SELECT COUNT(*) FROM penalty"));
+    assert_eq!(got["appeared"].to_string(), sql_value(&dir, "SELECT COUNT(*) FROM litigation WHERE head_appeared"));
+    let fines = sql_value(&dir, "SELECT SUM(fine_yuan) FROM penalty");
+    assert_eq!(got["fines"].as_str().unwrap(), fines);
+    assert_eq!(got["confiscated"].as_str().unwrap(), sql_value(&dir, "SELECT SUM(confiscated_yuan) FROM penalty"));
+    // The first print of the README's block: the row count and the fines.
+    assert!(stdout.starts_with(&format!("{lit} {fines}\n")), "{stdout}");
+
+    // The --list-parts line, with this build's fuyuan first on PATH.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_fuyuan")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let shell = readme_block("fuyuan sql --list-parts TABLE", "sh").replace("python3 ", &format!("{py} "));
+    let o = std::process::Command::new("sh")
+        .args(["-c", &shell])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("FUYUAN_TODAY", util::TODAY)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), lit);
+    // Absolute paths, one a line, each an existing part.
+    let listed = dir.command(&["sql", "--warehouse", "out/warehouse", "--list-parts", "penalty"]).stdout();
+    assert!(listed.lines().count() >= 1);
+    for l in listed.lines() {
+        assert!(std::path::Path::new(l).is_absolute() && std::path::Path::new(l).exists(), "{l}");
+    }
+    let err = dir.command(&["sql", "--warehouse", "out/warehouse", "--list-parts", "penalti"]).fails(2);
+    assert!(err.contains("no table penalti"), "{err}");
+}
