@@ -346,3 +346,61 @@ print("CHECK " + _json.dumps(_out))
     let err = dir.command(&["sql", "--warehouse", "out/warehouse", "--list-parts", "penalti"]).fails(2);
     assert!(err.contains("no table penalti"), "{err}");
 }
+
+// ---- progress ----
+
+fn sample(name: &str) -> String {
+    format!("{}/data-samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `fuyuan ARGS` on a pseudo-terminal (util-linux `script`), as a user at a terminal runs it;
+/// returns everything the terminal showed.
+fn on_terminal(dir: &Dir, args: &[&str]) -> String {
+    let line = std::iter::once(env!("CARGO_BIN_EXE_fuyuan").to_string())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let o = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(dir.path())
+        .env("FUYUAN_TODAY", util::TODAY)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux `script` runs commands on a pseudo-terminal for this test");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[test]
+fn ingest_on_a_terminal_shows_a_progress_bar_per_file() {
+    let dir = Dir::new();
+    let (csv, xlsx) = (sample("penalty_2024.csv"), sample("litigation_2022Q4_2023.xlsx"));
+    let shown = on_terminal(&dir, &["ingest", &csv, &xlsx, "--warehouse", "wh"]);
+    assert!(shown.contains(&format!("{csv} · 7,716 rows · ")), "the CSV's bar ends at its rows: {shown}");
+    assert!(shown.contains(&format!("{xlsx} · 2,242 rows · ")), "the workbook's bar: {shown}");
+    assert!(shown.contains("rows/s") && shown.contains("1.22 MiB/1.22 MiB") && shown.contains("ETA"), "{shown}");
+    assert!(shown.contains("committed ingest 1 to wh"), "{shown}");
+}
+
+#[test]
+fn piped_ingest_and_run_print_no_progress() {
+    let dir = Dir::new();
+    let csv = sample("penalty_2024.csv");
+    let o = dir.command(&["ingest", &csv, "--warehouse", "wh"]).output();
+    assert!(o.status.success());
+    let (stdout, stderr) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.starts_with(&format!("{csv}: penalty (csv utf-8 (BOM)), read 7716 = accepted 7658 + rejected 58")), "{stdout}");
+    assert!(stdout.trim_end().ends_with("committed ingest 1 to wh"), "{stdout}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains("rows/s") && !text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    }
+    assert_eq!(stderr, "", "nothing on stderr when piped");
+    // The main job: the same lines, and its ingest step shows a bar only on a terminal.
+    january_ledger(&dir);
+    let o = dir.command(&["run", "--inputs", "in", "--out", "o", "--formats", "md", "--period", "2024"]).output();
+    assert!(o.status.success());
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!all.contains("rows/s") && !all.contains('\u{1b}'), "{all}");
+    let shown = on_terminal(&dir, &["run", "--inputs", "in", "--out", "t", "--formats", "md", "--period", "2024"]);
+    assert!(shown.contains("in/litigation.csv · 3 rows · "), "{shown}");
+}

@@ -270,7 +270,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if files.is_empty() && court_files.is_empty() {
         return Err(Error::Usage(format!("no ledgers (.csv, .xlsx) in {}", cfg.inputs.display())));
     }
-    let bar = step("reading and validating ledgers");
+    // Per-file progress bars on a terminal (none when stderr is a pipe or a file).
+    let progress = crate::output::progress::terminal();
     let report = ingest::ingest_files(
         &files,
         &IngestOptions {
@@ -281,6 +282,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             strict: false,
             today: ingest::today(),
             phrases: cfg.phrases.clone(),
+            progress: progress.clone(),
         },
     )?;
     // The court's list has the litigation headers, so it is never detected: a file named
@@ -297,11 +299,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
                 strict: false,
                 today: ingest::today(),
                 phrases: cfg.phrases.clone(),
+                progress: progress.clone(),
             },
         )?;
         report.files.extend(court.files);
     }
-    bar.finish_and_clear();
     // The first line says which period is briefed and why; it needs the ingested warehouse.
     let wh = Warehouse::new(&warehouse);
     let (period, period_line) = resolve_period(&cfg, &wh, &target)?;
