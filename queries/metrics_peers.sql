@@ -12,19 +12,12 @@ WITH cur AS (
 prev AS (
   SELECT * FROM peers WHERE period = '${prev_start}..${prev_end}'
 ),
+-- `peer_activity` is queries/peers_activity.sql: first-instance rows per unit in P and in P′.
 act AS (
-  SELECT unit_id, COUNT(*) AS n FROM litigation_u
-  WHERE first_instance AND (filed_date BETWEEN DATE '${start}' AND DATE '${end}'
-    OR closed_date BETWEEN DATE '${start}' AND DATE '${end}'
-    OR hearing_date BETWEEN DATE '${start}' AND DATE '${end}')
-  GROUP BY unit_id
+  SELECT unit_id, n FROM peer_activity WHERE n > 0
 ),
 act_prev AS (
-  SELECT unit_id, COUNT(*) AS n FROM litigation_u
-  WHERE first_instance AND (filed_date BETWEEN DATE '${prev_start}' AND DATE '${prev_end}'
-    OR closed_date BETWEEN DATE '${prev_start}' AND DATE '${prev_end}'
-    OR hearing_date BETWEEN DATE '${prev_start}' AND DATE '${prev_end}')
-  GROUP BY unit_id
+  SELECT unit_id, n_prev AS n FROM peer_activity WHERE n_prev > 0
 ),
 merged AS (
   SELECT c.*,

@@ -34,6 +34,7 @@ pub const UNITS_REGION_SQL: &str = include_str!("../../queries/units_region.sql"
 pub const UNITS_AGENCY_SQL: &str = include_str!("../../queries/units_agency.sql");
 pub const METRICS_SQL: &str = include_str!("../../queries/metrics.sql");
 pub const METRICS_PEERS_SQL: &str = include_str!("../../queries/metrics_peers.sql");
+pub const PEERS_ACTIVITY_SQL: &str = include_str!("../../queries/peers_activity.sql");
 
 /// The contract's column list for `fuyuan metrics`, in order.
 pub const METRIC_COLUMNS: [&str; 27] = [
@@ -84,6 +85,8 @@ pub struct Engine {
     pub manifest: Manifest,
     limits: Limits,
     target: Target,
+    /// The warehouse folder, for the queries that run locally whatever the target.
+    root: std::path::PathBuf,
 }
 
 /// The warehouse's tables, each registered under its own name.
@@ -215,7 +218,7 @@ impl Engine {
             }
         };
         register_tables(&ctx, wh, &manifest).await?;
-        let engine = Engine { ctx, manifest, limits, target: target.clone() };
+        let engine = Engine { ctx, manifest, limits, target: target.clone(), root: wh.root.clone() };
         engine.run_script(VIEWS_SQL).await?;
         Ok(engine)
     }
@@ -362,10 +365,30 @@ impl Engine {
         Ok(rows.rows.first().and_then(|r| r.first()).and_then(|v| v.as_f64()).unwrap_or(0.0) > 0.0)
     }
 
+    /// The computed table, the units' activity and the period's peers rows come from the engine;
+    /// they are small (one row per printed unit), and are merged in a local session: the merged
+    /// plan over the warehouse is too deep for Ballista to ship to its scheduler.
     async fn metrics_with_peers(&self, params: &[(&str, String)]) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-        let view = format!("CREATE OR REPLACE VIEW metrics_computed AS {}", render(METRICS_SQL, params)?);
-        self.run_script(&view).await?;
-        self.collect(&render(METRICS_PEERS_SQL, params)?, None).await
+        let get = |k: &str| params.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        let peers_sql = format!(
+            "SELECT * FROM peers WHERE period IN ('{}..{}', '{}..{}')",
+            get("start"),
+            get("end"),
+            get("prev_start"),
+            get("prev_end")
+        );
+        let local = SessionContext::new_with_config_rt(session_config(), runtime_env(&self.limits)?);
+        for (name, sql) in [
+            ("metrics_computed", render(METRICS_SQL, params)?),
+            ("peer_activity", render(PEERS_ACTIVITY_SQL, params)?),
+            ("peers", peers_sql),
+        ] {
+            let (schema, batches) = self.collect(&sql, None).await?;
+            local.register_table(name, Arc::new(datafusion::datasource::MemTable::try_new(schema, vec![batches])?))?;
+        }
+        let df = local.sql(&render(METRICS_PEERS_SQL, params)?).await?;
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        Ok((schema, df.collect().await?))
     }
 
     /// The metrics table plus a last column `source`: 报送 where a region without case rows in

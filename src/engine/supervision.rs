@@ -73,6 +73,22 @@ impl Engine {
         parent: Option<&str>,
         t: LetterThresholds,
     ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        // Its plan is deeper than a Ballista scheduler decodes (prost's recursion limit): on a
+        // cluster it runs in this process, over the same Parquet parts (docs/ballista.md).
+        if !matches!(self.target(), crate::engine::Target::Local) {
+            let wh = crate::warehouse::Warehouse::new(&self.root);
+            let local = Engine::open_on(&wh, self.limits.clone(), &crate::engine::Target::Local).await?;
+            return local.supervision_effect_here(period, parent, t).await;
+        }
+        self.supervision_effect_here(period, parent, t).await
+    }
+
+    async fn supervision_effect_here(
+        &self,
+        period: &Period,
+        parent: Option<&str>,
+        t: LetterThresholds,
+    ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let units = Units::Regions { level: crate::warehouse::regions::Level::County, parent: parent.map(str::to_string) };
         let mut params = unit_params(period, &units, t)?;
         params.push(("quarters", quarter_values(period)));
