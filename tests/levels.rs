@@ -244,3 +244,51 @@ fn metrics_period(dir: &Dir, period: &str, parent: &str) -> HashMap<String, Hash
     let (header, rows) = parse_csv(&out);
     rows.into_iter().map(|r| (r[1].clone(), header.iter().cloned().zip(r).collect())).collect()
 }
+
+/// Rendered with LibreOffice (PDF, then PNG when `FUYUAN_DOCS_OUT` is set): every name in the
+/// briefing's tables of up to 14 characters stays on one line, for the city and the province.
+/// Needs `soffice` and `pdftotext` (Debian: libreoffice-writer-nogui poppler-utils); run with
+/// `cargo test --test levels -- --ignored`.
+#[test]
+#[ignore]
+fn word_tables_keep_names_on_one_line_when_rendered() {
+    let dir = setup();
+    for region in ["411200", "410000"] {
+        let d = brief(&dir, region, &[]);
+        let out = dir.join(&format!("b{region}"));
+        let status = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&out)
+            .arg(out.join("briefing.docx"))
+            .output()
+            .expect("soffice runs");
+        assert!(status.status.success(), "{status:?}");
+        let pdf = out.join("briefing.pdf");
+        let text = std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().expect("pdftotext runs");
+        let text = String::from_utf8_lossy(&text.stdout).to_string();
+        if let Ok(keep) = std::env::var("FUYUAN_DOCS_OUT") {
+            let prefix = Path::new(&keep).join(format!("briefing-{region}"));
+            std::process::Command::new("pdftoppm").args(["-r", "70", "-png"]).arg(&pdf).arg(&prefix).status().unwrap();
+        }
+        let mut checked = 0;
+        // Body rows only: a header (the line before |---|) may wrap onto two lines by design.
+        let lines: Vec<&str> = d.md.lines().collect();
+        let body: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| l.starts_with('|') && !l.starts_with("|---") && !lines.get(i + 1).is_some_and(|n| n.starts_with("|---")))
+            .map(|(_, l)| l.to_string())
+            .collect();
+        for row in rows_md(&body.join("\n")).iter().filter(|r| r.len() >= 6) {
+            for cell in row.iter().filter(|c| c.chars().count() <= 14 && c.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))) {
+                let name = cell.trim_end_matches("（本地）");
+                if ["是", "否", "约谈", "监督意见书", "测算", "报送"].contains(&name) || name.contains('（') {
+                    continue;
+                }
+                assert!(text.lines().any(|l| l.contains(name)), "{region}: {name} is broken across lines in the rendered briefing");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 8, "{region}: only {checked} names checked");
+    }
+}
