@@ -292,3 +292,30 @@ fn word_tables_keep_names_on_one_line_when_rendered() {
         assert!(checked >= 8, "{region}: only {checked} names checked");
     }
 }
+
+#[test]
+fn the_dashboard_card_gives_the_province_average_and_no_rank_among_one() {
+    let dir = setup();
+    let data = |region: &str| -> serde_json::Value {
+        let out = format!("d{region}");
+        dir.command(&["dashboard", "--period", PERIOD, "--ytd", "--region", region, "--warehouse", "w", "--out", &out]).stdout();
+        let js = dir.read(&format!("{out}/data.js"));
+        serde_json::from_str(&js[js.find('{').unwrap()..=js.rfind('}').unwrap()]).unwrap()
+    };
+    let city = data("411200");
+    let avg = &city["peer_average"];
+    assert_eq!(avg["word"], "全省平均");
+    // The card's figures are the briefing's: the city's rate minus the average, in points.
+    let own = city["total"]["loss_rate"].as_f64().unwrap();
+    let diff = avg["diff_pp"].as_f64().unwrap();
+    assert!((own - avg["loss_rate"].as_f64().unwrap() - diff / 100.0).abs() < 1e-12);
+    let ap = &avg["appearance"];
+    assert!(ap["rate"].as_f64().unwrap() > 0.0 && ap["hearings"].as_i64().unwrap() > 0, "{ap}");
+    let js = dir.read("d411200/dashboard.js");
+    assert!(js.contains("'data-avg': 'loss_rate'") && js.contains("'data-avg': 'appearance_rate'"));
+    assert!(js.contains("D.peer_ranked >= 2"), "the rank card needs two ranked peers");
+    // The province: one ranked region, no average.
+    let province = data("410000");
+    assert_eq!(province["peer_ranked"], 1);
+    assert!(province["peer_average"].is_null());
+}
