@@ -189,15 +189,15 @@ fn five_kinds_of_region_read_as_their_own_office_writes() {
     assert_eq!((lost, concluded, appeared, hearings), (9, 166, 93, 101), "the hand-checked sums");
     has("411221", &mianchi, "败诉率高于全市平均水平（全市平均败诉率5.42%，9/166，高3.27个百分点）");
     has("411221", &mianchi, "出庭应诉率100.00%，高于全市平均水平（全市平均出庭应诉率92.08%，93/101，高7.92个百分点）");
-    has("411221", &mianchi, "全市平均败诉率5.42%（9/166），渑池县高于平均3.27个百分点");
+    has("411221", &mianchi, "全市平均败诉率5.42%（9/166），渑池县比平均高3.27个百分点");
     // The annex's peers sheet carries the same two lines under the ranking.
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(dir.join("b411221/annex.xlsx")).unwrap();
     let sheet = wb.worksheet_range("全市各县（市、区）").unwrap();
     let cells: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
     for line in [
-        "全市平均败诉率5.42%（9/166），渑池县高于平均3.27个百分点（各地区之和）",
-        "全市平均出庭应诉率92.08%（93/101），渑池县高于平均7.92个百分点（各地区之和）",
+        "全市平均败诉率5.42%（9/166），渑池县比平均高3.27个百分点（各地区之和）",
+        "全市平均出庭应诉率92.08%（93/101），渑池县比平均高7.92个百分点（各地区之和）",
     ] {
         assert!(cells.iter().any(|c| c == line), "annex lacks {line}: {cells:?}");
     }

@@ -221,7 +221,7 @@ fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
         "| 3 | 三门峡市（本地） | 2 | 1 | 2 | 1 | 50.00% | 50.00% | 否 | 测算 |",
         // No province total reported: the sum of the rows with counts, 开封 (rate only) left out:
         // 郑州 60/480 + 洛阳 8/100 + 三门峡 1/2 = 69/582 = 11.86%.
-        "全省平均败诉率11.86%（69/582），三门峡市高于平均38.14个百分点，为上表各地区审结、败诉数之和计算。",
+        "全省平均败诉率11.86%（69/582），三门峡市比平均高38.14个百分点，为上表各地区审结、败诉数之和计算。",
     ] {
         assert!(md.contains(phrase), "briefing.md lacks: {phrase}");
     }
@@ -276,7 +276,7 @@ fn the_province_average_comes_from_a_reported_total_when_there_is_one() {
     dir.command(&["brief", "--period", "2024", "--region", "411200", "--warehouse", "wh", "--out", "b", "--formats", "md"]).stdout();
     let md = dir.read("b/briefing.md");
     // 三门峡市 1/2 = 50.00% against 15.00%: 35.00 points higher.
-    assert!(md.contains("全省平均败诉率15.00%（150/1000），三门峡市高于平均35.00个百分点，取自报送的合计数。"), "{md}");
+    assert!(md.contains("全省平均败诉率15.00%（150/1000），三门峡市比平均高35.00个百分点，取自报送的合计数。"), "{md}");
     assert!(md.contains("败诉率高于全省平均水平（全省平均败诉率15.00%，150/1000，高35.00个百分点）"), "{md}");
 }
 

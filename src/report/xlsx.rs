@@ -544,17 +544,17 @@ fn write_definitions(wb: &mut Workbook, f: &Formats, b: &Briefing, span: &str) -
     Ok(())
 }
 
-/// 全省平均败诉率16.82%（254/1510），三门峡市低于平均10.21个百分点（各地区之和） — and the same for
+/// 全省平均败诉率16.82%（254/1510），三门峡市比平均低10.21个百分点（各地区之和） — and the same for
 /// the appearance rate; empty without an average.
 pub fn average_lines(b: &Briefing) -> Vec<String> {
-    use super::text::{gap_pp, pct, vs};
+    use super::text::{pct, vs_avg};
     let Some(a) = &b.peer_average else { return Vec::new() };
     let counts = |x: Option<i64>, y: Option<i64>| match (x, y) {
         (Some(x), Some(y)) => format!("（{x}/{y}）"),
         _ => String::new(),
     };
     let how = |h: &str| if h == "报送" { "取自报送的合计数" } else { "各地区之和" };
-    let versus = |d: Option<f64>| d.map(|d| format!("，{}{}平均{}", b.region_name, vs(d), gap_pp(d))).unwrap_or_default();
+    let versus = |d: Option<f64>| d.map(|d| format!("，{}{}", b.region_name, vs_avg(d))).unwrap_or_default();
     let mut out =
         vec![format!("{}败诉率{}{}{}（{}）", a.word, pct(Some(a.loss_rate)), counts(a.lost, a.concluded), versus(a.diff_pp), how(&a.how))];
     if let Some(ap) = &a.appearance {
