@@ -34,6 +34,9 @@ pub enum Command {
     Run(commands::run::Args),
     /// Write synthetic ledgers (Henan, Sanmenxia in depth) in the messy forms users send.
     Sample(commands::sample::Args),
+    /// Write the ledger templates (台账模板) agencies fill in: one .xlsx per ledger with dropdowns,
+    /// date columns, required columns marked and a 填表说明 sheet (docs/ledgers.md).
+    Template(commands::template::Args),
     /// Print the supervision figures (letters, interviews, accountability, rectification, flagged
     /// agencies without action) for a period or span, per region or agency.
     Supervision(commands::supervision::Args),
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Brief(a) => commands::brief::run(a, &mut out),
         Command::Dashboard(a) => commands::dashboard::run(a, &mut out),
         Command::Sample(a) => commands::sample::run(a, &mut out),
+        Command::Template(a) => commands::template::run(a, &mut out),
         Command::Run(a) => commands::run::run(a, &mut out),
         Command::Cluster(a) => commands::cluster::run(a, &mut out),
         Command::Supervision(a) => commands::supervision::run(a, &mut out),

@@ -68,7 +68,7 @@ fn periods_names_and_rates_as_offices_write_them_and_last_wins() {
     let f = &m["ingests"][0]["files"][0];
     assert_eq!(f["table"], "peers", "detected from its headers");
     assert_eq!((f["rows_read"].as_u64(), f["rows_accepted"].as_u64(), f["rows_rejected"].as_u64()), (Some(5), Some(5), Some(0)));
-    assert_eq!(f["replaced"][0]["key"], "410100|2024-01-01..2024-12-31");
+    assert_eq!(f["replaced"][0]["key"], "410100 / 2024-01-01..2024-12-31");
     assert_eq!((f["replaced"][0]["old_line"].as_u64(), f["replaced"][0]["new_line"].as_u64()), (Some(2), Some(6)));
     let out = dir
         .command(&[

@@ -83,6 +83,7 @@ fn agrees_with_the_reference_cell_for_cell() {
         ("2023Q3", false, "province", None, false),
         ("2024M03", false, "county", Some("411200"), false),
         ("2024", false, "agency", None, true),
+        ("2024Q4", true, "agency", Some("411200"), false),
         ("2023-12-01..2024-03-31", false, "agency", None, false),
     ];
     let mut failures = Vec::new();
@@ -474,4 +475,68 @@ fn effect_compares_supervised_units_with_unsupervised_ones() {
     let first = (rows[0][col("events")].as_str(), rows[0][col("events_partial")].as_str(), rows[0][col("before_concluded")].as_str());
     assert_eq!(first, ("1", "1", "0"));
     assert!(out.lines().skip(1).all(|l| l.ends_with("no effect claimed: fewer than 30 concluded cases")), "{out}");
+}
+
+/// The briefing's section on the golden fixture (arithmetic in its README, "Briefing"), the
+/// annex sheets and the dashboard page; no section at all without supervision rows.
+#[test]
+fn golden_briefing_section_annex_and_dashboard() {
+    let g = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden_supervision");
+    let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/reports");
+    let dir = Dir::new();
+    let files = ["litigation.csv", "reconsideration.csv", "supervision.csv"].map(|f| format!("{g}/{f}"));
+    dir.command(&["ingest", &files[0], &files[1], &files[2], "--warehouse", "wh"]).stdout();
+    let brief = |out: &str, extra: &[&str]| {
+        let mut args =
+            vec!["brief", "--period", "2024Q2", "--region", "411200", "--warehouse", "wh", "--out", out, "--templates", templates];
+        args.extend(extra);
+        dir.command(&args).stdout();
+        dir.read(&format!("{out}/briefing.md"))
+    };
+    let md = brief("b", &[]);
+    assert!(md.contains("### （五）行政执法监督情况"), "{md}");
+    assert!(
+        md.contains(
+            "2023年12月1日以来，全市下发《行政执法监督意见书》2份，督促6家行政执法单位限期整改，约谈行政执法单位1家，追责行政执法人员3人。"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("2024年第二季度，下发《行政执法监督意见书》1份，督促4家行政执法单位限期整改，约谈行政执法单位1家，追责行政执法人员2人；本期到期的整改事项5件，按期整改2件，逾期后整改1件，逾期未整改2件。本期达到制发监督意见书标准的单位4家，其中1家"), "{md}");
+    assert!(md.contains("| 卢氏县公安局 | 卢氏县 | 三司监〔2023〕9号（监督意见书） | 2024年4月30日 | 61 |"), "{md}");
+    assert!(md.contains("| 湖滨区公安分局 | 湖滨区 | 三司监〔2024〕1号（监督意见书） | 2024年6月10日 | 20 |"), "{md}");
+    assert!(md.contains("| 卢氏县人民政府 | 卢氏县 | 0 | 2 |"), "{md}");
+    assert!(md.contains("暂不据此判断监督成效"), "{md}");
+    for f in ["b/charts/supervision_effect.png", "b/charts/supervision_effect.svg"] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+    let annex = std::fs::read(dir.join("b/annex.xlsx")).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(annex)).unwrap();
+    let mut wb = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("xl/workbook.xml").unwrap(), &mut wb).unwrap();
+    for sheet in ["监督情况", "逾期未整改", "应发未发", "监督成效"] {
+        assert!(wb.contains(&format!("name=\"{sheet}\"")), "annex lacks {sheet}");
+    }
+    // supervision_since moves the cumulative start: from 2024-01-01, S8 (2023-12-01) drops out.
+    dir.create("s.toml", "supervision_since = \"2024-01-01\"\n");
+    let md = brief("c", &["--config", "s.toml"]);
+    assert!(
+        md.contains(
+            "2024年1月1日以来，全市下发《行政执法监督意见书》1份，督促5家行政执法单位限期整改，约谈行政执法单位1家，追责行政执法人员3人。"
+        ),
+        "{md}"
+    );
+    // The dashboard page, each count of the period linked to its rows.
+    dir.command(&["dashboard", "--period", "2024Q2", "--no-ytd", "--region", "411200", "--warehouse", "wh", "--out", "d"]).stdout();
+    let page = dir.read("d/supervision.html");
+    assert!(page.contains("<a href=\"#rows-letters\">1</a>") && page.contains("<a href=\"#rows-due\">5</a>"), "{page}");
+    assert!(page.contains("<details id=\"rows-overdue\"><summary>逾期未整改：2 对应的监督事项（2条）</summary>"), "{page}");
+    assert!(dir.read("d/index.html").contains("href=\"supervision.html\""));
+    // Without supervision rows: no section, no sheet, no page.
+    let plain = Dir::new();
+    plain.command(&["ingest", &files[0], &files[1], "--warehouse", "wh"]).stdout();
+    plain
+        .command(&["brief", "--period", "2024Q2", "--region", "411200", "--warehouse", "wh", "--out", "b", "--templates", templates])
+        .stdout();
+    assert!(!plain.read("b/briefing.md").contains("行政执法监督情况"));
+    assert!(!plain.join("b/charts/supervision_effect.png").exists());
 }

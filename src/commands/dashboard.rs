@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::EngineArg;
-use super::run::{Config, latest_quarter};
+use super::run::{Config, resolve_period};
 use crate::engine::{Engine, Limits, Period, Target, Units};
 use crate::output::Rows;
 use crate::report::dashboard::{Extras, write_dashboard_with};
@@ -139,10 +139,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let target = args.engine.target()?;
     let warehouse = args.warehouse.unwrap_or_else(|| cfg.out.join("warehouse"));
     let wh = Warehouse::new(&warehouse);
-    let period_name = if cfg.period == "latest" { latest_quarter(&wh, &target)? } else { cfg.period.clone() };
-    let period = Period::parse(&period_name, cfg.ytd)?;
+    let (period, period_line) = resolve_period(&cfg, &wh, &target)?;
     let w = produce(&wh, &target, &cfg.region, &period, &cfg.thresholds, cfg.reform_start()?, &args.out)?;
     let io = |e: std::io::Error| Error::Other(e.to_string());
+    if cfg.period == "latest" {
+        writeln!(out, "{period_line}").map_err(io)?;
+    }
     writeln!(out, "{}", w.briefing.title).map_err(io)?;
     if let Some(why) = &w.charts_missing {
         writeln!(out, "    (charts not rendered: {why}; the pages show a note in their place)").map_err(io)?;

@@ -59,6 +59,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         strict: args.strict,
         today: ingest::today(),
         phrases: cfg.phrases,
+        progress: crate::output::progress::terminal(),
     };
     let report = ingest::ingest_files(&args.files, &opts)?;
     let w = |e: std::io::Error| Error::Other(e.to_string());

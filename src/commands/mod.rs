@@ -11,6 +11,7 @@ pub mod run;
 pub mod sample;
 pub mod sql;
 pub mod supervision;
+pub mod template;
 
 use std::path::PathBuf;
 

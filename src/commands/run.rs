@@ -46,7 +46,8 @@ pub struct Scope {
     /// The city or county reported on (default: fuyuan.toml's region, else 411200).
     #[arg(long, value_name = "CODE")]
     pub region: Option<String>,
-    /// 2024, 2024Q2, 2024H1, 2024M05, or `latest`: the quarter of the latest filing.
+    /// 2024, 2024Q2, 2024H1, 2024M05, or `latest`: the last quarter that has ended and holds
+    /// filings.
     #[arg(long)]
     pub period: Option<String>,
     /// Year-to-date figures (the default for quarterly briefings); `--no-ytd` for the period alone.
@@ -218,21 +219,25 @@ pub fn is_court_list(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.to_lowercase().starts_with("court"))
 }
 
-/// The latest quarter with a filing, for `--period latest`.
-pub fn latest_quarter(wh: &Warehouse, target: &Target) -> Result<String> {
+/// The quarter `--period latest` stands for: the last one ended by today that holds filings.
+pub fn latest_quarter(wh: &Warehouse, target: &Target) -> Result<crate::engine::latest::Latest> {
     let rt = super::runtime()?;
-    rt.block_on(async {
-        let engine = Engine::open_on(wh, Limits::default(), target).await?;
-        let (schema, batches) = engine.query("SELECT CAST(MAX(filed_date) AS VARCHAR) AS d FROM litigation").await?;
-        let rows = Rows::from_batches(&schema, &batches)?;
-        match rows.rows.first().map(|r| r[0].plain()) {
-            Some(d) if d.len() >= 7 => {
-                let month: u32 = d[5..7].parse().unwrap_or(12);
-                Ok(format!("{}Q{}", &d[..4], (month - 1) / 3 + 1))
-            }
-            _ => Err(Error::Usage("the warehouse has no litigation cases, so there is no latest quarter: give --period".into())),
-        }
-    })
+    rt.block_on(async { Engine::open_on(wh, Limits::default(), target).await?.latest_quarter(ingest::today()).await })
+}
+
+/// The period a run or dashboard reports on, and the line that says which and why.
+pub fn resolve_period(cfg: &Config, wh: &Warehouse, target: &Target) -> Result<(Period, String)> {
+    if cfg.period == "latest" {
+        let latest = latest_quarter(wh, target)?;
+        let period = Period::parse(&latest.period, cfg.ytd)?;
+        Ok((period, format!("period {}{}: {}", latest.period, if cfg.ytd { ", year to date" } else { "" }, latest.reason())))
+    } else {
+        let period = Period::parse(&cfg.period, cfg.ytd)?;
+        Ok((
+            period,
+            format!("period {}{}: as given", cfg.period, if cfg.ytd && !cfg.period.contains("..") { ", year to date" } else { "" }),
+        ))
+    }
 }
 
 fn write_rows(rows: &Rows, dir: &Path, stem: &str, written: &mut Vec<PathBuf>) -> Result<()> {
@@ -269,9 +274,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if files.is_empty() && court_files.is_empty() {
         return Err(Error::Usage(format!("no ledgers (.csv, .xlsx) in {}", cfg.inputs.display())));
     }
-    writeln!(out, "1/4 ingest: {} ledgers from {} → {}", files.len() + court_files.len(), cfg.inputs.display(), warehouse.display())
-        .map_err(io)?;
-    let bar = step("reading and validating ledgers");
+    // Per-file progress bars on a terminal (none when stderr is a pipe or a file).
+    let progress = crate::output::progress::terminal();
     let report = ingest::ingest_files(
         &files,
         &IngestOptions {
@@ -282,6 +286,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             strict: false,
             today: ingest::today(),
             phrases: cfg.phrases.clone(),
+            progress: progress.clone(),
         },
     )?;
     // The court's list has the litigation headers, so it is never detected: a file named
@@ -298,11 +303,17 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
                 strict: false,
                 today: ingest::today(),
                 phrases: cfg.phrases.clone(),
+                progress: progress.clone(),
             },
         )?;
         report.files.extend(court.files);
     }
-    bar.finish_and_clear();
+    // The first line says which period is briefed and why; it needs the ingested warehouse.
+    let wh = Warehouse::new(&warehouse);
+    let (period, period_line) = resolve_period(&cfg, &wh, &target)?;
+    writeln!(out, "{period_line}").map_err(io)?;
+    writeln!(out, "1/4 ingest: {} ledgers from {} → {}", files.len() + court_files.len(), cfg.inputs.display(), warehouse.display())
+        .map_err(io)?;
     for f in &report.files {
         if f.status == "ingested" {
             let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
@@ -315,9 +326,6 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "    {}: {}", f.path, f.status).map_err(io)?;
         }
     }
-    let wh = Warehouse::new(&warehouse);
-    let period_name = if cfg.period == "latest" { latest_quarter(&wh, &target)? } else { cfg.period.clone() };
-    let period = Period::parse(&period_name, cfg.ytd)?;
     let regions = wh.regions(wh.manifest()?.as_ref())?;
     let region = regions.require(&cfg.region, "region")?;
     let province = regions.codes_at(Level::Province).next().map(|r| r.code.clone()).unwrap_or_else(|| "410000".into());

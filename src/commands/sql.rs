@@ -34,6 +34,10 @@ pub struct Args {
     /// results and catalog queries in this process; executors have their own --memory-limit).
     #[arg(long, default_value_t = 4096, value_name = "MIB")]
     pub memory_limit: usize,
+    /// Print the absolute paths of TABLE's Parquet parts, one a line (for polars, DuckDB,
+    /// pyarrow), and run nothing.
+    #[arg(long, value_name = "TABLE", conflicts_with_all = ["query", "file"])]
+    pub list_parts: Option<String>,
 }
 
 struct Session<'a> {
@@ -107,6 +111,12 @@ fn io(e: std::io::Error) -> Error {
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let wh = Warehouse::new(&args.warehouse.warehouse);
+    if let Some(table) = &args.list_parts {
+        for p in wh.absolute_parts(table)? {
+            writeln!(out, "{}", p.display()).map_err(io)?;
+        }
+        return Ok(());
+    }
     let limits = Limits { memory_bytes: args.memory_limit << 20, timeout: Duration::from_secs(args.timeout) };
     let target = args.engine.target()?;
     let rt = super::runtime()?;

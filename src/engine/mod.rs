@@ -4,6 +4,8 @@
 pub mod ballista;
 pub mod enforcement;
 pub mod guard;
+pub mod hints;
+pub mod latest;
 pub mod period;
 pub mod reconcile;
 pub mod supervision;
@@ -271,7 +273,32 @@ impl Engine {
     pub async fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         guard::check_read_only(sql)?;
         let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
-        self.collect(sql, Some(options)).await
+        match self.collect(sql, Some(options)).await {
+            Err(Error::Query(m)) => match hints::explain(&m, sql, &self.catalog().await?) {
+                Some(better) => Err(Error::Query(better)),
+                None => Err(Error::Query(m)),
+            },
+            r => r,
+        }
+    }
+
+    /// The tables and views a user's query can name, with their columns in order.
+    pub async fn catalog(&self) -> Result<hints::Catalog> {
+        let sql = "SELECT table_name, column_name FROM information_schema.columns \
+                   WHERE table_schema = 'public' ORDER BY table_name, ordinal_position";
+        let (_, batches) = self.query_internal(sql).await?;
+        let mut catalog = hints::Catalog::default();
+        for b in &batches {
+            for row in 0..b.num_rows() {
+                let table = arrow::util::display::array_value_to_string(b.column(0), row)?;
+                let column = arrow::util::display::array_value_to_string(b.column(1), row)?;
+                match catalog.tables.last_mut() {
+                    Some((t, cols)) if *t == table => cols.push(column),
+                    _ => catalog.tables.push((table, vec![column])),
+                }
+            }
+        }
+        Ok(catalog)
     }
 
     /// Runs one of fuyuan's own queries (no read-only check: the text comes from `queries/`).

@@ -26,7 +26,7 @@ pub mod vocab;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -55,6 +55,30 @@ pub struct IngestOptions {
     pub today: NaiveDate,
     /// The office's phrasings for outcomes, decisions and leniency (fuyuan.toml).
     pub phrases: vocab::Phrases,
+    /// Told how far each file has been read (a progress bar on a terminal); None: silent.
+    pub progress: Option<ProgressSink>,
+}
+
+/// Receives the progress of an ingest, file by file. Called from the thread that applies the
+/// validated chunks, so an implementation only needs to be cheap.
+pub trait Progress: Send + Sync {
+    /// A file (or a workbook's sheet) starts; `total_bytes` is the file's size.
+    fn start(&self, file: &str, total_bytes: u64);
+    /// Bytes of the file read so far (estimated for workbooks, which are read whole) and data
+    /// rows validated so far.
+    fn advance(&self, bytes: u64, rows: u64);
+    /// The file is done.
+    fn finish(&self);
+}
+
+/// A shared [`Progress`] in the ingest options.
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Progress>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
 }
 
 #[derive(Debug)]
@@ -355,7 +379,8 @@ impl WorkerCtx<'_> {
             out.blank += 1;
             return;
         }
-        if self.is_total_row(cells) {
+        // In a peers table a 合计 row is the province's reported figures, not a sum to skip.
+        if self.table != Table::Peers && self.is_total_row(cells) {
             out.totals += 1;
             return;
         }
@@ -419,6 +444,12 @@ struct Out {
     new_regions: Vec<Region>,
 }
 
+/// How far the reader thread has read a file, for the progress bar.
+struct ReadBytes {
+    bytes: AtomicU64,
+    total: u64,
+}
+
 /// Where a file's data rows come from after its header.
 enum RowSource {
     Csv(stream::CsvRecords),
@@ -434,9 +465,10 @@ fn read_chunks(
     cancel: &AtomicBool,
     path: &Path,
     file: &str,
+    read: &ReadBytes,
 ) -> Result<Option<String>> {
     let mut hashed_here = false;
-    let result = read_chunks_inner(source, ahead, tx, cancel, file, &mut hashed_here);
+    let result = read_chunks_inner(source, ahead, tx, cancel, file, &mut hashed_here, read);
     match result {
         // Pass 1 was skipped, so a NUL byte or bytes that are not UTF-8 show up here: the
         // whole-file checks word the refusal exactly as they would have up front.
@@ -452,6 +484,7 @@ fn read_chunks_inner(
     cancel: &AtomicBool,
     file: &str,
     hashed_here: &mut bool,
+    read: &ReadBytes,
 ) -> Result<Option<String>> {
     let mut index = 0;
     let chunk = chunk_rows();
@@ -468,11 +501,17 @@ fn read_chunks_inner(
     }
     match source {
         RowSource::Rows(rows) => {
+            // A workbook is read whole before this point: its bytes are shared out over its rows.
+            let total = rows.len().max(1) as u64;
+            let mut sent = 0u64;
             let mut it = rows.into_iter().peekable();
             while it.peek().is_some() {
-                if !send(ChunkRows::Raw(it.by_ref().take(chunk).collect())) {
+                let part: Vec<RawRow> = it.by_ref().take(chunk).collect();
+                sent += part.len() as u64;
+                if !send(ChunkRows::Raw(part)) {
                     return Ok(None);
                 }
+                read.bytes.store(read.total.saturating_mul(sent) / total, Ordering::Relaxed);
             }
         }
         RowSource::Csv(mut records) => {
@@ -502,6 +541,7 @@ fn read_chunks_inner(
                         return Ok(None);
                     }
                 }
+                read.bytes.store(records.bytes_read().min(read.total), Ordering::Relaxed);
                 if !more {
                     return Ok(records.digest());
                 }
@@ -587,6 +627,7 @@ struct Ingest<'w> {
     current_part: Option<(Table, Arc<PathBuf>)>,
     /// Bytes of the CSV files not yet read, this one included.
     unread_bytes: u64,
+    progress: Option<ProgressSink>,
 }
 
 impl Ingest<'_> {
@@ -777,8 +818,13 @@ impl Ingest<'_> {
         let (res_tx, res_rx) = sync_channel::<Result<ChunkResult>>(workers * 2);
         let mut counts = FileCounts::default();
         let mut rejects: Option<RejectsFile> = None;
+        let read = ReadBytes { bytes: AtomicU64::new(0), total: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) };
+        let progress = self.progress.clone();
+        if let Some(p) = &progress {
+            p.0.start(&display, read.total);
+        }
         let outcome = std::thread::scope(|scope| {
-            let reader = scope.spawn(|| read_chunks(rows, ahead, chunk_tx, &cancel, path, &display));
+            let reader = scope.spawn(|| read_chunks(rows, ahead, chunk_tx, &cancel, path, &display, &read));
             for _ in 0..workers {
                 let res_tx = res_tx.clone();
                 let (ctx, chunk_rx) = (&ctx, &chunk_rx);
@@ -804,6 +850,9 @@ impl Ingest<'_> {
                     while let Some(r) = waiting.remove(&next) {
                         self.apply(table, source, r, &mut counts, &mut rejects, layout)?;
                         next += 1;
+                        if let Some(p) = &progress {
+                            p.0.advance(read.bytes.load(Ordering::Relaxed), counts.rows_read);
+                        }
                     }
                 }
                 Ok(())
@@ -819,6 +868,9 @@ impl Ingest<'_> {
                 Ok(digest) => applied.map(|()| digest),
             }
         });
+        if let Some(p) = &progress {
+            p.0.finish();
+        }
         let digest = outcome?;
         while !self.window.is_empty() {
             self.flush_one(table)?;
@@ -871,6 +923,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
         writer: Some((write_tx, writer)),
         current_part: None,
         unread_bytes: files.iter().filter(|p| !is_workbook(p)).map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum(),
+        progress: opts.progress.clone(),
     };
     let mut records: Vec<FileRecord> = Vec::new();
     // For each source (file of this ingest that was read): its record's index.

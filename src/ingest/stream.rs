@@ -492,6 +492,11 @@ impl CsvRecords {
         format!("csv {}", self.encoding.name())
     }
 
+    /// Bytes of text read so far (after decoding: for a GBK file a little more than its size).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// Reads the next record into `record`; returns its line, or None at the end.
     pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
         match self.reader.read_byte_record(record) {

@@ -47,7 +47,7 @@ pub fn count(raw: &str) -> Result<i64, String> {
         return if n < 0 { Err(format!("person count {n} is negative")) } else { Ok(n) };
     }
     match s.parse::<f64>() {
-        Ok(f) if f.is_finite() && f.fract() == 0.0 && f >= 0.0 && f < 1e12 => Ok(f as i64),
+        Ok(f) if f.fract() == 0.0 && (0.0..1e12).contains(&f) => Ok(f as i64),
         Ok(f) if f.is_finite() && f < 0.0 => Err(format!("person count {} is negative", raw.trim())),
         Ok(f) if f.is_finite() => Err(format!("person count {} is not a whole number", raw.trim())),
         _ => Err(bad()),

@@ -78,6 +78,7 @@ fn ledger_cases(ctx: &Ctx, lit_files: &[PathBuf], scratch: &Path) -> Result<Vec<
         strict: false,
         today: ctx.today,
         phrases: Default::default(),
+        progress: None,
     };
     ingest_files(lit_files, &opts)?;
     let wh = Warehouse::new(&wh_dir);

@@ -30,7 +30,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     let ra = generate(&opts(a.path(), 1, 42)).unwrap();
     let rb = generate(&opts(b.path(), 1, 42)).unwrap();
     generate(&opts(c.path(), 1, 43)).unwrap();
-    assert_eq!(ra.files.len(), 8);
+    assert_eq!(ra.files.len(), 10);
     for f in &ra.files {
         let name = f.path.file_name().unwrap();
         assert_eq!(fs::read(&f.path).unwrap(), fs::read(b.path().join(name)).unwrap(), "{name:?} differs for the same seed");

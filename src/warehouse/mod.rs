@@ -211,6 +211,18 @@ impl Warehouse {
         m.tables.get(name).map(|t| t.parts.iter().map(|p| self.root.join(&p.file)).collect()).unwrap_or_default()
     }
 
+    /// The absolute paths of a table's current Parquet parts (`fuyuan sql --list-parts`), for
+    /// other tools (polars, DuckDB, pyarrow) to read; an optional table never written has none.
+    pub fn absolute_parts(&self, name: &str) -> Result<Vec<PathBuf>> {
+        let m = self.require_tables()?;
+        let known = crate::engine::TABLES;
+        if !known.contains(&name) {
+            return Err(Error::Usage(format!("no table {name} in the warehouse (tables: {})", known.join(", "))));
+        }
+        let root = std::path::absolute(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        Ok(self.part_paths(&m, name).iter().map(|p| root.join(p.strip_prefix(&self.root).unwrap_or(p))).collect())
+    }
+
     pub fn read_batches(&self, m: &Manifest, name: &str) -> Result<Vec<RecordBatch>> {
         let mut out = Vec::new();
         for path in self.part_paths(m, name) {

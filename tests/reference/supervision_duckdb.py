@@ -29,7 +29,7 @@ Readings (where the definitions leave room):
     A region counts the flagged units whose region_code lies in it.
   * flagged_without_action: flagged, with no supervision row of the same unit (any action)
     issued between P's start and P's end + 90 days (inclusive).
-  * LEVEL agency (no --parent): one row per unit found in the litigation (defendant), the
+  * LEVEL agency (--parent CODE: units whose region is CODE or below it): one row per unit found in the litigation (defendant), the
     reconsideration (respondent), the penalty (agency) or the supervision (agency) table;
     region_name is the agency name; sorted by region_code then name.
   * Integers always printed (0, never empty).
@@ -144,8 +144,10 @@ def main(argv):
     # Units: key → (region_code, region_name); a row maps to the printed keys it counts for.
     if level == "agency":
         names = {(r[1], r[0]) for r in lit} | {(r[1], r[0]) for r in rec} | {(r[1], r[0]) for r in pen} | {(r[3], r[2]) for r in sup}
-        printed = sorted(names)
-        keys_of = lambda region, agency: [(region, agency)]
+        # With --parent: the units whose region is CODE or lies below it.
+        printed = sorted(n for n in names if parent is None or parent in ancestors(n[0]))
+        shown = set(printed)
+        keys_of = lambda region, agency: [(region, agency)] if (region, agency) in shown else []
         label = {k: k for k in printed}
     else:
         printed = sorted(c for c, (n, l, p) in dim.items()

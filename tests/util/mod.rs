@@ -111,6 +111,12 @@ pub struct TestCommand {
 }
 
 impl TestCommand {
+    /// Sets an environment variable (e.g. another FUYUAN_TODAY) for this run.
+    pub fn env(&mut self, key: &str, value: &str) -> &mut TestCommand {
+        self.cmd.env(key, value);
+        self
+    }
+
     pub fn output(&mut self) -> Output {
         self.cmd.output().expect("run fuyuan")
     }
