@@ -70,7 +70,7 @@ fn docx_has_the_sections_and_the_metrics_figures() {
     for heading in [
         "关于2024年上半年全市行政诉讼“双下降”工作和行政机关负责人出庭应诉情况的通报",
         "一、总体情况",
-        "二、各县(市、区)和市直部门情况",
+        "二、各县（市、区）和市直部门情况",
         "三、主要特点和存在问题",
         "四、下步工作要求",
         "附表",
@@ -113,11 +113,11 @@ fn xlsx_annex_numbers_equal_the_metrics() {
     let counties = metrics(&dir, "county", "411200");
     let mut wb = open_workbook_auto(dir.join("b/annex.xlsx")).unwrap();
     let names = wb.sheet_names().to_vec();
-    for want in ["各县(市、区)排名", "市直部门", "全部机关", "全省各市", "领域分析", "监督建议", "统计口径"]
+    for want in ["各县（市、区）排名", "市直部门", "全部机关", "全省各市", "领域分析", "监督建议", "统计口径"]
     {
         assert!(names.iter().any(|n| n == want), "annex lacks sheet {want} (has {names:?})");
     }
-    let range = wb.worksheet_range("各县(市、区)排名").unwrap();
+    let range = wb.worksheet_range("各县（市、区）排名").unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
     let header: Vec<String> = rows[1].iter().map(|c| c.to_string()).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));

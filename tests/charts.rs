@@ -41,7 +41,10 @@ fn empty_briefing() -> Briefing {
         region_code: "411200".into(),
         region_name: "三门峡市".into(),
         scope_word: "全市".into(),
-        subunit_word: "各县(市、区)".into(),
+        subunit_word: "各县（市、区）".into(),
+        subunit_noun: "县（市、区）".into(),
+        salutation: "各县（市、区）人民政府，市人民政府各部门".into(),
+        issuer: "三门峡市府院联动联席会议办公室".into(),
         period: period(),
         generated_on: "2025-03-31".into(),
         total: Figures { code: "411200".into(), name: "三门峡市".into(), ..Default::default() },
@@ -50,6 +53,8 @@ fn empty_briefing() -> Briefing {
         peer_word: "全省各市".into(),
         peers: vec![],
         subunits: vec![],
+        active_subunits: vec![],
+        idle_subunits: vec![],
         departments: vec![],
         agencies: vec![],
         trend: vec![],
@@ -162,7 +167,7 @@ fn many_townships() -> Briefing {
     b.region_code = "411282".into();
     b.region_name = "灵宝市".into();
     b.scope_word = "全县(市、区)".into();
-    b.subunit_word = "各乡镇(街道)".into();
+    b.subunit_word = "各乡镇（街道）".into();
     b.peer_word = "全市各县(市、区)".into();
     b.total = fig("411282", "灵宝市", 6, 40, 20, 17, 14);
     b.subunits = (0..40)

@@ -69,7 +69,10 @@ fn briefing() -> Briefing {
         region_code: "411200".into(),
         region_name: "三门峡市".into(),
         scope_word: "全市".into(),
-        subunit_word: "各县(市、区)".into(),
+        subunit_word: "各县（市、区）".into(),
+        subunit_noun: "县（市、区）".into(),
+        salutation: "各县（市、区）人民政府，市人民政府各部门".into(),
+        issuer: "三门峡市府院联动联席会议办公室".into(),
         period: PeriodInfo::of(&fuyuan::engine::Period::parse("2024Q2", true).unwrap()),
         generated_on: "2024-07-15".into(),
         peer_rank: total.loss_rank,
@@ -77,6 +80,8 @@ fn briefing() -> Briefing {
         peer_ranked: 3,
         peer_word: "全省各市".into(),
         peers,
+        active_subunits: subunits.clone(),
+        idle_subunits: vec![],
         subunits,
         departments,
         agencies,
@@ -466,9 +471,9 @@ fn excel_annex_has_typed_cells() {
     fuyuan::report::xlsx::write_annex(&b, &out).unwrap();
     keep(tmp.path(), &["annex.xlsx"]);
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["各县(市、区)排名", "市直部门", "全部机关", "全省各市", "领域分析", "监督建议", "统计口径"]);
+    assert_eq!(wb.sheet_names(), vec!["各县（市、区）排名", "市直部门", "全部机关", "全省各市", "领域分析", "监督建议", "统计口径"]);
 
-    let r = wb.worksheet_range("各县(市、区)排名").unwrap();
+    let r = wb.worksheet_range("各县（市、区）排名").unwrap();
     // Title row with the period.
     let title = cell(&r, 0, 0).to_string();
     assert!(title.contains("2024年上半年") && title.contains("2024-01-01"), "{title}");
@@ -562,9 +567,9 @@ fn excel_annex_has_typed_cells() {
     let row = names.iter().position(|n| n.to_string().starts_with("'=")).unwrap() as u32 + 2;
     assert_eq!(num(&cell(&r, row, fc)), 12.3);
     assert_eq!(cell(&r, row, header_index(&r, "没收(元)")), Data::Empty, "empty money is an empty cell");
-    assert_eq!(cell(&r, row, header_index(&r, "所属县(市、区)")), Data::String("湖滨区".into()));
+    assert_eq!(cell(&r, row, header_index(&r, "所属县（市、区）")), Data::String("湖滨区".into()));
     let dept = names.iter().position(|n| n.to_string().contains("自然资源")).unwrap() as u32 + 2;
-    assert_eq!(cell(&r, dept, header_index(&r, "所属县(市、区)")), Data::String("市直".into()));
+    assert_eq!(cell(&r, dept, header_index(&r, "所属县（市、区）")), Data::String("市直".into()));
 
     // Peers, domains, flags, definitions.
     let r = wb.worksheet_range("全省各市").unwrap();

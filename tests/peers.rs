@@ -212,7 +212,8 @@ fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
     let md = dir.read("b/briefing.md");
     for phrase in [
         // 洛阳 0.08 < 郑州 0.125 < 开封 0.5 = 三门峡 0.5 (computed 1/2): 三门峡 shares rank 3.
-        "败诉率在全省各市中由低到高排名第3位（共4个有审结案件的地区参与排名，其中3个地区采用报送数据，其余为据案件台账测算）。",
+        // The average below: 50% − 69/582 (11.8557%) = 38.14 points higher.
+        "败诉率高于全省平均水平（全省平均败诉率11.86%，69/582，高38.14个百分点），在全省各市中由低到高排名第3位（共4个有审结案件的地区参与排名，其中3个地区采用报送数据，其余为据案件台账测算）。",
         "报送数据中三门峡市审结900件、败诉900件、败诉率100.00%，与据案件台账测算的审结2件、败诉1件、败诉率50.00%不一致，排名采用测算数据，请核对。",
         "| 1 | 洛阳市 | 100 | — | 100 | 8 | 8.00% | — | — | 报送 |",
         "| 2 | 郑州市 | 500 | 520 | 480 | 60 | 12.50% | — | 否 | 报送 |",
@@ -220,7 +221,7 @@ fn briefing_ranks_the_city_among_reported_peers_and_marks_the_source() {
         "| 3 | 三门峡市（本地） | 2 | 1 | 2 | 1 | 50.00% | 50.00% | 否 | 测算 |",
         // No province total reported: the sum of the rows with counts, 开封 (rate only) left out:
         // 郑州 60/480 + 洛阳 8/100 + 三门峡 1/2 = 69/582 = 11.86%.
-        "全省各市败诉率11.86%（69/582），为上表各地区审结、败诉数之和计算。",
+        "全省平均败诉率11.86%（69/582），三门峡市比平均高38.14个百分点，为上表各地区审结、败诉数之和计算。",
     ] {
         assert!(md.contains(phrase), "briefing.md lacks: {phrase}");
     }
@@ -274,7 +275,9 @@ fn the_province_average_comes_from_a_reported_total_when_there_is_one() {
     dir.command(&["ingest", "total.csv", "--warehouse", "wh"]).stdout();
     dir.command(&["brief", "--period", "2024", "--region", "411200", "--warehouse", "wh", "--out", "b", "--formats", "md"]).stdout();
     let md = dir.read("b/briefing.md");
-    assert!(md.contains("全省各市败诉率15.00%（150/1000），取自报送的合计数。"), "{md}");
+    // 三门峡市 1/2 = 50.00% against 15.00%: 35.00 points higher.
+    assert!(md.contains("全省平均败诉率15.00%（150/1000），三门峡市比平均高35.00个百分点，取自报送的合计数。"), "{md}");
+    assert!(md.contains("败诉率高于全省平均水平（全省平均败诉率15.00%，150/1000，高35.00个百分点）"), "{md}");
 }
 
 #[test]

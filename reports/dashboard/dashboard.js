@@ -361,8 +361,25 @@
       card('复议纠错率', pct(f.recon_correction_rate), '', '纠错/实体决定 = ' + f.recon_corrected + '/' + decidedN + '（审结 ' + f.recon_concluded + ' 件）', ppYoy(f.recon_correction_rate, p ? p.recon_correction_rate : null, 'down'), p ? D.period.prev_label + '：' + pct(p.recon_correction_rate) : null, 'recon_correction_rate'),
       card('行政处罚', String(f.penalty_cases), '件', '罚款 ' + wan(f.fines_yuan) + ' 万元，没收 ' + wan(f.confiscated_yuan) + ' 万元', el('span', {}, [countYoy(f.penalty_cases, p ? p.penalty_cases : null, 'neutral'), '；罚款 ', countYoy(yuanNum(f.fines_yuan), p ? yuanNum(p.fines_yuan) : null, 'neutral')]), p ? D.period.prev_label + '：' + p.penalty_cases + ' 件，罚款 ' + wan(p.fines_yuan) + ' 万元' : null, null)
     ];
-    if (sc.kind === 'total' && isNum(D.peer_rank)) {
-      cards.push(el('div', { cls: 'kpi', 'data-kpi': 'peer_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.peer_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + D.peer_rank, el('small', { text: '位 / ' + D.peer_ranked })]), el('div', { cls: 'n', text: '由低到高排列，第1位败诉率最低' + (D.peers_reported ? '；其中' + D.peers_reported + '个地区为报送数据，其余为测算' : '') + (D.reported_self ? '；本地区报送败诉率' + pct(D.reported_self.loss_rate) + '，与测算不一致' : '') })]));
+    // A rank among fewer than two peers says nothing; the average (with its counts and the
+    // difference in percentage points) is shown whenever there is one.
+    var ranked = sc.kind === 'total' && isNum(D.peer_rank) && D.peer_ranked >= 2;
+    var avg = sc.kind === 'total' ? D.peer_average : null;
+    if (ranked || avg) {
+      var gap = function (d) { return !isNum(d) ? '' : Math.abs(d) < 0.005 ? '，本地区与平均持平' : '，本地区' + (d < 0 ? '低' : '高') + Math.abs(d).toFixed(2) + '个百分点'; };
+      var counts = function (a, b) { return a !== null && a !== undefined && b !== null && b !== undefined ? '（' + a + '/' + b + '）' : ''; };
+      var kids = [el('div', { cls: 'label', text: ranked ? '败诉率在' + D.peer_word + '中的排名' : '败诉率与' + avg.word })];
+      if (ranked) {
+        kids.push(el('div', { cls: 'value' }, ['第' + D.peer_rank, el('small', { text: '位 / ' + D.peer_ranked })]));
+        kids.push(el('div', { cls: 'n', text: '由低到高排列，第1位败诉率最低' + (D.peers_reported ? '；其中' + D.peers_reported + '个地区为报送数据，其余为测算' : '') + (D.reported_self ? '；本地区报送败诉率' + pct(D.reported_self.loss_rate) + '，与测算不一致' : '') }));
+      } else {
+        kids.push(el('div', { cls: 'value', text: pct(f.loss_rate) }));
+      }
+      if (avg) {
+        kids.push(el('div', { cls: 'n', 'data-avg': 'loss_rate', text: avg.word + '败诉率 ' + pct(avg.loss_rate) + counts(avg.lost, avg.concluded) + gap(avg.diff_pp) }));
+        if (avg.appearance) kids.push(el('div', { cls: 'n', 'data-avg': 'appearance_rate', text: avg.word + '出庭应诉率 ' + pct(avg.appearance.rate) + counts(avg.appearance.appeared, avg.appearance.hearings) + gap(avg.appearance.diff_pp) }));
+      }
+      cards.push(el('div', { cls: 'kpi', 'data-kpi': 'peer_rank' }, kids));
     }
     if (sc.kind === 'unit' && isNum(f.loss_rank)) {
       cards.push(el('div', { cls: 'kpi', 'data-kpi': 'loss_rank' }, [el('div', { cls: 'label', text: '败诉率在' + D.subunit_word + '中的排名' }), el('div', { cls: 'value' }, ['第' + f.loss_rank, el('small', { text: '位 / ' + D.subunits.filter(function (u) { return isNum(u.loss_rank); }).length })]), el('div', { cls: 'n', text: '由低到高排列；双下降：' + (f.double_decline === true ? '是' : f.double_decline === false ? '否' : '—') })]));

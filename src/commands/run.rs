@@ -85,6 +85,8 @@ pub struct Config {
     /// Since when townships exercise delegated penalty powers (乡镇综合行政执法改革), ISO date:
     /// the briefing's cumulative township sentence counts from it.
     pub township_reform_start: String,
+    /// `[briefing]`: the salutation and the issuing office, when the office words them itself.
+    pub briefing: crate::report::model::Wording,
 }
 
 impl Default for Config {
@@ -104,6 +106,7 @@ impl Default for Config {
             phrases: Phrases::default(),
             supervision_since: None,
             township_reform_start: crate::report::township::DEFAULT_REFORM_START.into(),
+            briefing: Default::default(),
         }
     }
 }
@@ -144,6 +147,7 @@ impl Config {
             })?;
             cfg.thresholds.supervision_since = Some(d);
         }
+        cfg.thresholds.wording = cfg.briefing.clone();
         if cfg.reform_start().is_err() {
             let line = text.find("township_reform_start").map(|o| line_of(&text, o)).unwrap_or(1);
             return Err(Error::bad_file(

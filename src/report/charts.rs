@@ -768,13 +768,28 @@ fn loss_rows(units: &[Figures], highlight: Option<&str>) -> (Vec<Row>, f64) {
 
 const RATE_NOTE: &str = "败诉率为总体败诉率＝败诉件数÷审结件数（一审），括号内为 败诉/审结";
 
+/// The sub-units a chart shows: those with a case in the period (a briefing written before
+/// that list existed has all of them).
+fn shown_subunits(b: &Briefing) -> &[Figures] {
+    if b.active_subunits.is_empty() && b.idle_subunits.is_empty() { &b.subunits } else { &b.active_subunits }
+}
+
+fn idle_note(b: &Briefing) -> String {
+    if b.idle_subunits.is_empty() {
+        String::new()
+    } else {
+        format!("其余{}个{}本期无行政诉讼案件，未列出", b.idle_subunits.len(), b.subunit_noun)
+    }
+}
+
 fn ranking(b: &Briefing) -> Scene {
     let title = format!("{}{}{}行政诉讼败诉率排名", b.period.label, b.region_name, b.subunit_word);
     let sub = format!("{}，按败诉率由低到高排列，并列者名次相同；{}", b.period.label, RATE_NOTE);
-    if b.subunits.is_empty() {
+    let shown = shown_subunits(b);
+    if shown.is_empty() {
         return no_data(&title, &sub, b);
     }
-    let (rows, max) = loss_rows(&b.subunits, None);
+    let (rows, max) = loss_rows(shown, None);
     let t = &b.total;
     let refs: Vec<RefLine> = t
         .loss_rate
@@ -790,8 +805,12 @@ fn ranking(b: &Briefing) -> Scene {
         &[(Swatch::Box(RED), "败诉率".into()), (Swatch::Line { color: REF, dash: true, dot: None }, format!("{}败诉率", b.scope_word))],
     );
     let y = hbars(&mut s, y, &[Panel { title: None, end, ticks, refs }], &rows);
-    let none = b.subunits.iter().filter(|f| f.concluded == 0).count();
-    let note = if none > 0 { format!("{none}个单位本期无审结案件，列于末尾，不参与排名") } else { String::new() };
+    let none = shown.iter().filter(|f| f.concluded == 0).count();
+    let mut note = if none > 0 { format!("{none}个单位本期无审结案件，列于末尾，不参与排名") } else { String::new() };
+    let idle = idle_note(b);
+    if !idle.is_empty() {
+        note = if note.is_empty() { idle } else { format!("{note}；{idle}") };
+    }
     footer(&mut s, y, b, &note);
     s
 }
@@ -850,7 +869,7 @@ fn province(b: &Briefing) -> Scene {
 fn appearance(b: &Briefing) -> Scene {
     let title = format!("{}{}{}行政机关负责人出庭应诉情况", b.period.label, b.region_name, b.subunit_word);
     let sub = format!("{}，按出庭率由高到低排列；出庭率＝负责人出庭件数÷开庭件数，出声率＝出庭又出声件数÷出庭件数", b.period.label);
-    if b.subunits.is_empty() {
+    if shown_subunits(b).is_empty() && b.total.hearings == 0 {
         return no_data(&title, &sub, b);
     }
     let cells = |f: &Figures| -> Vec<Vec<Bar>> {
@@ -874,7 +893,7 @@ fn appearance(b: &Briefing) -> Scene {
             },
         ]]
     };
-    let mut units: Vec<&Figures> = b.subunits.iter().collect();
+    let mut units: Vec<&Figures> = shown_subunits(b).iter().collect();
     units.sort_by(|a, b| {
         let key = |f: &Figures| if f.hearings > 0 { f.appearance_rate } else { None };
         match (key(a), key(b)) {

@@ -73,6 +73,8 @@ struct Data<'a> {
     /// The province ranking's reported rows (报送), for the rank card.
     peers_reported: i64,
     reported_self: Option<&'a super::model::ReportedSelf>,
+    /// The province's (for a county: the city's) average loss and appearance rates.
+    peer_average: Option<&'a super::model::PeerAverage>,
 }
 
 /// Writes the dashboard with only what the briefing carries (year-on-year where it has it).
@@ -119,6 +121,7 @@ pub fn write_dashboard_with(b: &Briefing, extras: &Extras, charts_svg_dir: &Path
         township: b.township.as_ref(),
         peers_reported: b.peers_reported,
         reported_self: b.reported_self.as_ref(),
+        peer_average: b.peer_average.as_ref(),
     };
     let json = serde_json::to_string(&data).map_err(|e| Error::Other(e.to_string()))?;
     write(

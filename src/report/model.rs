@@ -132,6 +132,38 @@ pub struct PeerAverage {
     pub concluded: Option<i64>,
     /// 报送 (the parent's reported total) or 合计 (sum of the peers' counts).
     pub how: String,
+    /// The region's loss rate minus this average, in percentage points (None when the region
+    /// has no concluded case).
+    #[serde(default)]
+    pub diff_pp: Option<f64>,
+    /// The same for the appearance rate (出庭应诉率): None when neither the parent's report nor
+    /// the peers' counts give one.
+    #[serde(default)]
+    pub appearance: Option<AppearanceAverage>,
+    /// 全省平均 for a city, 全市平均 for a county.
+    #[serde(default)]
+    pub word: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AppearanceAverage {
+    pub rate: f64,
+    pub appeared: Option<i64>,
+    pub hearings: Option<i64>,
+    /// 报送 or 合计, as for the loss rate.
+    pub how: String,
+    pub diff_pp: Option<f64>,
+}
+
+/// The office's own wording for the briefing's head and foot (`[briefing]` in fuyuan.toml);
+/// what is left out is derived from the region (its level and its sub-units' names).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Wording {
+    /// The addressees line without its colon, e.g. 各乡镇人民政府、街道办事处，市直各部门.
+    pub salutation: Option<String>,
+    /// The issuing office for the 落款, e.g. 灵宝市府院联动联席会议办公室.
+    pub issuer: Option<String>,
 }
 
 /// The figures the peers table reports for the briefing region itself, when it also has case
@@ -165,6 +197,11 @@ pub struct Thresholds {
     /// settings' top level, not from this table.
     #[serde(skip)]
     pub supervision_since: Option<chrono::NaiveDate>,
+    /// The `[briefing]` table of the settings (salutation, issuer), carried with the thresholds
+    /// so that every command that builds a briefing gets it. Set from the settings, not from
+    /// this table.
+    #[serde(skip)]
+    pub wording: Wording,
 }
 
 impl Default for Thresholds {
@@ -176,6 +213,7 @@ impl Default for Thresholds {
             interview_loss_rate: 0.5,
             interview_min_concluded: 4,
             supervision_since: None,
+            wording: Wording::default(),
         }
     }
 }
@@ -282,8 +320,18 @@ pub struct Briefing {
     pub region_name: String,
     /// 全市 / 全县 / 全省 …
     pub scope_word: String,
-    /// 各县(市、区) for a city, 各乡镇(街道) for a county, 各市 for a province.
+    /// 各县（市、区） for a city, 各乡镇（街道） / 各乡镇 / 各街道 for a county, 各市 for a
+    /// province: from the sub-units' names.
     pub subunit_word: String,
+    /// subunit_word without 各, for counts: 其余3个乡镇（街道）.
+    #[serde(default)]
+    pub subunit_noun: String,
+    /// The addressees (settings `[briefing] salutation`, else from the level and sub-units).
+    #[serde(default)]
+    pub salutation: String,
+    /// The issuing office for the 落款 (settings `[briefing] issuer`, else 《region》府院联动联席会议办公室).
+    #[serde(default)]
+    pub issuer: String,
     pub period: PeriodInfo,
     pub generated_on: String,
     pub total: Figures,
@@ -294,6 +342,13 @@ pub struct Briefing {
     pub peers: Vec<Figures>,
     /// Sub-units sorted by loss rank (unranked last), then code.
     pub subunits: Vec<Figures>,
+    /// The sub-units with a case in the period (filed, concluded or heard), in the same order:
+    /// the briefing's table and chart show only these.
+    #[serde(default)]
+    pub active_subunits: Vec<Figures>,
+    /// Names of the sub-units without a case in the period (one sentence in the briefing).
+    #[serde(default)]
+    pub idle_subunits: Vec<String>,
     /// Agencies whose region is the briefing region itself (市直部门), by loss rank.
     pub departments: Vec<Figures>,
     /// All agencies at or below the region, by losses then name.
@@ -420,12 +475,8 @@ pub async fn build(
     thresholds: &Thresholds,
     generated_on: String,
 ) -> Result<Briefing> {
-    let (scope_word, subunit_word, sub_level) = match region.level {
-        Level::Province => ("全省", "各市", Level::City),
-        Level::City => ("全市", "各县(市、区)", Level::County),
-        Level::County => ("全县(市、区)", "各乡镇(街道)", Level::Township),
-        Level::Township => return Err(Error::Usage(format!("{} is a township: brief a city or county", region.name))),
-    };
+    let words = LevelWords::of(regions, region, &thresholds.wording)?;
+    let (scope_word, sub_level) = (words.scope.clone(), words.sub_level);
     let metrics = |units: Units| async move {
         let (schema, batches) = engine.metrics(period, &units).await?;
         Ok::<_, Error>(Figures::from_rows(&Rows::from_batches(&schema, &batches)?))
@@ -539,12 +590,11 @@ pub async fn build(
 
     let flags = flag_agencies(&all_agencies, regions, thresholds);
     let reported_self = reported_self(engine, region, period, &total).await?;
-    let peer_average = peer_average(engine, region, period, &peers).await?;
-    let peer_word = match region.level {
-        Level::City => "全省各市".to_string(),
-        Level::County => "全市各县(市、区)".to_string(),
-        _ => "同级地区".to_string(),
-    };
+    let peer_average = peer_average(engine, region, period, &peers, &total).await?;
+    let peer_word = words.peers.clone();
+    let is_active = |f: &&Figures| f.filed > 0 || f.concluded > 0 || f.hearings > 0;
+    let active_subunits: Vec<Figures> = subunits.iter().filter(is_active).cloned().collect();
+    let idle_subunits: Vec<String> = subunits.iter().filter(|f| !is_active(f)).map(|f| f.name.clone()).collect();
     let supervision = super::supervision::section(engine, region, period, thresholds).await?;
     let period_info = PeriodInfo::of(period);
     let title = format!("关于{}{}行政诉讼“双下降”工作和行政机关负责人出庭应诉情况的通报", period_info.label, scope_word);
@@ -552,8 +602,11 @@ pub async fn build(
         title,
         region_code: region.code.clone(),
         region_name: region.name.clone(),
-        scope_word: scope_word.into(),
-        subunit_word: subunit_word.into(),
+        scope_word,
+        subunit_word: format!("各{}", words.sub_noun),
+        subunit_noun: words.sub_noun,
+        salutation: words.salutation,
+        issuer: words.issuer,
         period: period_info,
         generated_on,
         peer_rank: total.loss_rank,
@@ -562,6 +615,8 @@ pub async fn build(
         peer_word,
         peers,
         subunits,
+        active_subunits,
+        idle_subunits,
         departments,
         agencies,
         trend,
@@ -619,33 +674,179 @@ async fn reported_self(engine: &Engine, region: &Region, period: &Period, total:
     Ok((!differs.is_empty()).then_some(ReportedSelf { differs, ..rep }))
 }
 
-async fn peer_average(engine: &Engine, region: &Region, period: &Period, peers: &[Figures]) -> Result<Option<PeerAverage>> {
-    if let Some(parent) = &region.parent_code {
-        let sql = format!(
-            "SELECT lost, concluded, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate \
-             FROM peers WHERE region_code = '{}' AND period = '{}'",
-            parent.replace('\'', ""),
-            period.span()
-        );
-        let r = rows(engine, &sql, &[]).await?;
-        if let Some(rate) = r.rows.first().and_then(|_| float(r.get(0, "loss_rate"))) {
-            let opt_int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
-            return Ok(Some(PeerAverage {
-                loss_rate: rate,
-                lost: opt_int(r.get(0, "lost")),
-                concluded: opt_int(r.get(0, "concluded")),
-                how: "报送".into(),
-            }));
+/// The peers' average loss and appearance rates (the province's for a city, the city's for a
+/// county): the parent's own row in the peers table when it gives the rate, else the sum of the
+/// peers' counts (rows whose report leaves the counts empty are left out). None for a province.
+async fn peer_average(
+    engine: &Engine,
+    region: &Region,
+    period: &Period,
+    peers: &[Figures],
+    total: &Figures,
+) -> Result<Option<PeerAverage>> {
+    let Some(parent) = &region.parent_code else { return Ok(None) };
+    let word = match region.level {
+        Level::County => "全市平均",
+        _ => "全省平均",
+    };
+    let sql = format!(
+        "SELECT lost, concluded, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate, \
+         appeared, hearings, COALESCE(appearance_rate, CASE WHEN hearings > 0 THEN CAST(appeared AS DOUBLE) / hearings END) AS appearance_rate \
+         FROM peers WHERE region_code = '{}' AND period = '{}'",
+        parent.replace('\'', ""),
+        period.span()
+    );
+    // A county's peers are computed from the same ledgers, so its city average is their sum;
+    // the city's row in the peers table is the province's view and is used for cities only.
+    let r = if region.level == Level::City { rows(engine, &sql, &[]).await? } else { Rows::default() };
+    let opt_int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
+    let reported = |col: &str| r.rows.first().and_then(|_| float(r.get(0, col)));
+    let diff = |own: Option<f64>, avg: f64| own.map(|o| (o - avg) * 100.0);
+    let loss = match reported("loss_rate") {
+        Some(rate) => Some((rate, opt_int(r.get(0, "lost")), opt_int(r.get(0, "concluded")), "报送")),
+        None => {
+            let counted = peers.iter().filter(|f| !f.blank.iter().any(|c| c == "lost" || c == "concluded"));
+            let (lost, concluded) = counted.fold((0, 0), |(l, c), f| (l + f.lost, c + f.concluded));
+            (concluded > 0).then(|| (lost as f64 / concluded as f64, Some(lost), Some(concluded), "合计"))
         }
-    }
-    let counted = peers.iter().filter(|f| !f.blank.iter().any(|c| c == "lost" || c == "concluded"));
-    let (lost, concluded) = counted.fold((0, 0), |(l, c), f| (l + f.lost, c + f.concluded));
-    Ok((concluded > 0).then(|| PeerAverage {
-        loss_rate: lost as f64 / concluded as f64,
-        lost: Some(lost),
-        concluded: Some(concluded),
-        how: "合计".into(),
+    };
+    let appearance = match reported("appearance_rate") {
+        Some(rate) => Some(AppearanceAverage {
+            rate,
+            appeared: opt_int(r.get(0, "appeared")),
+            hearings: opt_int(r.get(0, "hearings")),
+            how: "报送".into(),
+            diff_pp: diff(total.appearance_rate, rate),
+        }),
+        None => {
+            let counted = peers.iter().filter(|f| !f.blank.iter().any(|c| c == "appeared" || c == "hearings"));
+            let (appeared, hearings) = counted.fold((0, 0), |(a, h), f| (a + f.appeared, h + f.hearings));
+            (hearings > 0).then(|| {
+                let rate = appeared as f64 / hearings as f64;
+                AppearanceAverage {
+                    rate,
+                    appeared: Some(appeared),
+                    hearings: Some(hearings),
+                    how: "合计".into(),
+                    diff_pp: diff(total.appearance_rate, rate),
+                }
+            })
+        }
+    };
+    Ok(loss.map(|(rate, lost, concluded, how)| PeerAverage {
+        loss_rate: rate,
+        lost,
+        concluded,
+        how: how.into(),
+        diff_pp: diff(if total.concluded > 0 { total.loss_rate } else { None }, rate),
+        appearance,
+        word: word.into(),
     }))
+}
+
+/// How the region's own office writes: its scope (全市 for a city and a county-level city, 全县,
+/// 全区, 全旗, 全省), its sub-units as a noun (县（市、区）, 乡镇（街道）, 市), its peers, the
+/// addressees and the issuing office. Parenthesised alternatives appear only when the sub-units
+/// really include both kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelWords {
+    pub scope: String,
+    pub sub_level: Level,
+    pub sub_noun: String,
+    pub peers: String,
+    pub salutation: String,
+    pub issuer: String,
+}
+
+/// Functional zones (开发区, 示范区 …) are addressed through their 管委会, not as 县/市/区.
+fn is_zone(name: &str) -> bool {
+    ["开发区", "示范区", "集聚区", "管理区", "新区", "高新区"].iter().any(|z| name.ends_with(z))
+}
+
+/// 县（市、区） from the county-level names present: only the kinds that occur, in the
+/// customary order 县, 市, 区, 旗.
+fn county_noun(names: &[&str]) -> String {
+    let kinds: Vec<&str> = ["县", "市", "区", "旗"].into_iter().filter(|k| names.iter().any(|n| !is_zone(n) && n.ends_with(k))).collect();
+    match kinds.as_slice() {
+        [] => "县（市、区）".into(),
+        [one] => (*one).into(),
+        [first, rest @ ..] => format!("{first}（{}）", rest.join("、")),
+    }
+}
+
+/// 乡镇（街道）, 乡镇 or 街道 from the township names present.
+fn township_noun(names: &[&str]) -> (bool, bool) {
+    let rural = names.iter().any(|n| n.ends_with('乡') || n.ends_with('镇'));
+    let streets = names.iter().any(|n| n.ends_with("街道") || n.ends_with("街道办事处"));
+    (rural, streets)
+}
+
+impl LevelWords {
+    pub fn of(regions: &Regions, region: &Region, wording: &Wording) -> Result<LevelWords> {
+        let children = |r: &Region| -> Vec<String> {
+            let mut v: Vec<&Region> = regions.map.values().filter(|c| c.parent_code.as_deref() == Some(r.code.as_str())).collect();
+            v.sort_by(|a, b| a.code.cmp(&b.code));
+            v.into_iter().map(|c| c.name.clone()).collect()
+        };
+        let kids = children(region);
+        let kid_refs: Vec<&str> = kids.iter().map(String::as_str).collect();
+        let zones: Vec<&str> = kid_refs.iter().copied().filter(|n| is_zone(n)).collect();
+        let zone_line = |w: &str| if zones.is_empty() { String::new() } else { format!("{w}{}管委会", zones.join("、")) };
+        let (scope, sub_level, sub_noun, salutation) = match region.level {
+            Level::Province => {
+                // Henan addresses its 17 cities and the 济源 demonstration zone this way.
+                let salutation = if region.code == "410000" {
+                    "各省辖市人民政府、济源示范区管委会，省人民政府各部门".to_string()
+                } else {
+                    "各市人民政府，省人民政府各部门".to_string()
+                };
+                ("全省".to_string(), Level::City, "市".to_string(), salutation)
+            }
+            Level::City => {
+                let noun = county_noun(&kid_refs);
+                let salutation = format!("各{noun}人民政府{}，市人民政府各部门", zone_line("，"));
+                ("全市".to_string(), Level::County, noun, salutation)
+            }
+            Level::County => {
+                let scope = match region.name.chars().last() {
+                    Some('市') => "全市",
+                    Some('区') if !is_zone(&region.name) => "全区",
+                    Some('旗') => "全旗",
+                    Some('区') => "全区",
+                    _ => "全县",
+                };
+                let direct = &scope[3..];
+                let (rural, streets) = township_noun(&kid_refs);
+                let (noun, addressees) = match (rural, streets) {
+                    (true, false) => ("乡镇".to_string(), "各乡镇人民政府".to_string()),
+                    (false, true) => ("街道".to_string(), "各街道办事处".to_string()),
+                    _ => ("乡镇（街道）".to_string(), "各乡镇人民政府、街道办事处".to_string()),
+                };
+                (scope.to_string(), Level::Township, noun, format!("{addressees}，{direct}直各部门"))
+            }
+            Level::Township => return Err(Error::Usage(format!("{} is a township: brief a city or county", region.name))),
+        };
+        let peers = match region.level {
+            Level::Province => "全国各省（区、市）".to_string(),
+            Level::City => "全省各市".to_string(),
+            _ => {
+                let siblings = region.parent_code.as_ref().and_then(|p| regions.get(p)).map(children).unwrap_or_default();
+                let refs: Vec<&str> = siblings.iter().map(String::as_str).collect();
+                format!("全市各{}", county_noun(&refs))
+            }
+        };
+        let salutation = wording.salutation.clone().filter(|s| !s.trim().is_empty()).unwrap_or(salutation);
+        let issuer =
+            wording.issuer.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| format!("{}府院联动联席会议办公室", region.name));
+        Ok(LevelWords {
+            scope,
+            sub_level,
+            sub_noun,
+            peers,
+            salutation: salutation.trim().trim_end_matches(['：', ':']).to_string(),
+            issuer: issuer.trim().to_string(),
+        })
+    }
 }
 
 /// Ranks a list by loss rate, low to high, with the contract's tie rule (1, 2, 2, 4).

@@ -54,6 +54,34 @@ pub fn pp(v: Option<f64>) -> String {
     }
 }
 
+/// A region against an average, from the difference in percentage points: 低于 / 高于 / 持平于
+/// (持平 when it rounds to 0.00).
+pub fn vs(d: f64) -> String {
+    if d.abs() < 0.005 {
+        "持平于"
+    } else if d < 0.0 {
+        "低于"
+    } else {
+        "高于"
+    }
+    .into()
+}
+
+/// The size of that difference after a comma: ，低1.23个百分点 (empty when level).
+pub fn gap(d: f64) -> String {
+    if d.abs() < 0.005 { String::new() } else { format!("，{}{:.2}个百分点", if d < 0.0 { "低" } else { "高" }, d.abs()) }
+}
+
+/// Against the average in one phrase: 比平均低1.23个百分点 / 比平均高… / 与平均持平. (Not
+/// "低于平均": its 于平 reads as a person's name to the privacy check.)
+pub fn vs_avg(d: f64) -> String {
+    if d.abs() < 0.005 {
+        "与平均持平".into()
+    } else {
+        format!("比平均{}{:.2}个百分点", if d < 0.0 { "低" } else { "高" }, d.abs())
+    }
+}
+
 fn pp_num(v: Option<f64>) -> String {
     match v {
         Some(x) => format!("{x:+.2}"),
@@ -118,6 +146,9 @@ pub fn render_markdown(b: &Briefing, template_text: &str) -> Result<String> {
     env.add_filter("pct_signed", pct_signed);
     env.add_filter("pp", pp);
     env.add_filter("pp_num", pp_num);
+    env.add_filter("vs", vs);
+    env.add_filter("gap", gap);
+    env.add_filter("vs_avg", vs_avg);
     env.add_filter("yuan", yuan);
     env.add_filter("n", n);
     env.add_filter("cn_date", cn_date);
@@ -235,5 +266,9 @@ mod tests {
         assert_eq!(yuan("3290800.00".into()), "3,290,800.00");
         assert_eq!(n(1234567), "1,234,567");
         assert_eq!(cn_date("2024-06-30".into()), "2024年6月30日");
+        assert_eq!((vs(-1.234), gap(-1.234), vs_avg(-1.234)), ("低于".into(), "，低1.23个百分点".into(), "比平均低1.23个百分点".into()));
+        assert_eq!(vs_avg(0.001), "与平均持平");
+        assert_eq!((vs(0.004), gap(0.004)), ("持平于".into(), String::new()));
+        assert_eq!((vs(2.5), gap(2.5)), ("高于".into(), "，高2.50个百分点".into()));
     }
 }

@@ -130,6 +130,14 @@ pub fn write_annex(b: &Briefing, path: &Path) -> Result<()> {
     }
     cols.push(col("来源", |f: &Figures| Cell::Text(f.source.clone().unwrap_or_else(|| "测算".into()))));
     write_sheet(&mut wb, &f, &sheet_name(&b.peer_word), &title, &cols, &b.peers)?;
+    // The peers' average under the ranking, as the briefing's text gives it.
+    let notes = average_lines(b);
+    if !notes.is_empty() {
+        let ws = wb.worksheet_from_name(&sheet_name(&b.peer_word)).map_err(xl)?;
+        for (i, line) in notes.iter().enumerate() {
+            ws.write_string_with_format(b.peers.len() as u32 + 3 + i as u32, 0, line, &f.text).map_err(xl)?;
+        }
+    }
 
     let title = format!("{}{}败诉和复议纠错案件领域分布（{}）", b.region_name, b.period.label, span);
     write_sheet(&mut wb, &f, "领域分析", &title, &domain_cols(), &b.by_domain)?;
@@ -534,4 +542,30 @@ fn write_definitions(wb: &mut Workbook, f: &Formats, b: &Briefing, span: &str) -
     ws.set_column_width(1, 90).map_err(xl)?;
     ws.set_freeze_panes(2, 1).map_err(xl)?;
     Ok(())
+}
+
+/// 全省平均败诉率16.82%（254/1510），三门峡市比平均低10.21个百分点（各地区之和） — and the same for
+/// the appearance rate; empty without an average.
+pub fn average_lines(b: &Briefing) -> Vec<String> {
+    use super::text::{pct, vs_avg};
+    let Some(a) = &b.peer_average else { return Vec::new() };
+    let counts = |x: Option<i64>, y: Option<i64>| match (x, y) {
+        (Some(x), Some(y)) => format!("（{x}/{y}）"),
+        _ => String::new(),
+    };
+    let how = |h: &str| if h == "报送" { "取自报送的合计数" } else { "各地区之和" };
+    let versus = |d: Option<f64>| d.map(|d| format!("，{}{}", b.region_name, vs_avg(d))).unwrap_or_default();
+    let mut out =
+        vec![format!("{}败诉率{}{}{}（{}）", a.word, pct(Some(a.loss_rate)), counts(a.lost, a.concluded), versus(a.diff_pp), how(&a.how))];
+    if let Some(ap) = &a.appearance {
+        out.push(format!(
+            "{}出庭应诉率{}{}{}（{}）",
+            a.word,
+            pct(Some(ap.rate)),
+            counts(ap.appeared, ap.hearings),
+            versus(ap.diff_pp),
+            how(&ap.how)
+        ));
+    }
+    out
 }
