@@ -60,7 +60,7 @@ pub fn exit_code(e: &Error) -> i32 {
         Error::Refused(_) | Error::Query(_) => 5,
         Error::Warehouse { .. } => 6,
         Error::Cluster(_) => 7,
-        Error::Other(_) => 1,
+        Error::Output(_) | Error::Other(_) => 1,
     }
 }
 
@@ -81,12 +81,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Enforcement(a) => commands::enforcement::run(a, &mut out),
         Command::Reconcile(a) => commands::reconcile::run(a, &mut out),
     };
-    let flushed = out.flush();
-    result?;
-    // A closed pipe (`fuyuan metrics … | head`) is not an error worth a message.
-    match flushed {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Other(e.to_string())),
-        _ => Ok(()),
+    let flushed = out.flush().map_err(Error::Output);
+    // A closed pipe (`fuyuan sql … | head -3`) is a normal end, as for any Unix tool: exit 0.
+    match result.and(flushed) {
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        other => other,
     }
 }
 

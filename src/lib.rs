@@ -2,6 +2,7 @@
 //!
 //! Each stage is one module and data flows one way through them; `cli` and `commands` sit at the
 //! edge and only wire stages together.
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod engine;

@@ -8,6 +8,7 @@ pub mod hints;
 pub mod latest;
 pub mod period;
 pub mod reconcile;
+pub mod rows;
 pub mod supervision;
 pub mod target;
 
@@ -27,6 +28,7 @@ use crate::warehouse::regions::Level;
 use crate::warehouse::{Manifest, Warehouse};
 use crate::{Error, Result};
 pub use period::Period;
+pub use rows::{Rows, Value};
 pub use target::Target;
 
 pub const VIEWS_SQL: &str = include_str!("../../queries/views.sql");
@@ -111,6 +113,17 @@ pub fn session_config() -> SessionConfig {
 pub fn runtime_env(limits: &Limits) -> Result<Arc<RuntimeEnv>> {
     let disk = DiskManagerBuilder::default().with_max_temp_directory_size(limits.memory_bytes as u64);
     Ok(RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).with_disk_manager_builder(disk).build_arc()?)
+}
+
+/// A tokio runtime for DataFusion; two worker threads match the machines fuyuan runs on, more
+/// are used when the machine has them.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    // Ballista's plan (de)serialisation recurses deeply (a debug-build scheduler overflowed the
+    // default 2 MiB); its own binaries run with 32 MiB worker stacks, so do we.
+    #[cfg(feature = "ballista")]
+    builder.thread_stack_size(32 << 20);
+    builder.enable_all().build().map_err(|e| Error::Other(format!("cannot start the query runtime: {e}")))
 }
 
 /// Substitutes `${name}` placeholders; every value is produced by fuyuan itself (dates, level
@@ -361,7 +374,7 @@ impl Engine {
         let sql =
             format!("SELECT COUNT(*) AS n FROM peers WHERE period IN ('{}', '{}..{}')", period.span(), period.prev_start, period.prev_end);
         let (schema, batches) = self.collect(&sql, None).await?;
-        let rows = crate::output::Rows::from_batches(&schema, &batches)?;
+        let rows = Rows::from_batches(&schema, &batches)?;
         Ok(rows.rows.first().and_then(|r| r.first()).and_then(|v| v.as_f64()).unwrap_or(0.0) > 0.0)
     }
 

@@ -800,12 +800,12 @@ impl LevelWords {
                 } else {
                     "各市人民政府，省人民政府各部门".to_string()
                 };
-                ("全省".to_string(), Level::City, "市".to_string(), salutation)
+                ("全省".to_string(), region.level.below(), "市".to_string(), salutation)
             }
             Level::City => {
                 let noun = county_noun(&kid_refs);
                 let salutation = format!("各{noun}人民政府{}，市人民政府各部门", zone_line("，"));
-                ("全市".to_string(), Level::County, noun, salutation)
+                ("全市".to_string(), region.level.below(), noun, salutation)
             }
             Level::County => {
                 let scope = match region.name.chars().last() {
@@ -822,7 +822,7 @@ impl LevelWords {
                     (false, true) => ("街道".to_string(), "各街道办事处".to_string()),
                     _ => ("乡镇（街道）".to_string(), "各乡镇人民政府、街道办事处".to_string()),
                 };
-                (scope.to_string(), Level::Township, noun, format!("{addressees}，{direct}直各部门"))
+                (scope.to_string(), region.level.below(), noun, format!("{addressees}，{direct}直各部门"))
             }
             Level::Township => return Err(Error::Usage(format!("{} is a township: brief a city or county", region.name))),
         };

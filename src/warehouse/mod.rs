@@ -120,6 +120,7 @@ pub struct Replaced {
     pub new_line: i64,
 }
 
+#[derive(Debug, Clone)]
 pub struct Warehouse {
     pub root: PathBuf,
 }

@@ -31,6 +31,16 @@ impl Level {
         }
     }
 
+    /// The level a report on a region of this level ranks: a province its cities, a city its
+    /// counties, a county (and a township) its townships.
+    pub fn below(self) -> Level {
+        match self {
+            Level::Province => Level::City,
+            Level::City => Level::County,
+            Level::County | Level::Township => Level::Township,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Level> {
         match s.trim().to_lowercase().as_str() {
             "province" | "省" | "省级" => Some(Level::Province),
