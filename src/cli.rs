@@ -89,11 +89,29 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
+/// `--level 'village' is not province, city, county or township` for a value a flag's parser
+/// (`commands::level_arg`, `commands::table_arg`) refused.
+fn refused_value(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else { return None };
+    let reason = std::error::Error::source(e)?;
+    Some(format!("{} {reason}", arg.split_whitespace().next().unwrap_or(arg)))
+}
+
 /// Entry point for the binary: never lets a panic or a multi-line error reach the user.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
+            // A flag value our own parser refused (`--level village`) is one line, like every
+            // other usage error; clap's own messages (unknown flags, --help) print as clap has them.
+            if let Some(line) = refused_value(&e) {
+                eprintln!("fuyuan: usage: {line}");
+                return 2;
+            }
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }

@@ -209,11 +209,6 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
 }
 
 impl Engine {
-    /// The local engine (DataFusion in this process).
-    pub async fn open(wh: &Warehouse, limits: Limits) -> Result<Engine> {
-        Engine::open_on(wh, limits, &Target::Local).await
-    }
-
     /// An engine on `target`: the same tables, views and SQL either way.
     pub async fn open_on(wh: &Warehouse, limits: Limits, target: &Target) -> Result<Engine> {
         if let Some(e) = target.unavailable() {
