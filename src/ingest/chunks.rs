@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::SyncSender;
 
-use super::read::RawRow;
+use super::raw::RawRow;
 use super::stream;
 use crate::{Error, Result};
 

@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::chunks::RowSource;
 use super::layout::{self, Layout};
-use super::read::{self, RawRow};
+use super::raw::RawRow;
+use super::read;
 use super::session::Ingest;
 use super::{IngestOptions, is_workbook, stream};
 use crate::warehouse::regions::Regions;

@@ -13,7 +13,7 @@ use super::chunks::{Chunk, ReadBytes, RowSource, read_chunks};
 use super::corrections::{Event, Pending, TableState, WINDOW, line_column, text_column};
 use super::keys::{RowId, key_display, key_hash, key_text};
 use super::layout::Layout;
-use super::read::RawRow;
+use super::raw::RawRow;
 use super::rejects::RejectsFile;
 use super::schema::Table;
 use super::validate::Validator;

@@ -4,7 +4,7 @@ use arrow::array::RecordBatch;
 
 use super::chunks::{Chunk, ChunkRows};
 use super::keys::{key_hash, key_text};
-use super::read::CellRef;
+use super::raw::CellRef;
 use super::rejects::RejectRow;
 use super::schema::Table;
 use super::validate::{self, Validator};
