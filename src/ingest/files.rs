@@ -10,10 +10,11 @@ use super::chunks::RowSource;
 use super::layout::{self, Layout};
 use super::raw::RawRow;
 use super::read;
+use super::read::is_workbook;
 use super::session::Ingest;
-use super::{IngestOptions, is_workbook, stream};
+use super::{IngestOptions, stream};
 use crate::warehouse::regions::Regions;
-use crate::warehouse::{FileRecord, Manifest};
+use crate::warehouse::{FileRecord, FileStatus, Manifest};
 use crate::{Error, Result};
 
 /// The files already ingested, this ingest's included as they are read.
@@ -26,7 +27,8 @@ pub(super) struct Known {
 
 impl Known {
     pub(super) fn of(manifest: Option<&Manifest>) -> Known {
-        let ingested = || manifest.iter().flat_map(|m| m.ingests.iter()).flat_map(|i| i.files.iter()).filter(|f| f.status == "ingested");
+        let ingested =
+            || manifest.iter().flat_map(|m| m.ingests.iter()).flat_map(|i| i.files.iter()).filter(|f| f.status == FileStatus::Ingested);
         Known { seen: ingested().map(|f| (f.sha256.clone(), f.path.clone())).collect(), sizes: ingested().map(|f| f.bytes).collect() }
     }
 }
@@ -79,7 +81,7 @@ pub(super) fn ingest_file(
             path: display.clone(),
             sha256: file_hash,
             bytes: size,
-            status: "ingested".into(),
+            status: FileStatus::Ingested,
             table: Some(lay.table.name().into()),
             format: Some(format),
             header_line: lay.header_line,
@@ -125,7 +127,7 @@ fn already_ingested(path: String, sha256: String, bytes: u64, first: &str) -> Fi
         path,
         sha256,
         bytes,
-        status: format!("already ingested (same content as {first})"),
+        status: FileStatus::AlreadyIngested { same_as: first.to_string() },
         table: None,
         format: None,
         header_line: 0,
@@ -251,4 +253,19 @@ fn units(path: &Path, display: &str, source: Option<(stream::Encoding, bool)>, o
         }
     }
     Ok((units, skipped_sheets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_the_text_the_manifest_has_always_held() {
+        let same = FileStatus::AlreadyIngested { same_as: "台账 (1).csv".into() };
+        for (status, text) in [(FileStatus::Ingested, "\"ingested\""), (same, "\"already ingested (same content as 台账 (1).csv)\"")] {
+            assert_eq!(serde_json::to_string(&status).unwrap(), text);
+            assert_eq!(serde_json::from_str::<FileStatus>(text).unwrap(), status);
+        }
+        assert!(serde_json::from_str::<FileStatus>("\"skipped\"").is_err());
+    }
 }

@@ -47,7 +47,7 @@ use chrono::NaiveDate;
 
 use crate::Result;
 use crate::warehouse::regions::Regions;
-use crate::warehouse::{FileRecord, Manifest, Warehouse};
+use crate::warehouse::{FileRecord, FileStatus, Manifest, Warehouse};
 use schema::Table;
 use session::Ingest;
 
@@ -108,13 +108,6 @@ fn stem(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
 }
 
-fn is_workbook(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
-        Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
-    )
-}
-
 pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
     let wh = Warehouse::new(&opts.warehouse);
     let _lock = wh.lock()?;
@@ -142,7 +135,7 @@ fn ingest_locked(wh: &Warehouse, manifest: Option<&Manifest>, files: &[PathBuf],
     ing.stop_writer()?;
     commit::refuse_if_strict(opts, &records)?;
     let new_rows: u64 = records.iter().map(|r| r.rows_accepted).sum();
-    if new_rows == 0 && regions_added.is_empty() && records.iter().all(|r| r.status != "ingested") {
+    if new_rows == 0 && regions_added.is_empty() && records.iter().all(|r| r.status != FileStatus::Ingested) {
         return Ok(IngestReport { ingest_id, files: records, regions_added, committed: false });
     }
     commit::commit(ing, &regions, records, &record_of, regions_added)

@@ -11,15 +11,24 @@ pub use super::decode::{check_binary, decode};
 pub use super::raw::{Cell, CellRef, RawRow, RawTable, number_text};
 pub use super::stream::read_csv_bytes;
 
+/// The extensions of the workbooks a ledger may come in, compared without regard to case: every
+/// format calamine reads — xlsx and xlsm (Office Open XML), xlsb (Excel binary), xls (Excel
+/// 97–2003) and ods (OpenDocument). calamine also opens the add-in formats xla and xlam, which hold
+/// no ledgers. A file with any other extension is read as CSV.
+pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+/// Whether the file is a workbook (by its extension, see [`WORKBOOK_EXTENSIONS`]).
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| WORKBOOK_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
+}
+
 pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     let display = path.display().to_string();
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, &display, sheet),
-        _ => {
-            let bytes = read_bytes(path)?;
-            read_csv_bytes(&bytes, &display)
-        }
+    if is_workbook(path) {
+        read_workbook(path, &display, sheet)
+    } else {
+        let bytes = read_bytes(path)?;
+        read_csv_bytes(&bytes, &display)
     }
 }
 

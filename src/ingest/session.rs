@@ -14,12 +14,13 @@ use super::corrections::{Event, Pending, TableState, WINDOW, line_column, text_c
 use super::keys::{RowId, key_display, key_hash, key_text};
 use super::layout::Layout;
 use super::raw::RawRow;
+use super::read::is_workbook;
 use super::rejects::RejectsFile;
 use super::schema::Table;
 use super::validate::Validator;
 use super::workers::{ChunkResult, WorkerCtx};
 use super::writer::{WriteMsg, writer_thread};
-use super::{ProgressSink, is_workbook, stem, vocab};
+use super::{ProgressSink, stem, vocab};
 use crate::warehouse::regions::{Region, RegionNames, Regions};
 use crate::warehouse::{self, Manifest, Warehouse};
 use crate::{Error, Result};
