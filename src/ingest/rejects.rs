@@ -1,5 +1,5 @@
 //! The rejects file: each rejected row with where and why, beside the warehouse.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::validate::Reject;
 use crate::warehouse::Warehouse;
@@ -28,20 +28,29 @@ impl RejectsFile {
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
         let mut head = vec!["_file".to_string(), "_line".into(), "_column".into(), "_reason".into()];
         head.extend(headers.iter().cloned());
-        writer.write_record(&head).map_err(|e| Error::Other(e.to_string()))?;
+        writer.write_record(&head).map_err(|e| write_error(&path, e))?;
         Ok(RejectsFile { rel, path, writer })
     }
 
     pub(super) fn write(&mut self, file: &str, r: &RejectRow) -> Result<()> {
         let mut rec = vec![file.to_string(), r.reject.line.to_string(), r.reject.column.clone(), r.reject.reason.clone()];
         rec.extend(r.cells.iter().cloned());
-        self.writer.write_record(&rec).map_err(|e| Error::Other(e.to_string()))
+        self.writer.write_record(&rec).map_err(|e| write_error(&self.path, e))
     }
 
     pub(super) fn finish(self) -> Result<String> {
-        let file = self.writer.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+        let file = self.writer.into_inner().map_err(|e| Error::io(&self.path, e.into_error()))?;
         let file = file.into_inner().map_err(|e| Error::io(&self.path, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.path, e))?;
         Ok(self.rel)
+    }
+}
+
+/// A CSV writer's error: an I/O error (a full disk) keeps its kind and names the file.
+fn write_error(path: &Path, e: csv::Error) -> Error {
+    let text = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(path, io),
+        _ => Error::Other(text),
     }
 }
