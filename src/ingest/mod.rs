@@ -16,6 +16,8 @@
 //! `chunks` (the reader thread), `workers` (validation), `session` (applying chunks in order),
 //! `keys` (the key map), `corrections` (the window and the rewrite of parts), `writer` (the
 //! Parquet writer thread), `rejects` (the rejects file), `commit` (`--strict`, the manifest).
+//! Reading: `read` (workbooks, and CSV through `stream`), `decode` (a whole CSV file's bytes),
+//! `raw` (rows and cells as read), `layout` (the header row), `validate` (a row's checks).
 pub mod batch;
 pub mod caseno;
 pub mod cells;
@@ -40,7 +42,7 @@ mod session;
 mod workers;
 mod writer;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -102,10 +104,6 @@ pub fn today() -> NaiveDate {
         .ok()
         .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
         .unwrap_or_else(|| chrono::Local::now().date_naive())
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
 }
 
 pub fn ingest_files(files: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {

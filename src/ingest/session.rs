@@ -20,7 +20,7 @@ use super::schema::Table;
 use super::validate::Validator;
 use super::workers::{ChunkResult, WorkerCtx};
 use super::writer::{WriteMsg, writer_thread};
-use super::{ProgressSink, stem, vocab};
+use super::{ProgressSink, vocab};
 use crate::warehouse::regions::{Region, RegionNames, Regions};
 use crate::warehouse::{self, Manifest, Warehouse};
 use crate::{Error, Result};
@@ -275,4 +275,9 @@ impl Ingest<'_> {
         counts.rejects_file = rejects.map(RejectsFile::finish).transpose()?;
         Ok((counts, digest))
     }
+}
+
+/// The file name without its extension, in the name of its rejects file.
+fn stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
 }
