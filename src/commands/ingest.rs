@@ -55,7 +55,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let report = ingest::ingest_files(&args.files, &opts)?;
     let w = out_err;
     for f in &report.files {
-        if f.status != "ingested" {
+        if f.status != crate::warehouse::FileStatus::Ingested {
             writeln!(out, "{}: {}", f.path, f.status).map_err(w)?;
             continue;
         }

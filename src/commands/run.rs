@@ -65,7 +65,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "1/4 ingest: {} ledgers from {} → {}", inputs.count(), settings.inputs.display(), warehouse.display())
         .map_err(out_err)?;
     for f in &report.files {
-        if f.status == "ingested" {
+        if f.status == crate::warehouse::FileStatus::Ingested {
             let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
             writeln!(out, "    {}{sheet}: read {} = accepted {} + rejected {}", f.path, f.rows_read, f.rows_accepted, f.rows_rejected)
                 .map_err(out_err)?;

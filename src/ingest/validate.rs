@@ -8,7 +8,7 @@ use super::caseno;
 use super::cells::{self, DateError};
 use super::layout::Layout;
 use super::peers;
-use super::read::CellRef;
+use super::raw::CellRef;
 use super::schema::{Kind, Need, Table};
 use super::vocab;
 use crate::warehouse::regions::{NameError, Region, RegionNames, Regions, Resolved};
@@ -213,7 +213,7 @@ impl Validator<'_> {
                 ),
                 Kind::Count => {
                     let n = match cell {
-                        CellRef::Number(f) => super::supervision::count(&super::read::number_text(f)),
+                        CellRef::Number(f) => super::supervision::count(&super::raw::number_text(f)),
                         _ => super::supervision::count(&text),
                     };
                     Value::Int(n.map_err(|e| (label(), e))?)
