@@ -9,8 +9,10 @@ pub mod engine;
 pub mod error;
 pub mod ingest;
 pub mod output;
+pub mod period;
 pub mod report;
 pub mod sample;
+pub mod schema;
 pub mod warehouse;
 
 pub use error::{Error, Result};

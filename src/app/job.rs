@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use super::session::Session;
 use super::settings::Settings;
 use crate::engine::{Period, Rows, Units};
-use crate::ingest::schema::Table;
 use crate::ingest::{self, IngestOptions, IngestReport, ProgressSink};
 use crate::output;
+use crate::schema::Table;
 use crate::warehouse::regions::{Level, Region};
 use crate::{Error, Result};
 
@@ -40,7 +40,7 @@ pub fn inputs(dir: &Path) -> Result<Inputs> {
     for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let p = e.map_err(|e| Error::io(dir, e))?.path();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_lowercase();
-        let ledger = name.ends_with(".csv") || name.ends_with(".xlsx") || name.ends_with(".xls");
+        let ledger = name.ends_with(".csv") || ingest::read::is_workbook(&p);
         if !ledger || name.starts_with('.') || name.starts_with("~$") {
             continue;
         }

@@ -5,6 +5,7 @@
 pub mod briefing;
 pub mod dashboard;
 pub mod job;
+pub mod progress;
 pub mod session;
 pub mod settings;
 

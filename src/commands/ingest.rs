@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{ConfigArg, WarehouseArg, out_err, table_arg};
-use crate::ingest::schema::Table;
 use crate::ingest::{self, IngestOptions};
+use crate::schema::Table;
 use crate::{Error, Result};
 
 #[derive(Debug, clap::Args)]
@@ -50,7 +50,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         strict: args.strict,
         today: ingest::today(),
         phrases: settings.phrases,
-        progress: crate::output::progress::terminal(),
+        progress: crate::app::progress::terminal(),
     };
     let report = ingest::ingest_files(&args.files, &opts)?;
     let w = out_err;

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use crate::app::{ScopeFlags, Settings};
 use crate::engine::Target;
-use crate::ingest::schema::Table;
+use crate::schema::Table;
 use crate::warehouse::regions::Level;
 
 /// `--warehouse DIR`, shared by every command that reads or writes the warehouse.

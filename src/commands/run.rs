@@ -56,7 +56,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let warehouse = settings.run_warehouse(None);
     let inputs = job::inputs(&settings.inputs)?;
     // Per-file progress bars on a terminal (none when stderr is a pipe or a file).
-    let report = job::ingest_inputs(&inputs, &settings, &warehouse, output::progress::terminal())?;
+    let report = job::ingest_inputs(&inputs, &settings, &warehouse, crate::app::progress::terminal())?;
 
     // The first line says which period is briefed and why; it needs the ingested warehouse.
     let session = Session::open(&Warehouse::new(&warehouse), &target)?;
@@ -80,7 +80,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let region = session.require_region(&scope.region, "region")?;
     let ytd = if scope.ytd { ", year to date" } else { "" };
     writeln!(out, "2/4 metrics: {} {} ({}){ytd}", region.name, period.name, period.span()).map_err(out_err)?;
-    let bar = output::progress::spinner("computing metrics");
+    let bar = crate::app::progress::spinner("computing metrics");
     let metrics = job::write_metrics(&session, &region, &period, &settings.out.join("metrics"))?;
     bar.finish_and_clear();
     writeln!(out, "{}", output::render_table(&job::summary(&metrics.subunits), output::metrics_style)).map_err(out_err)?;
@@ -88,7 +88,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
 
     let briefing_dir = settings.out.join("briefing");
     writeln!(out, "3/4 briefing: charts, Word, Markdown, HTML, Excel annex → {}", briefing_dir.display()).map_err(out_err)?;
-    let bar = output::progress::spinner("writing the briefing");
+    let bar = crate::app::progress::spinner("writing the briefing");
     let templates = settings.templates(None);
     let brief_settings = BriefingSettings {
         thresholds: &settings.thresholds,
@@ -103,7 +103,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
 
     let dash = settings.out.join("dashboard");
     writeln!(out, "4/4 dashboard → {}", dash.display()).map_err(out_err)?;
-    let bar = output::progress::spinner("writing the dashboard");
+    let bar = crate::app::progress::spinner("writing the dashboard");
     // The briefing's charts are inlined into the pages, so they are not drawn twice.
     written.extend(dashboard::write_for(&session, &period, &brief.briefing, &briefing_dir.join("charts"), &dash)?);
     bar.finish_and_clear();

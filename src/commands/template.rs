@@ -3,7 +3,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::Result;
-use crate::output::template;
+use crate::ingest::template;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -6,7 +6,6 @@ pub mod enforcement;
 pub mod guard;
 pub mod hints;
 pub mod latest;
-pub mod period;
 pub mod reconcile;
 pub mod rows;
 pub mod supervision;
@@ -24,10 +23,10 @@ use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::SessionConfig;
 
+pub use crate::period::Period;
 use crate::warehouse::regions::Level;
 use crate::warehouse::{Manifest, Warehouse};
 use crate::{Error, Result};
-pub use period::Period;
 pub use rows::{Rows, Value};
 pub use target::Target;
 
@@ -91,12 +90,7 @@ pub struct Engine {
     root: std::path::PathBuf,
 }
 
-/// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 7] = ["litigation", "reconsideration", "penalty", "regions", "supervision", "peers", "court"];
-
-/// Tables a warehouse may lack (written before the table existed, or never given a file): they
-/// are registered empty so that every query, view and command works on older warehouses.
-pub const OPTIONAL_TABLES: [&str; 3] = ["supervision", "peers", "court"];
+pub use crate::schema::{OPTIONAL_TABLES, TABLES};
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {
@@ -177,13 +171,13 @@ pub enum Units {
 /// `--engine ballista://…` the scheduler and executors, in other processes and working folders,
 /// read the same files.
 pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Manifest) -> Result<()> {
-    use crate::ingest::schema::Table;
+    use crate::schema::Table;
     use datafusion::datasource::file_format::parquet::ParquetFormat;
     use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
     let root = std::path::absolute(&wh.root).map_err(|e| Error::io(&wh.root, e))?;
     for name in TABLES {
         let schema = match Table::parse(name) {
-            Some(t) => crate::ingest::batch::arrow_schema(t),
+            Some(t) => crate::schema::arrow_schema(t),
             None => crate::warehouse::regions_schema(),
         };
         let parts = match manifest.tables.get(name).filter(|t| !t.parts.is_empty()) {

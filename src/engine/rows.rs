@@ -93,7 +93,7 @@ fn column_values(a: &dyn Array) -> Result<Vec<Value>> {
         DataType::UInt64 => prim!(UInt64Type, |v| Value::Int(v as i64)),
         DataType::Float32 => prim!(Float32Type, |v| Value::Float(v as f64)),
         DataType::Float64 => prim!(Float64Type, Value::Float),
-        DataType::Date32 => prim!(Date32Type, |v| Value::Text(crate::ingest::batch::days_to_date(v).to_string())),
+        DataType::Date32 => prim!(Date32Type, |v| Value::Text(crate::schema::days_to_date(v).to_string())),
         DataType::Boolean => {
             let arr = a.as_boolean();
             for i in 0..n {

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::corrections::finish_table;
-use super::schema::Table;
 use super::session::Ingest;
-use super::{IngestOptions, IngestReport, batch};
+use super::{IngestOptions, IngestReport};
+use crate::schema::Table;
 use crate::warehouse::regions::Regions;
 use crate::warehouse::{self, FileRecord, IngestRecord, PartInfo, TableInfo};
 use crate::{Error, Result};
@@ -54,7 +54,7 @@ pub(super) fn commit(
         let info = if info.parts.is_empty() {
             // An empty table still has a schema for the engine to read: one empty part.
             let rel = format!("data/{}/{ingest_id:06}-0000.parquet", table.name());
-            warehouse::write_parquet(&wh.path(&rel)?, batch::arrow_schema(table), &[])?;
+            warehouse::write_parquet(&wh.path(&rel)?, crate::schema::arrow_schema(table), &[])?;
             TableInfo { rows: 0, parts: vec![PartInfo { file: rel, rows: 0 }] }
         } else {
             info

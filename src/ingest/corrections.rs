@@ -11,9 +11,9 @@ use parquet::arrow::ArrowWriter;
 
 use super::chunks::chunk_rows;
 use super::keys::{KeyMap, OLD_ROW, RowId};
-use super::schema::Table;
 use super::session::Ingest;
 use super::writer::WriteMsg;
+use crate::schema::Table;
 use crate::warehouse::{self, FileRecord, PartInfo, Replaced, TableInfo, Warehouse};
 use crate::{Error, Result};
 

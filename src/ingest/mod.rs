@@ -25,9 +25,10 @@ pub mod layout;
 pub mod peers;
 pub mod raw;
 pub mod read;
-pub mod schema;
+pub mod regions;
 pub mod stream;
 pub mod supervision;
+pub mod template;
 pub mod validate;
 pub mod vocab;
 
@@ -48,9 +49,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::Result;
+use crate::schema::Table;
 use crate::warehouse::regions::Regions;
 use crate::warehouse::{FileRecord, FileStatus, Manifest, Warehouse};
-use schema::Table;
 use session::Ingest;
 
 #[derive(Debug, Clone)]
@@ -144,7 +145,7 @@ fn regions_of_ingest(wh: &Warehouse, manifest: Option<&Manifest>, opts: &IngestO
     let mut regions: Regions = wh.regions(manifest)?;
     let mut regions_added = Vec::new();
     if let Some(path) = &opts.regions {
-        for r in regions.read_additions(path)? {
+        for r in regions::read_additions(&regions, path)? {
             regions_added.push(r.code.clone());
             regions.insert(r);
         }

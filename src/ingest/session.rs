@@ -15,13 +15,14 @@ use super::keys::{RowId, key_display, key_hash, key_text};
 use super::layout::Layout;
 use super::raw::RawRow;
 use super::read::is_workbook;
+use super::regions::RegionNames;
 use super::rejects::RejectsFile;
-use super::schema::Table;
 use super::validate::Validator;
 use super::workers::{ChunkResult, WorkerCtx};
 use super::writer::{WriteMsg, writer_thread};
 use super::{ProgressSink, vocab};
-use crate::warehouse::regions::{Region, RegionNames, Regions};
+use crate::schema::Table;
+use crate::warehouse::regions::{Region, Regions};
 use crate::warehouse::{self, Manifest, Warehouse};
 use crate::{Error, Result};
 

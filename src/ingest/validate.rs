@@ -9,9 +9,10 @@ use super::cells::{self, DateError};
 use super::layout::Layout;
 use super::peers;
 use super::raw::CellRef;
-use super::schema::{Kind, Need, Table};
+use super::regions::{NameError, RegionNames};
 use super::vocab;
-use crate::warehouse::regions::{NameError, Region, RegionNames, Regions, Resolved};
+use crate::schema::{Kind, Need, Table};
+use crate::warehouse::regions::{Region, Regions, Resolved};
 
 /// A typed cell of an accepted row. Text borrows from the ledger's buffer unless a rule changed it.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,10 +6,10 @@ use super::chunks::{Chunk, ChunkRows};
 use super::keys::{key_hash, key_text};
 use super::raw::CellRef;
 use super::rejects::RejectRow;
-use super::schema::Table;
 use super::validate::{self, Validator};
 use super::{batch, cells};
 use crate::Result;
+use crate::schema::Table;
 use crate::warehouse::regions::Region;
 
 /// A validated chunk, applied in chunk order by the ingest thread.

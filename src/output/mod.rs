@@ -1,8 +1,6 @@
 //! Stage 4 (text outputs): query results as a terminal table, CSV or JSON, with the contract's
 //! formats — rates as plain decimals at full precision, money with two decimals, booleans
 //! `true`/`false`, null as empty — and text cells neutralised against formula injection.
-pub mod progress;
-pub mod template;
 
 use std::io::Write;
 

@@ -256,7 +256,7 @@ impl Warehouse {
     /// other tools (polars, DuckDB, pyarrow) to read; an optional table never written has none.
     pub fn absolute_parts(&self, name: &str) -> Result<Vec<PathBuf>> {
         let m = self.require_tables()?;
-        let known = crate::engine::TABLES;
+        let known = crate::schema::TABLES;
         if !known.contains(&name) {
             return Err(Error::Usage(format!("no table {name} in the warehouse (tables: {})", known.join(", "))));
         }

@@ -9,8 +9,8 @@ use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, FormatBorder, Formula, Note, Workbook,
 };
 
-use crate::ingest::schema::{Column, Kind, Need, Table};
-use crate::ingest::vocab;
+use super::vocab;
+use crate::schema::{Column, Kind, Need, Table};
 use crate::{Error, Result};
 
 /// The ledgers agencies fill in. The court's list comes from the court and the peers table from
@@ -249,8 +249,8 @@ mod tests {
     fn every_template_header_is_read_back_as_its_column() {
         for table in TABLES {
             for c in table.columns() {
-                let (base, _) = crate::ingest::cells::header(&header(c));
-                assert!(c.headers.iter().any(|h| crate::ingest::cells::header(h).0 == base), "{}: {}", table.name(), c.name);
+                let (base, _) = super::cells::header(&header(c));
+                assert!(c.headers.iter().any(|h| super::cells::header(h).0 == base), "{}: {}", table.name(), c.name);
             }
         }
     }
