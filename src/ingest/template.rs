@@ -249,8 +249,8 @@ mod tests {
     fn every_template_header_is_read_back_as_its_column() {
         for table in TABLES {
             for c in table.columns() {
-                let (base, _) = super::cells::header(&header(c));
-                assert!(c.headers.iter().any(|h| super::cells::header(h).0 == base), "{}: {}", table.name(), c.name);
+                let (base, _) = crate::ingest::cells::header(&header(c));
+                assert!(c.headers.iter().any(|h| crate::ingest::cells::header(h).0 == base), "{}: {}", table.name(), c.name);
             }
         }
     }
