@@ -41,7 +41,7 @@ use crate::report::model::Briefing;
 use crate::{Error, Result};
 use appearance::appearance;
 use domains::domains;
-use font::font_info;
+use font::font_metrics;
 use paint::{svg_text, write_png};
 use ranking::{province, ranking};
 use scene::Scene;
@@ -101,10 +101,10 @@ pub fn label_text(b: &Briefing) -> String {
 /// Ok when the bundled font has a glyph for every non-whitespace char of `text`; otherwise the
 /// missing chars, each once, in order of appearance.
 pub fn font_covers(text: &str) -> std::result::Result<(), Vec<char>> {
-    let font = font_info();
+    let font = font_metrics();
     let mut missing: Vec<char> = Vec::new();
     for c in text.chars().filter(|c| !c.is_whitespace()) {
-        let ok = font.is_some_and(|f| f.glyph(c) != 0);
+        let ok = font.is_some_and(|f| f.covers(c));
         if !ok && !missing.contains(&c) {
             missing.push(c);
         }

@@ -8,7 +8,7 @@ use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::SVG_FONT_FAMILY;
-use super::font::font_info;
+use super::font::font_metrics;
 use super::scene::{Align, Item, Scene, font_desc};
 use crate::{Error, Result};
 
@@ -60,7 +60,7 @@ pub(super) fn paint<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene
                 // one by one at pen + xMin. Its text also sits about 0.21 × size above the box.
                 let ts = font_desc(l.size, FontStyle::Normal).color(&l.color).pos(Pos::new(HPos::Left, VPos::Center));
                 let y = l.y + (l.size * 0.21).round() as i32;
-                let Some(f) = font_info() else {
+                let Some(f) = font_metrics() else {
                     root.draw(&Text::new(l.text.clone(), (x0, y), ts)).map_err(e)?;
                     continue;
                 };
@@ -70,7 +70,7 @@ pub(super) fn paint<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene
                 for c in l.text.chars() {
                     let g = f.glyph(c);
                     if !c.is_whitespace() {
-                        let x = x0 + (pen + f.x_min(g) as f64 * k).floor() as i32;
+                        let x = x0 + (pen + f.x_min(g) * k).floor() as i32;
                         let ch: &str = c.encode_utf8(&mut buf);
                         root.draw(&Text::new(ch, (x, y), ts.clone())).map_err(e)?;
                         if l.bold {
@@ -78,7 +78,7 @@ pub(super) fn paint<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene
                             root.draw(&Text::new(ch, (x + 1, y), ts.clone())).map_err(e)?;
                         }
                     }
-                    pen += f.advance(g) as f64 * k;
+                    pen += f.advance(g) * k;
                 }
             }
         }

@@ -3,7 +3,7 @@
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, WHITE};
 
 use super::FAMILY;
-use super::font::font_info;
+use super::font::font_metrics;
 use super::palette::{INK, W};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,8 +133,8 @@ pub(super) fn font_desc(size: f64, style: FontStyle) -> FontDesc<'static> {
 /// Width in pixels of `text` at `size` in the bundled font, as ab_glyph lays it out (the font
 /// has no kerning table, so this is the sum of the advances).
 pub(super) fn text_w(text: &str, size: f64) -> i32 {
-    match font_info() {
-        Some(f) => text.chars().map(|c| f.advance(f.glyph(c)) as f64).sum::<f64>() * f.scale(size),
+    match font_metrics() {
+        Some(f) => text.chars().map(|c| f.advance(f.glyph(c))).sum::<f64>() * f.scale(size),
         // Cannot happen with the embedded bytes: CJK is one em, the rest about half.
         None => text.chars().map(|c| if (c as u32) < 0x2E80 { size * 0.5 } else { size * 0.85 }).sum::<f64>(),
     }
