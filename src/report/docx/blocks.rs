@@ -315,6 +315,11 @@ mod tests {
         let s = "为13.91%。**全市实现“双下降”。**败诉率";
         assert_eq!(inline(s), vec![(s.into(), false)]);
         assert_eq!(inline("**全市实现“双下降”。**"), vec![("全市实现“双下降”。".into(), true)]);
+        // Closed before the full stop, the bold is bold in both.
+        assert_eq!(
+            inline("为13.91%。**全市实现“双下降”**。败诉率"),
+            vec![("为13.91%。".into(), false), ("全市实现“双下降”".into(), true), ("。败诉率".into(), false)]
+        );
     }
 
     #[test]
