@@ -13,7 +13,7 @@ Stages (each timed R times; the median and the peak resident memory of the proce
                     the accepted date forms and range, amounts with separators/元/万元 and ≥ 0,
                     region codes in the dimension, the leniency vocabulary, the boolean forms)
                     → accepted rows to Parquet, rejected rows to a second Parquet file
-  metrics  the contract's metrics table for one period at every level — province, city, county,
+  metrics  the documented metrics table for one period at every level — province, city, county,
            township, and every agency — on the warehouse fuyuan wrote (all six ledgers):
            fuyuan:  `fuyuan metrics --period 2024Q4 --ytd --level L --format csv` for each level,
                     `fuyuan metrics --period 2024Q4 --ytd --by agency --format csv`
