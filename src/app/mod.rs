@@ -3,6 +3,7 @@
 //! the briefing and the dashboard are written from it (`job`, `briefing`, `dashboard`). The files
 //! in `src/commands/` only parse flags, call these and print.
 pub mod briefing;
+pub mod cluster;
 pub mod dashboard;
 pub mod job;
 pub mod progress;

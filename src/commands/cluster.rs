@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -62,20 +62,9 @@ pub struct ExecutorArgs {
     pub wait: u64,
 }
 
-/// `HOST:PORT` (HOST a name, an IPv4 address or `[IPv6]`).
-pub fn host_port(flag: &str, s: &str) -> Result<(String, u16)> {
-    let bad = || Error::Usage(format!("{flag} '{s}' is not HOST:PORT"));
-    let (host, port) = s.trim().rsplit_once(':').ok_or_else(bad)?;
-    let port: u16 = port.parse().map_err(|_| bad())?;
-    if host.is_empty() {
-        return Err(bad());
-    }
-    Ok((host.to_string(), port))
-}
-
 #[cfg(not(feature = "ballista"))]
 pub fn run(_args: Args, _out: &mut dyn Write) -> Result<()> {
-    Err(Error::Usage(
+    Err(crate::Error::Usage(
         "fuyuan cluster: this fuyuan was built without Ballista support; rebuild it with `cargo build --release --features ballista`"
             .into(),
     ))
@@ -83,152 +72,50 @@ pub fn run(_args: Args, _out: &mut dyn Write) -> Result<()> {
 
 #[cfg(feature = "ballista")]
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    StderrLog::install();
+    use crate::app::cluster;
+    use std::time::Duration;
+
+    use super::out_err;
+    cluster::log_to_stderr();
     let rt = crate::engine::runtime()?;
-    match args.role {
-        Role::Scheduler(a) => rt.block_on(scheduler(a, out)),
-        Role::Executor(a) => rt.block_on(executor(a, out)),
-    }
-}
-
-#[cfg(feature = "ballista")]
-async fn scheduler(args: SchedulerArgs, out: &mut dyn Write) -> Result<()> {
-    let (host, port) = host_port("--bind", &args.bind)?;
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let bind = tokio::net::lookup_host((host, port))
-        .await
-        .ok()
-        .and_then(|mut a| a.next())
-        .ok_or_else(|| Error::Usage(format!("--bind '{}': cannot resolve {host}", args.bind)))?;
-    let (addr, serve) = crate::engine::ballista::scheduler(bind).await?;
-    // The first line tells scripts (and the tests) which port was bound when port 0 was asked.
-    writeln!(out, "ballista scheduler listening on {addr} (clients: --engine ballista://{addr})").map_err(io)?;
-    writeln!(out, "stop it with Ctrl-C").map_err(io)?;
-    out.flush().map_err(io)?;
-    tokio::select! {
-        r = serve => r,
-        _ = stop_signal() => Ok(()),
-    }
-}
-
-#[cfg(feature = "ballista")]
-async fn stop_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {},
-                _ = term.recv() => {},
+    rt.block_on(async {
+        match args.role {
+            Role::Scheduler(a) => {
+                let (addr, serve) = cluster::start_scheduler(&a.bind).await?;
+                // The first line tells scripts (and the tests) which port was bound when port 0 was asked.
+                writeln!(out, "ballista scheduler listening on {addr} (clients: --engine ballista://{addr})").map_err(out_err)?;
+                writeln!(out, "stop it with Ctrl-C").map_err(out_err)?;
+                out.flush().map_err(out_err)?;
+                serve.await
+            }
+            Role::Executor(a) => {
+                let settings = cluster::executor_settings(cluster::ExecutorOptions {
+                    scheduler: a.scheduler.clone(),
+                    bind: a.bind,
+                    port: a.port,
+                    grpc_port: a.grpc_port,
+                    external_host: a.external_host,
+                    concurrency: a.concurrency,
+                    memory_limit_mib: a.memory_limit,
+                    work_dir: a.work_dir,
+                })?;
+                cluster::wait_for_scheduler(&settings, Duration::from_secs(a.wait)).await?;
+                writeln!(
+                    out,
+                    "ballista executor on {}:{} (Flight) and {}:{} (gRPC), {} task slots, scheduler {}, work dir {}",
+                    settings.bind_host,
+                    settings.flight_port,
+                    settings.bind_host,
+                    settings.grpc_port,
+                    settings.concurrency,
+                    a.scheduler,
+                    settings.work_dir.display()
+                )
+                .map_err(out_err)?;
+                writeln!(out, "stop it with Ctrl-C").map_err(out_err)?;
+                out.flush().map_err(out_err)?;
+                cluster::run_executor(settings).await
             }
         }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
-}
-
-#[cfg(feature = "ballista")]
-async fn executor(args: ExecutorArgs, out: &mut dyn Write) -> Result<()> {
-    use std::time::{Duration, Instant};
-    let scheduler = host_port("--scheduler", &args.scheduler)?;
-    let grpc_port = match args.grpc_port {
-        Some(p) => p,
-        None => args.port.checked_add(1).ok_or_else(|| Error::Usage("--port 65535 leaves no port for gRPC: give --grpc-port".into()))?,
-    };
-    if args.port == 0 || grpc_port == 0 || args.port == grpc_port {
-        return Err(Error::Usage("--port and --grpc-port must be two different ports, not 0 (the scheduler is told them)".into()));
-    }
-    let concurrency = args.concurrency.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
-    if concurrency == 0 {
-        return Err(Error::Usage("--concurrency must be at least 1".into()));
-    }
-    let work_dir = args.work_dir.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("fuyuan-executor-{}", args.port)));
-    // Ballista would report a taken port as a bare "Address already in use"; say which one.
-    for (port, what) in [(args.port, "--port"), (grpc_port, "--grpc-port")] {
-        if let Err(e) = std::net::TcpListener::bind((args.bind.as_str(), port)) {
-            return Err(Error::Cluster(format!("cannot listen on {}:{port} ({what}): {e}", args.bind)));
-        }
-    }
-    // Wait for the scheduler, so executors can be started before it (or with it, by a script).
-    let host = scheduler.0.trim_start_matches('[').trim_end_matches(']').to_string();
-    let deadline = Instant::now() + Duration::from_secs(args.wait);
-    loop {
-        match tokio::net::TcpStream::connect((host.as_str(), scheduler.1)).await {
-            Ok(_) => break,
-            Err(e) if Instant::now() >= deadline => {
-                return Err(Error::Cluster(format!("cannot reach the scheduler at {}: {e}", args.scheduler)));
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
-        }
-    }
-    writeln!(
-        out,
-        "ballista executor on {}:{} (Flight) and {}:{grpc_port} (gRPC), {concurrency} task slots, scheduler {}, work dir {}",
-        args.bind,
-        args.port,
-        args.bind,
-        args.scheduler,
-        work_dir.display()
-    )
-    .map_err(io)?;
-    writeln!(out, "stop it with Ctrl-C").map_err(io)?;
-    out.flush().map_err(io)?;
-    crate::engine::ballista::executor(crate::engine::ballista::ExecutorSettings {
-        scheduler,
-        bind_host: args.bind,
-        flight_port: args.port,
-        grpc_port,
-        external_host: args.external_host,
-        concurrency,
-        memory_bytes: args.memory_limit.map(|m| m << 20),
-        work_dir,
     })
-    .await
-}
-
-/// Ballista's own log lines (job and task progress, executor registration) on stderr, at the
-/// level in `RUST_LOG` (error, warn, info, debug, trace; default warn).
-#[cfg(feature = "ballista")]
-struct StderrLog(log::LevelFilter);
-
-#[cfg(feature = "ballista")]
-impl StderrLog {
-    fn install() {
-        let level = std::env::var("RUST_LOG").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(log::LevelFilter::Warn);
-        if log::set_logger(Box::leak(Box::new(StderrLog(level)))).is_ok() {
-            log::set_max_level(level);
-        }
-    }
-}
-
-#[cfg(feature = "ballista")]
-impl log::Log for StderrLog {
-    fn enabled(&self, m: &log::Metadata) -> bool {
-        m.level() <= self.0
-    }
-    fn log(&self, r: &log::Record) {
-        if self.enabled(r.metadata()) {
-            eprintln!("{} {} {}", r.level(), r.target(), r.args());
-        }
-    }
-    fn flush(&self) {}
-}
-
-#[cfg(feature = "ballista")]
-fn io(e: std::io::Error) -> Error {
-    Error::Output(e)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_port_parses() {
-        assert_eq!(host_port("--bind", "127.0.0.1:0").unwrap(), ("127.0.0.1".into(), 0));
-        assert_eq!(host_port("--bind", "[::1]:50050").unwrap(), ("[::1]".into(), 50050));
-        for s in ["127.0.0.1", ":50050", "host:x", "host:70000"] {
-            assert!(matches!(host_port("--bind", s), Err(Error::Usage(_))), "{s}");
-        }
-    }
 }
