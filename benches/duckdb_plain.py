@@ -8,8 +8,8 @@ One DuckDB connection in this process; only the work is timed (`time.perf_counte
 `con.execute` calls, not the interpreter start or `import duckdb`). The last line printed is
 `seconds S` for bench.py, which measures this process's peak memory itself (ru_maxrss).
 
-ingest   per ledger: `read_csv(all_varchar = true)`, the columns renamed, dates read with
-         `try_strptime` over the forms the sample ledgers use, amounts with `TRY_CAST` (thousands
+ingest   per ledger: `read_csv(all_varchar = true)`, the columns renamed, dates made ISO by
+         `replace` and cast (the forms the sample ledgers use), amounts with `TRY_CAST` (thousands
          separators and 元 removed, ×10,000 for a (万元) header), yes/no cells by a CASE, 12-digit
          codes cut to 9 or 6 digits, rows whose region code is not in the regions dimension
          dropped; `COPY … TO` one Parquet file per ledger. No rejects file, no line numbers, no
@@ -28,7 +28,6 @@ import time
 
 import duckdb
 
-DATES = "['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y%m%d', '%Y年%m月%d日']"
 YES = "('是', 'Y', 'y', '1', 'true', '√')"
 NO = "('否', 'N', 'n', '0', 'false', '×')"
 
@@ -47,7 +46,10 @@ def q(c):
 
 
 def date(c):
-    return f"try_strptime(trim({q(c)}), {DATES})::DATE"
+    # The forms the ledgers use (2024-05-30, 2024/5/30, 2024.5.30, 2024年5月30日, 20240530) made
+    # ISO and cast, rather than `try_strptime` over a list of formats (slower in DuckDB 2.0).
+    x = f"replace(replace(replace(replace(replace(trim({q(c)}), '/', '-'), '.', '-'), '年', '-'), '月', '-'), '日', '')"
+    return f"TRY_CAST(CASE WHEN contains({x}, '-') THEN {x} ELSE left({x}, 4) || '-' || substr({x}, 5, 2) || '-' || right({x}, 2) END AS DATE)"
 
 
 def amount(c):
