@@ -60,7 +60,7 @@ pub fn exit_code(e: &Error) -> i32 {
         Error::Refused(_) | Error::Query(_) => 5,
         Error::Warehouse { .. } => 6,
         Error::Cluster(_) => 7,
-        Error::Other(_) => 1,
+        Error::Output(_) | Error::Other(_) => 1,
     }
 }
 
@@ -81,13 +81,24 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Enforcement(a) => commands::enforcement::run(a, &mut out),
         Command::Reconcile(a) => commands::reconcile::run(a, &mut out),
     };
-    let flushed = out.flush();
-    result?;
-    // A closed pipe (`fuyuan metrics … | head`) is not an error worth a message.
-    match flushed {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Other(e.to_string())),
-        _ => Ok(()),
+    let flushed = out.flush().map_err(Error::Output);
+    // A closed pipe (`fuyuan sql … | head -3`) is a normal end, as for any Unix tool: exit 0.
+    match result.and(flushed) {
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        other => other,
     }
+}
+
+/// `--level 'village' is not province, city, county or township` for a value a flag's parser
+/// (`commands::level_arg`, `commands::table_arg`) refused.
+fn refused_value(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else { return None };
+    let reason = std::error::Error::source(e)?;
+    Some(format!("{} {reason}", arg.split_whitespace().next().unwrap_or(arg)))
 }
 
 /// Entry point for the binary: never lets a panic or a multi-line error reach the user.
@@ -95,6 +106,12 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
+            // A flag value our own parser refused (`--level village`) is one line, like every
+            // other usage error; clap's own messages (unknown flags, --help) print as clap has them.
+            if let Some(line) = refused_value(&e) {
+                eprintln!("fuyuan: usage: {line}");
+                return 2;
+            }
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }

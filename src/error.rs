@@ -13,6 +13,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Writing the command's output failed; the kind is kept so that a closed pipe
+    /// (`fuyuan sql … | head`) ends the command quietly (`cli::run`).
+    #[error("writing output: {0}")]
+    Output(#[source] std::io::Error),
     #[error("warehouse {path}: {message}")]
     Warehouse { path: PathBuf, message: String },
     #[error("usage: {0}")]
@@ -36,6 +40,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
+    }
+    /// True for a write to a reader that has gone away.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
     pub fn bad_file(file: impl Into<String>, line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
         Error::BadFile { file: file.into(), line, column: column.into(), message: message.into() }

@@ -328,7 +328,7 @@ fn charts_of_the_sample_warehouse() {
     let wh = fuyuan::warehouse::Warehouse::new(dir.join("wh"));
     let period = fuyuan::engine::Period::parse("2024Q2", true).unwrap();
     util::pin_today();
-    let b = fuyuan::commands::brief::compute(&wh, &fuyuan::engine::Target::Local, "411200", &period, &Thresholds::default()).unwrap();
+    let b = fuyuan::app::briefing::compute(&wh, &fuyuan::engine::Target::Local, "411200", &period, &Thresholds::default()).unwrap();
     assert_eq!(b.generated_on, util::TODAY, "generated on the pinned day, not the clock's");
     assert!(!b.subunits.is_empty() && b.trend.len() == 8);
     if let Ok(keep) = std::env::var("FUYUAN_CHARTS_KEEP") {

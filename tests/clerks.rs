@@ -312,7 +312,7 @@ fn appeals_view_finds_overturned_first_instance_cases() {
 
 /// The columns part of docs/ledgers.md, generated from `src/ingest/schema.rs`.
 fn ledger_tables() -> String {
-    use fuyuan::ingest::schema::{Kind, Need, Table};
+    use fuyuan::schema::{Kind, Need, Table};
     let kind = |k: Kind| match k {
         Kind::Text => "text",
         Kind::Name => "name (masked: 张三 → 张某)",

@@ -369,7 +369,7 @@ fn dashboard_renders_sorts_and_drills_down_in_headless_chromium() {
     let wh = fuyuan::warehouse::Warehouse::new(dir.join("wh"));
     let period = fuyuan::engine::Period::parse("2024Q4", true).unwrap();
     util::pin_today();
-    let b = fuyuan::commands::brief::compute(&wh, &fuyuan::engine::Target::Local, "411200", &period, &Default::default()).unwrap();
+    let b = fuyuan::app::briefing::compute(&wh, &fuyuan::engine::Target::Local, "411200", &period, &Default::default()).unwrap();
     assert_eq!(b.generated_on, util::TODAY, "generated on the pinned day, not the clock's");
     let written = fuyuan::report::dashboard::write_dashboard(&b, &dir.join("no-charts"), &dir.join("d2")).unwrap();
     assert!(written.iter().any(|p| p.ends_with("index.html")));

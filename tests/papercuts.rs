@@ -103,8 +103,8 @@ fn a_misspelt_column_names_the_columns_of_the_tables_in_the_query() {
 
 // ---- templates ----
 
-use fuyuan::ingest::schema::{Column, Kind, Need, Table};
-use fuyuan::output::template;
+use fuyuan::ingest::template;
+use fuyuan::schema::{Column, Kind, Need, Table};
 
 enum Cell {
     Text(String),

@@ -336,3 +336,23 @@ fn runaway_queries_stop_at_their_limits() {
     let out = dir.command(&["sql", "SELECT COUNT(*) AS n FROM penalty", "--warehouse", "w", "--format", "csv"]).stdout();
     assert!(out.starts_with("n\n"), "{out}");
 }
+
+/// `fuyuan sql … --format csv | head -3`: when the reader goes away the command ends quietly with
+/// exit 0, as a Unix tool does. The output (about 12 MB) is far longer than a pipe's buffer, so a
+/// write does fail after the reader has closed its end.
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    let dir = warehouse();
+    let sql = "SELECT v, 'text long enough to fill a pipe buffer quickly' AS t FROM generate_series(1, 300000) AS s(v)";
+    let mut cmd = dir.command(&["sql", sql, "--format", "csv"]).cmd;
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn fuyuan");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 8];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(&first, b"v,t\n1,te", "the reader saw the start of the CSV");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "", "nothing said about the closed pipe");
+}

@@ -84,7 +84,7 @@ pub fn run(_args: Args, _out: &mut dyn Write) -> Result<()> {
 #[cfg(feature = "ballista")]
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     StderrLog::install();
-    let rt = super::runtime()?;
+    let rt = crate::engine::runtime()?;
     match args.role {
         Role::Scheduler(a) => rt.block_on(scheduler(a, out)),
         Role::Executor(a) => rt.block_on(executor(a, out)),
@@ -216,7 +216,7 @@ impl log::Log for StderrLog {
 
 #[cfg(feature = "ballista")]
 fn io(e: std::io::Error) -> Error {
-    Error::Other(e.to_string())
+    Error::Output(e)
 }
 
 #[cfg(test)]

@@ -3,27 +3,25 @@
 //! of the level (activity or not, descendants rolled up).
 use std::io::Write;
 
-use super::{EngineArg, WarehouseArg};
+use super::{ConfigArg, EngineArg, PeriodArg, WarehouseArg, level_arg};
 use crate::Result;
-use crate::engine::{Engine, Limits, Period, Target};
-use crate::output::{self, Format, Rows};
+use crate::app::Session;
+use crate::output::{self, Format};
 use crate::warehouse::Warehouse;
 use crate::warehouse::regions::Level;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 2024, 2024Q2, 2024H1, 2024M05 or a span 2023-05-30..2024-06-30.
-    #[arg(long)]
-    pub period: String,
-    /// From 1 January to the period's end.
-    #[arg(long)]
-    pub ytd: bool,
+    #[command(flatten)]
+    pub period: PeriodArg,
     /// province, city, county or township.
-    #[arg(long)]
-    pub level: String,
+    #[arg(long, value_parser = level_arg)]
+    pub level: Level,
     /// Only regions below this code.
     #[arg(long, value_name = "CODE")]
     pub parent: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
     #[command(flatten)]
@@ -32,25 +30,16 @@ pub struct Args {
     pub format: Format,
 }
 
-/// The enforcement table from a session of its own.
-pub fn compute(wh: &Warehouse, target: &Target, period: &Period, level: Level, parent: Option<&str>) -> Result<Rows> {
-    let rt = super::runtime()?;
-    rt.block_on(async {
-        let engine = Engine::open_on(wh, Limits::default(), target).await?;
-        if let Some(p) = parent {
-            wh.regions(Some(&engine.manifest))?.require(p, "--parent")?;
-        }
-        let (schema, batches) = engine.enforcement(period, level, parent).await?;
-        Rows::from_batches(&schema, &batches)
-    })
-}
-
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let period = Period::parse(&args.period, args.ytd)?;
-    let level = super::metrics::parse_level(&args.level)?;
-    let parent = args.parent.as_deref().map(str::trim);
+    let settings = args.config.load()?;
+    let scope = settings.scope(&args.period.flags(None));
+    scope.named_period()?;
     let target = args.engine.target()?;
-    let wh = Warehouse::new(&args.warehouse.warehouse);
-    let rows = compute(&wh, &target, &period, level, parent)?;
+    let session = Session::open(&Warehouse::new(settings.warehouse(args.warehouse.warehouse.as_deref())), &target)?;
+    let (period, period_line) = session.period(&scope)?;
+    if scope.is_latest() {
+        eprintln!("{period_line}");
+    }
+    let rows = session.enforcement(&period, args.level, args.parent.as_deref().map(str::trim))?;
     output::write(&rows, args.format, output::metrics_style, out)
 }

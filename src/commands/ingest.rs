@@ -6,9 +6,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::WarehouseArg;
-use crate::ingest::schema::Table;
+use super::{ConfigArg, WarehouseArg, out_err, table_arg};
 use crate::ingest::{self, IngestOptions};
+use crate::schema::Table;
 use crate::{Error, Result};
 
 #[derive(Debug, clap::Args)]
@@ -20,51 +20,42 @@ pub struct Args {
     pub warehouse: WarehouseArg,
     /// Force the table instead of detecting it from the headers. `court` (the court's own list of
     /// cases, with the litigation columns) is never detected: name it.
-    #[arg(long, value_parser = ["litigation", "reconsideration", "penalty", "supervision", "peers", "court"])]
-    pub table: Option<String>,
+    #[arg(long, value_parser = table_arg)]
+    pub table: Option<Table>,
     /// Workbook sheet to read (default: every sheet whose headers are a ledger's).
     #[arg(long)]
     pub sheet: Option<String>,
     /// Regions to add to the dimension (code,name,level,parent_code): townships, functional zones.
     #[arg(long, value_name = "FILE")]
     pub regions: Option<PathBuf>,
-    /// Settings with the office's phrasings ([outcomes], [decisions], [leniency]); default
-    /// ./fuyuan.toml when present.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// Settings with the office's phrasings ([outcomes], [decisions], [leniency]).
+    #[command(flatten)]
+    pub config: ConfigArg,
     /// Fail, writing nothing, if any row is rejected or an ignored column looks like a ledger column.
     #[arg(long)]
     pub strict: bool,
-}
-
-/// The stderr line for an ignored column that looks like a ledger column.
-pub fn likely_miss_warning(f: &crate::warehouse::FileRecord, column: &str) -> String {
-    let sheet = f.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
-    format!(
-        "fuyuan: warning: {}{sheet}: column '{column}' is ignored but looks like a ledger column (a header fuyuan does not know?)",
-        f.path
-    )
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if args.files.is_empty() && args.regions.is_none() {
         return Err(Error::Usage("give at least one ledger FILE (or --regions FILE)".into()));
     }
-    let cfg = super::run::Config::load(args.config.as_deref())?;
+    let settings = args.config.load()?;
+    let warehouse = settings.warehouse(args.warehouse.warehouse.as_deref());
     let opts = IngestOptions {
-        warehouse: args.warehouse.warehouse.clone(),
-        table: args.table.as_deref().and_then(Table::parse),
+        warehouse: warehouse.clone(),
+        table: args.table,
         sheet: args.sheet.clone(),
         regions: args.regions.clone(),
         strict: args.strict,
         today: ingest::today(),
-        phrases: cfg.phrases,
-        progress: crate::output::progress::terminal(),
+        phrases: settings.phrases,
+        progress: crate::app::progress::terminal(),
     };
     let report = ingest::ingest_files(&args.files, &opts)?;
-    let w = |e: std::io::Error| Error::Other(e.to_string());
+    let w = out_err;
     for f in &report.files {
-        if f.status != "ingested" {
+        if f.status != crate::warehouse::FileStatus::Ingested {
             writeln!(out, "{}: {}", f.path, f.status).map_err(w)?;
             continue;
         }
@@ -83,14 +74,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             write!(out, ", replaced {}", f.replaced.len()).map_err(w)?;
         }
         if let Some(r) = &f.rejects_file {
-            write!(out, " → {}", args.warehouse.warehouse.join(r).display()).map_err(w)?;
+            write!(out, " → {}", warehouse.join(r).display()).map_err(w)?;
         }
         writeln!(out).map_err(w)?;
         if f.total_rows > 0 {
             writeln!(out, "  total rows skipped (合计/总计): {}", f.total_rows).map_err(w)?;
         }
         for m in &f.likely_misses {
-            eprintln!("{}", likely_miss_warning(f, m));
+            eprintln!("{}", crate::app::likely_miss_warning(f, m));
         }
         if !f.likely_misses.is_empty() {
             writeln!(out, "  likely misses (ignored, but look like ledger columns): {}", f.likely_misses.join(", ")).map_err(w)?;
@@ -112,7 +103,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "regions added or updated: {}", report.regions_added.len()).map_err(w)?;
     }
     if report.committed {
-        writeln!(out, "committed ingest {} to {}", report.ingest_id, args.warehouse.warehouse.display()).map_err(w)?;
+        writeln!(out, "committed ingest {} to {}", report.ingest_id, warehouse.display()).map_err(w)?;
     } else {
         writeln!(out, "nothing new to commit").map_err(w)?;
     }

@@ -4,11 +4,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EngineArg, WarehouseArg};
-use crate::engine::Period;
+use super::{ConfigArg, EngineArg, PeriodArg, WarehouseArg, level_arg, out_err};
+use crate::app::{By, Session};
 use crate::output::{self, Format};
 use crate::report::reconcile;
 use crate::warehouse::Warehouse;
+use crate::warehouse::regions::Level;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,12 +23,8 @@ pub enum ListFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 2024, 2024Q2, 2024H1, 2024M05 or a span 2024-01-01..2024-06-30.
-    #[arg(long)]
-    pub period: String,
-    /// From 1 January to the period's end.
-    #[arg(long)]
-    pub ytd: bool,
+    #[command(flatten)]
+    pub period: PeriodArg,
     /// Only cases whose row (on the side that puts them in the period) lies in this region or below.
     #[arg(long, value_name = "CODE")]
     pub region: Option<String>,
@@ -35,17 +32,19 @@ pub struct Args {
     #[arg(long)]
     pub summary: bool,
     /// With --summary: province, city, county or township.
-    #[arg(long)]
-    pub level: Option<String>,
+    #[arg(long, value_parser = level_arg)]
+    pub level: Option<Level>,
     /// With --summary: only regions below this code.
     #[arg(long, value_name = "CODE")]
     pub parent: Option<String>,
     /// With --format xlsx: `agency` gives one sheet per agency instead of per county.
-    #[arg(long, value_parser = ["agency", "region"], default_value = "region")]
-    pub by: String,
+    #[arg(long, value_enum, default_value = "region")]
+    pub by: By,
     /// The workbook to write (--format xlsx).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
     #[command(flatten)]
@@ -55,43 +54,58 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let period = Period::parse(&args.period, args.ytd)?;
-    let target = args.engine.target()?;
-    let wh = Warehouse::new(&args.warehouse.warehouse);
+    let settings = args.config.load()?;
+    let scope = settings.scope(&args.period.flags(None));
+    scope.named_period()?;
     let text_format = match args.format {
         ListFormat::Table => Some(Format::Table),
         ListFormat::Csv => Some(Format::Csv),
         ListFormat::Json => Some(Format::Json),
         ListFormat::Xlsx => None,
     };
+    // Flag combinations are checked before the warehouse is opened.
     if args.summary {
         if args.region.is_some() {
             return Err(Error::Usage("--summary takes --level and --parent, not --region".into()));
         }
-        let level = super::metrics::parse_level(
-            args.level.as_deref().ok_or_else(|| Error::Usage("--summary needs --level (province, city, county or township)".into()))?,
-        )?;
-        let format = text_format.ok_or_else(|| Error::Usage("--summary prints table, csv or json".into()))?;
-        let rows = reconcile::summary(&wh, &target, &period, level, args.parent.as_deref().map(str::trim))?;
+        if args.level.is_none() {
+            return Err(Error::Usage("--summary needs --level (province, city, county or township)".into()));
+        }
+        if text_format.is_none() {
+            return Err(Error::Usage("--summary prints table, csv or json".into()));
+        }
+    } else {
+        if args.level.is_some() || args.parent.is_some() {
+            return Err(Error::Usage("--level and --parent go with --summary; the list takes --region".into()));
+        }
+        if args.by == By::Agency && text_format.is_some() {
+            return Err(Error::Usage("--by agency arranges the workbook's sheets: use it with --format xlsx --out FILE".into()));
+        }
+        if args.out.is_some() && text_format.is_some() {
+            return Err(Error::Usage("--out FILE writes a workbook: use it with --format xlsx".into()));
+        }
+        if text_format.is_none() && args.out.is_none() {
+            return Err(Error::Usage("--format xlsx needs --out FILE".into()));
+        }
+    }
+    let target = args.engine.target()?;
+    let wh = Warehouse::new(settings.warehouse(args.warehouse.warehouse.as_deref()));
+    let session = Session::open(&wh, &target)?;
+    let (period, period_line) = session.period(&scope)?;
+    if scope.is_latest() {
+        eprintln!("{period_line}");
+    }
+    if let (true, Some(level), Some(format)) = (args.summary, args.level, text_format) {
+        let rows = session.reconcile_summary(&period, level, args.parent.as_deref().map(str::trim))?;
         return output::write(&rows, format, output::metrics_style, out);
     }
-    if args.level.is_some() || args.parent.is_some() {
-        return Err(Error::Usage("--level and --parent go with --summary; the list takes --region".into()));
-    }
-    if args.by == "agency" && text_format.is_some() {
-        return Err(Error::Usage("--by agency arranges the workbook's sheets: use it with --format xlsx --out FILE".into()));
-    }
-    if args.out.is_some() && text_format.is_some() {
-        return Err(Error::Usage("--out FILE writes a workbook: use it with --format xlsx".into()));
-    }
-    let rows = reconcile::discrepancies(&wh, &target, &period, args.region.as_deref().map(str::trim))?;
-    match text_format {
-        Some(format) => output::write(&rows, format, output::metrics_style, out),
-        None => {
-            let path = args.out.ok_or_else(|| Error::Usage("--format xlsx needs --out FILE".into()))?;
-            let regions = reconcile::regions_of(&wh)?;
-            reconcile::write_workbook(&rows, &regions, &period, args.by == "agency", &path)?;
-            writeln!(out, "{}: {} discrepancies", path.display(), rows.rows.len()).map_err(|e| Error::Other(e.to_string()))
+    let rows = session.discrepancies(&period, args.region.as_deref().map(str::trim))?;
+    match (text_format, args.out) {
+        (Some(format), _) => output::write(&rows, format, output::metrics_style, out),
+        (None, path) => {
+            let path = path.ok_or_else(|| Error::Usage("--format xlsx needs --out FILE".into()))?;
+            reconcile::write_workbook(&rows, session.regions()?, &period, args.by == By::Agency, &path)?;
+            writeln!(out, "{}: {} discrepancies", path.display(), rows.rows.len()).map_err(out_err)
         }
     }
 }

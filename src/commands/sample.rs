@@ -25,8 +25,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let report =
         sample::generate(&SampleOptions { out: args.out.clone(), scale: args.scale, seed: args.seed, today: crate::ingest::today() })?;
     for f in &report.files {
-        writeln!(out, "{}: {} rows ({}), {} deliberately bad", f.path.display(), f.rows, f.table, f.bad_rows)
-            .map_err(|e| Error::Other(e.to_string()))?;
+        writeln!(out, "{}: {} rows ({}), {} deliberately bad", f.path.display(), f.rows, f.table, f.bad_rows).map_err(super::out_err)?;
     }
     Ok(())
 }

@@ -5,9 +5,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::{EngineArg, WarehouseArg};
-use crate::engine::{Engine, Limits, statements};
-use crate::output::{self, Format, Rows};
+use super::{ConfigArg, EngineArg, WarehouseArg, out_err};
+use crate::app::Session;
+use crate::engine::{Engine, Limits, Rows, statements};
+use crate::output::{self, Format};
 use crate::warehouse::Warehouse;
 use crate::{Error, Result};
 
@@ -18,6 +19,8 @@ pub struct Args {
     /// Run the statements in FILE.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
     #[command(flatten)]
     pub warehouse: WarehouseArg,
     #[command(flatten)]
@@ -40,12 +43,13 @@ pub struct Args {
     pub list_parts: Option<String>,
 }
 
-struct Session<'a> {
-    engine: Engine,
+/// The prompt's state: the engine and how to print.
+struct Prompt<'a> {
+    engine: &'a Engine,
     args: &'a Args,
 }
 
-impl Session<'_> {
+impl Prompt<'_> {
     async fn run_one(&self, sql: &str, out: &mut dyn Write) -> Result<()> {
         let trimmed = sql.trim().trim_end_matches(';').trim();
         if trimmed.is_empty() {
@@ -57,8 +61,8 @@ impl Session<'_> {
             }
             Some(Meta::Describe(name)) => format!("DESCRIBE {name}"),
             Some(Meta::Help) => {
-                writeln!(out, "\\d            list tables and views\n\\d NAME       describe a table\n\\q            quit\nSQL statements end with ';'").map_err(io)?;
-                out.flush().map_err(io)?;
+                writeln!(out, "\\d            list tables and views\n\\d NAME       describe a table\n\\q            quit\nSQL statements end with ';'").map_err(out_err)?;
+                out.flush().map_err(out_err)?;
                 return Ok(());
             }
             Some(Meta::Quit) => return Ok(()),
@@ -78,7 +82,7 @@ impl Session<'_> {
         rows.rows.truncate(limit);
         output::write(&rows, self.args.format, output::plain_style, out)?;
         // The prompt interleaves results with input: show each result before the next prompt.
-        out.flush().map_err(io)?;
+        out.flush().map_err(out_err)?;
         let shown = if total > rows.rows.len() { format!(" ({} shown, see --max-rows)", rows.rows.len()) } else { String::new() };
         eprintln!("{total} row(s) fetched{shown}. Elapsed {:.3} seconds.", started.elapsed().as_secs_f64());
         Ok(())
@@ -105,43 +109,40 @@ fn meta_command(s: &str) -> Option<Meta> {
     })
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::Other(e.to_string())
-}
-
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let wh = Warehouse::new(&args.warehouse.warehouse);
+    let settings = args.config.load()?;
+    let wh = Warehouse::new(settings.warehouse(args.warehouse.warehouse.as_deref()));
     if let Some(table) = &args.list_parts {
         for p in wh.absolute_parts(table)? {
-            writeln!(out, "{}", p.display()).map_err(io)?;
+            writeln!(out, "{}", p.display()).map_err(out_err)?;
         }
         return Ok(());
     }
     let limits = Limits { memory_bytes: args.memory_limit << 20, timeout: Duration::from_secs(args.timeout) };
     let target = args.engine.target()?;
-    let rt = super::runtime()?;
-    rt.block_on(async {
-        let session = Session { engine: Engine::open_on(&wh, limits, &target).await?, args: &args };
+    let session = Session::open_with(&wh, &target, limits)?;
+    let prompt = Prompt { engine: session.engine(), args: &args };
+    session.block_on(async {
         if let Some(q) = &args.query {
-            return session.run_one(q, out).await;
+            return prompt.run_one(q, out).await;
         }
         if let Some(f) = &args.file {
             let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
-            return run_script(&session, &text, out).await;
+            return run_script(&prompt, &text, out).await;
         }
         if !std::io::stdin().is_terminal() {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(io)?;
-            return run_script(&session, &text, out).await;
+            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::io("stdin", e))?;
+            return run_script(&prompt, &text, out).await;
         }
-        interactive(&session, out).await
+        interactive(&prompt, out).await
     })
 }
 
 /// A script's statements run in order; the first failure stops it with the statement's number.
-async fn run_script(session: &Session<'_>, text: &str, out: &mut dyn Write) -> Result<()> {
+async fn run_script(prompt: &Prompt<'_>, text: &str, out: &mut dyn Write) -> Result<()> {
     for (i, stmt) in statements(text).iter().enumerate() {
-        session.run_one(stmt, out).await.map_err(|e| match e {
+        prompt.run_one(stmt, out).await.map_err(|e| match e {
             Error::Query(m) => Error::Query(format!("statement {}: {m}", i + 1)),
             Error::Refused(m) => Error::Refused(format!("statement {}: {m}", i + 1)),
             other => other,
@@ -150,19 +151,19 @@ async fn run_script(session: &Session<'_>, text: &str, out: &mut dyn Write) -> R
     Ok(())
 }
 
-async fn interactive(session: &Session<'_>, out: &mut dyn Write) -> Result<()> {
+async fn interactive(prompt: &Prompt<'_>, out: &mut dyn Write) -> Result<()> {
     use rustyline::error::ReadlineError;
     let mut rl = rustyline::DefaultEditor::new().map_err(|e| Error::Other(format!("cannot open the prompt: {e}")))?;
     let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".fuyuan_history"));
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
-    let on = if session.engine.target().is_local() { String::new() } else { format!(" on {}", session.engine.target()) };
+    let on = if prompt.engine.target().is_local() { String::new() } else { format!(" on {}", prompt.engine.target()) };
     eprintln!("fuyuan sql{on} — read-only. \\d lists tables, \\q quits; end statements with ';'.");
     let mut buffer = String::new();
     loop {
-        let prompt = if buffer.is_empty() { "fuyuan> " } else { "   ...> " };
-        match rl.readline(prompt) {
+        let marker = if buffer.is_empty() { "fuyuan> " } else { "   ...> " };
+        match rl.readline(marker) {
             Ok(line) => {
                 let t = line.trim();
                 if buffer.is_empty() && t.starts_with('\\') {
@@ -170,7 +171,7 @@ async fn interactive(session: &Session<'_>, out: &mut dyn Write) -> Result<()> {
                     if matches!(meta_command(t), Some(Meta::Quit)) {
                         break;
                     }
-                    if let Err(e) = session.run_one(t, out).await {
+                    if let Err(e) = prompt.run_one(t, out).await {
                         eprintln!("{e}");
                     }
                     continue;
@@ -180,7 +181,7 @@ async fn interactive(session: &Session<'_>, out: &mut dyn Write) -> Result<()> {
                 if t.ends_with(';') {
                     let stmt = std::mem::take(&mut buffer);
                     let _ = rl.add_history_entry(stmt.trim());
-                    if let Err(e) = session.run_one(&stmt, out).await {
+                    if let Err(e) = prompt.run_one(&stmt, out).await {
                         eprintln!("{e}");
                     }
                 }

@@ -2,8 +2,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::output::template;
-use crate::{Error, Result};
+use crate::Result;
+use crate::ingest::template;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,7 +14,7 @@ pub struct Args {
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     for path in template::write_all(&args.out)? {
-        writeln!(out, "{}", path.display()).map_err(|e| Error::Other(e.to_string()))?;
+        writeln!(out, "{}", path.display()).map_err(super::out_err)?;
     }
     Ok(())
 }

@@ -6,8 +6,8 @@ pub mod enforcement;
 pub mod guard;
 pub mod hints;
 pub mod latest;
-pub mod period;
 pub mod reconcile;
+pub mod rows;
 pub mod supervision;
 pub mod target;
 
@@ -23,10 +23,11 @@ use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::SessionConfig;
 
+pub use crate::period::Period;
 use crate::warehouse::regions::Level;
 use crate::warehouse::{Manifest, Warehouse};
 use crate::{Error, Result};
-pub use period::Period;
+pub use rows::{Rows, Value};
 pub use target::Target;
 
 pub const VIEWS_SQL: &str = include_str!("../../queries/views.sql");
@@ -89,12 +90,7 @@ pub struct Engine {
     root: std::path::PathBuf,
 }
 
-/// The warehouse's tables, each registered under its own name.
-pub const TABLES: [&str; 7] = ["litigation", "reconsideration", "penalty", "regions", "supervision", "peers", "court"];
-
-/// Tables a warehouse may lack (written before the table existed, or never given a file): they
-/// are registered empty so that every query, view and command works on older warehouses.
-pub const OPTIONAL_TABLES: [&str; 3] = ["supervision", "peers", "court"];
+pub use crate::schema::{OPTIONAL_TABLES, TABLES};
 
 /// The session settings both engines share (Ballista sends them with every job).
 pub fn session_config() -> SessionConfig {
@@ -111,6 +107,17 @@ pub fn session_config() -> SessionConfig {
 pub fn runtime_env(limits: &Limits) -> Result<Arc<RuntimeEnv>> {
     let disk = DiskManagerBuilder::default().with_max_temp_directory_size(limits.memory_bytes as u64);
     Ok(RuntimeEnvBuilder::new().with_memory_limit(limits.memory_bytes, 1.0).with_disk_manager_builder(disk).build_arc()?)
+}
+
+/// A tokio runtime for DataFusion; two worker threads match the machines fuyuan runs on, more
+/// are used when the machine has them.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    // Ballista's plan (de)serialisation recurses deeply (a debug-build scheduler overflowed the
+    // default 2 MiB); its own binaries run with 32 MiB worker stacks, so do we.
+    #[cfg(feature = "ballista")]
+    builder.thread_stack_size(32 << 20);
+    builder.enable_all().build().map_err(|e| Error::Other(format!("cannot start the query runtime: {e}")))
 }
 
 /// Substitutes `${name}` placeholders; every value is produced by fuyuan itself (dates, level
@@ -164,13 +171,13 @@ pub enum Units {
 /// `--engine ballista://…` the scheduler and executors, in other processes and working folders,
 /// read the same files.
 pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Manifest) -> Result<()> {
-    use crate::ingest::schema::Table;
+    use crate::schema::Table;
     use datafusion::datasource::file_format::parquet::ParquetFormat;
     use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
     let root = std::path::absolute(&wh.root).map_err(|e| Error::io(&wh.root, e))?;
     for name in TABLES {
         let schema = match Table::parse(name) {
-            Some(t) => crate::ingest::batch::arrow_schema(t),
+            Some(t) => crate::schema::arrow_schema(t),
             None => crate::warehouse::regions_schema(),
         };
         let parts = match manifest.tables.get(name).filter(|t| !t.parts.is_empty()) {
@@ -196,11 +203,6 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
 }
 
 impl Engine {
-    /// The local engine (DataFusion in this process).
-    pub async fn open(wh: &Warehouse, limits: Limits) -> Result<Engine> {
-        Engine::open_on(wh, limits, &Target::Local).await
-    }
-
     /// An engine on `target`: the same tables, views and SQL either way.
     pub async fn open_on(wh: &Warehouse, limits: Limits, target: &Target) -> Result<Engine> {
         if let Some(e) = target.unavailable() {
@@ -361,7 +363,7 @@ impl Engine {
         let sql =
             format!("SELECT COUNT(*) AS n FROM peers WHERE period IN ('{}', '{}..{}')", period.span(), period.prev_start, period.prev_end);
         let (schema, batches) = self.collect(&sql, None).await?;
-        let rows = crate::output::Rows::from_batches(&schema, &batches)?;
+        let rows = Rows::from_batches(&schema, &batches)?;
         Ok(rows.rows.first().and_then(|r| r.first()).and_then(|v| v.as_f64()).unwrap_or(0.0) > 0.0)
     }
 

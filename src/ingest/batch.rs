@@ -7,52 +7,11 @@ use arrow::array::{
     ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder, Int64Array, Int64Builder,
     RecordBatch, StringBuilder,
 };
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use chrono::NaiveDate;
+use arrow::datatypes::DataType;
 
-use super::schema::{Kind, Table};
 use super::validate::{CaseFields, Value};
 use crate::Result;
-
-pub const MONEY: DataType = DataType::Decimal128(18, 2);
-
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
-}
-
-pub fn date_to_days(d: NaiveDate) -> i32 {
-    (d - epoch()).num_days() as i32
-}
-
-pub fn days_to_date(days: i32) -> NaiveDate {
-    epoch() + chrono::Duration::days(days as i64)
-}
-
-fn kind_type(kind: Kind) -> DataType {
-    match kind {
-        Kind::Date => DataType::Date32,
-        Kind::Bool => DataType::Boolean,
-        Kind::Amount => MONEY,
-        Kind::Count => DataType::Int64,
-        Kind::Rate => DataType::Float64,
-        _ => DataType::Utf8,
-    }
-}
-
-pub fn arrow_schema(table: Table) -> SchemaRef {
-    let mut fields: Vec<Field> =
-        table.columns().iter().map(|c| Field::new(c.name, kind_type(c.kind), c.need != super::schema::Need::Required)).collect();
-    if table.is_case_list() {
-        fields.push(Field::new("case_year", DataType::Int32, false));
-        fields.push(Field::new("court_code", DataType::Utf8, false));
-        fields.push(Field::new("case_type", DataType::Utf8, false));
-        fields.push(Field::new("first_instance", DataType::Boolean, false));
-    }
-    fields.push(Field::new("_source_file", DataType::Utf8, false));
-    fields.push(Field::new("_source_line", DataType::Int64, false));
-    fields.push(Field::new("_ingest_id", DataType::Int64, false));
-    Arc::new(Schema::new(fields))
-}
+use crate::schema::{MONEY, Table, arrow_schema, date_to_days, kind_type};
 
 enum ColumnBuilder {
     Date(Date32Builder),

@@ -2,8 +2,8 @@
 //! is the first of the top rows that carries every required column of some table; title rows
 //! above it (a sheet's caption such as "2024年行政诉讼案件台账") are skipped.
 use super::cells;
-use super::read::RawRow;
-use super::schema::{Column, Kind, LIKELY_MISS_WORDS, Need, Table};
+use super::raw::RawRow;
+use crate::schema::{Column, Kind, LIKELY_MISS_WORDS, Need, Table};
 use crate::{Error, Result};
 
 /// How many rows from the top may precede the header (titles, blank lines, notes).

@@ -2,7 +2,7 @@
 //! periods as offices write them, counts, rates — and the row checks (a rate against its counts).
 use chrono::{Datelike, NaiveDate};
 
-use crate::engine::Period;
+use crate::period::Period;
 use crate::warehouse::regions::{Level, Regions};
 
 /// How far a reported rate may differ from its counts: 0.05 percentage points.

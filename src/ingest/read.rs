@@ -1,117 +1,34 @@
-//! Reading a ledger file into raw rows: encoding detection for CSV (UTF-8, UTF-8 with BOM,
-//! GBK/GB18030), the first (or a named) sheet of a workbook, the header row, and each row's
-//! 1-based line number as a user sees it in an editor or in Excel.
+//! Reading a ledger file into raw rows: the first (or a named) sheet of a workbook, or a CSV
+//! file through the streaming reader (`stream`), whose bytes are decoded by `decode`. Rows keep
+//! each one's 1-based line number as a user sees it in an editor or in Excel.
 use std::path::Path;
 
-use chrono::NaiveDate;
-
-use super::{cells, stream};
+use super::cells;
+use super::stream::MAX_CELL_BYTES;
 use crate::{Error, Result};
 
-/// One cell as the file holds it. Workbooks keep types; CSV cells are all text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-    Date(NaiveDate),
-    Bool(bool),
-    /// An Excel error value such as #N/A or #REF!.
-    Error(String),
+pub use super::decode::{check_binary, decode};
+pub use super::raw::{Cell, CellRef, RawRow, RawTable, number_text};
+pub use super::stream::read_csv_bytes;
+
+/// The extensions of the workbooks a ledger may come in, compared without regard to case: every
+/// format calamine reads — xlsx and xlsm (Office Open XML), xlsb (Excel binary), xls (Excel
+/// 97–2003) and ods (OpenDocument). calamine also opens the add-in formats xla and xlam, which hold
+/// no ledgers. A file with any other extension is read as CSV.
+pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+/// Whether the file is a workbook (by its extension, see [`WORKBOOK_EXTENSIONS`]).
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| WORKBOOK_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
 }
-
-impl Cell {
-    /// Empty, or only what `cells::text` would fold or drop away (checked without allocating).
-    pub fn is_empty(&self) -> bool {
-        CellRef::of(self).is_empty()
-    }
-
-    /// The cell as text, for text columns and for the rejects file.
-    pub fn to_text(&self) -> String {
-        CellRef::of(self).text().into_owned()
-    }
-}
-
-/// A borrowed view of a cell: a CSV field straight from the reader's buffer, or a workbook cell.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CellRef<'a> {
-    Empty,
-    Text(&'a str),
-    Number(f64),
-    Date(NaiveDate),
-    Bool(bool),
-    Error(&'a str),
-}
-
-impl<'a> CellRef<'a> {
-    pub fn of(cell: &'a Cell) -> CellRef<'a> {
-        match cell {
-            Cell::Empty => CellRef::Empty,
-            Cell::Text(s) => CellRef::Text(s),
-            Cell::Number(f) => CellRef::Number(*f),
-            Cell::Date(d) => CellRef::Date(*d),
-            Cell::Bool(b) => CellRef::Bool(*b),
-            Cell::Error(e) => CellRef::Error(e),
-        }
-    }
-
-    /// A CSV field: the empty string is an empty cell.
-    pub fn field(s: &'a str) -> CellRef<'a> {
-        if s.is_empty() { CellRef::Empty } else { CellRef::Text(s) }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        match self {
-            CellRef::Empty => true,
-            CellRef::Text(s) => s.chars().all(|c| c.is_whitespace() || cells::is_invisible(c)),
-            _ => false,
-        }
-    }
-
-    /// The cell as text; borrowed for text cells.
-    pub fn text(&self) -> std::borrow::Cow<'a, str> {
-        use std::borrow::Cow;
-        match *self {
-            CellRef::Empty => Cow::Borrowed(""),
-            CellRef::Text(s) | CellRef::Error(s) => Cow::Borrowed(s),
-            CellRef::Number(f) => Cow::Owned(number_text(f)),
-            CellRef::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
-            CellRef::Bool(b) => Cow::Borrowed(if b { "TRUE" } else { "FALSE" }),
-        }
-    }
-}
-
-/// A number from a workbook cell as text: whole numbers without ".0" (411600.0 → 411600).
-pub fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
-}
-
-#[derive(Debug, Clone)]
-pub struct RawRow {
-    pub line: u64,
-    pub cells: Vec<Cell>,
-}
-
-#[derive(Debug)]
-pub struct RawTable {
-    /// How the file was read, for the manifest: "csv utf-8", "csv gb18030", "xlsx sheet 台账".
-    pub format: String,
-    /// Every record before the first data row, header included (title rows above the header are
-    /// kept so that layout detection can skip them).
-    pub records: Vec<RawRow>,
-}
-
-use stream::MAX_CELL_BYTES;
 
 pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     let display = path.display().to_string();
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, &display, sheet),
-        _ => {
-            let bytes = read_bytes(path)?;
-            read_csv_bytes(&bytes, &display)
-        }
+    if is_workbook(path) {
+        read_workbook(path, &display, sheet)
+    } else {
+        let bytes = read_bytes(path)?;
+        read_csv_bytes(&bytes, &display)
     }
 }
 
@@ -122,82 +39,6 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
         return Err(Error::bad_file(file, 1, "-", "this is a folder, not a ledger file"));
     }
     std::fs::read(path).map_err(|e| Error::bad_file(file, 1, "-", format!("cannot read the file: {e}")))
-}
-
-/// Decodes CSV bytes: a UTF-8 BOM, else valid UTF-8, else GB18030 (a superset of GBK).
-pub fn decode(bytes: &[u8], file: &str) -> Result<(String, &'static str)> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(s) => Ok((s.to_string(), "utf-8 (BOM)")),
-            Err(e) => Err(encoding_error(rest, e.valid_up_to(), file, "the file starts with a UTF-8 BOM but is not UTF-8")),
-        };
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let (s, _, bad) = if bytes[0] == 0xFF { encoding_rs::UTF_16LE.decode(bytes) } else { encoding_rs::UTF_16BE.decode(bytes) };
-        if !bad {
-            return Ok((s.trim_start_matches('\u{FEFF}').to_string(), "utf-16"));
-        }
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_string(), "utf-8")),
-        Err(e) => {
-            // Chinese text in GBK is practically never valid UTF-8 for a whole line (a GBK pair
-            // may pass as a two-byte UTF-8 sequence, a run of three-byte CJK sequences does not).
-            // A file with UTF-8 Chinese lines and lines that are not UTF-8 mixes encodings, and
-            // no single decoding is right.
-            if bytes.split(|b| *b == b'\n').any(|line| std::str::from_utf8(line).is_ok_and(|l| l.chars().any(|c| c as u32 >= 0x800))) {
-                return Err(encoding_error(bytes, e.valid_up_to(), file, "mixed encodings: lines in UTF-8 and lines that are not UTF-8"));
-            }
-            let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                let pos = first_gb18030_error(bytes).unwrap_or(e.valid_up_to());
-                return Err(encoding_error(bytes, pos, file, "text is neither UTF-8 nor GBK/GB18030"));
-            }
-            Ok((s.into_owned(), "gb18030"))
-        }
-    }
-}
-
-fn first_gb18030_error(bytes: &[u8]) -> Option<usize> {
-    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len() * 2);
-    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
-    match result {
-        encoding_rs::DecoderResult::Malformed(bad, _) => Some(read.saturating_sub(bad as usize)),
-        _ => None,
-    }
-}
-
-fn encoding_error(bytes: &[u8], pos: usize, file: &str, what: &str) -> Error {
-    let before = &bytes[..pos.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
-    let column = before[line_start..].iter().filter(|b| **b == b',').count() + 1;
-    Error::bad_file(file, line, format!("field {column}"), format!("{what} (byte {pos})"))
-}
-
-/// A NUL byte means binary data, not CSV text (UTF-16 files have a byte-order mark and are
-/// exempt): one line naming where.
-pub fn check_binary(bytes: &[u8], file: &str) -> Result<()> {
-    let head = &bytes[..bytes.len().min(8192)];
-    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    if !utf16 && let Some(pos) = memchr::memchr(0, bytes) {
-        // A NUL near the start means the whole file is binary (line 1); later, it names its line.
-        let line = if pos < 8192 { 1 } else { bytes[..pos].iter().filter(|b| **b == b'\n').count() as u64 + 1 };
-        let hint = if pos < 2 || bytes.len() > 1 && (bytes[1] == 0 || bytes[0] == 0) {
-            " (UTF-16 without a byte-order mark? save it as UTF-8)"
-        } else {
-            ""
-        };
-        return Err(Error::bad_file(file, line, "-", format!("binary data (a NUL byte at byte {pos}), not a CSV text file{hint}")));
-    }
-    Ok(())
-}
-
-/// A whole CSV file in memory as raw rows, through the same streaming reader ingest uses.
-pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
-    let encoding = stream::scan_bytes(bytes, file)?;
-    stream::CsvRecords::from_bytes(bytes.to_vec(), file, encoding)?.collect()
 }
 
 fn first_line(s: &str) -> String {

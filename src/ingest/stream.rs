@@ -5,7 +5,7 @@
 //! is neither UTF-8 nor GBK/GB18030, mixed encodings). Pass 2 (`CsvRecords`) decodes and parses the
 //! records one at a time, each with the physical line a user sees in an editor.
 //!
-//! A refused file's message comes from `read::decode` on the whole file, so the streaming checks
+//! A refused file's message comes from `decode::decode` on the whole file, so the streaming checks
 //! and the in-memory ones cannot disagree on what they say; that whole read happens only for a file
 //! that is refused or not UTF-8 in the first place.
 use std::collections::VecDeque;
@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use super::read::{self, Cell, RawRow, RawTable};
+use super::decode::{check_binary, decode};
+use super::raw::{Cell, RawRow, RawTable};
 use crate::{Error, Result};
 
 const BLOCK: usize = 1 << 20;
@@ -78,7 +79,7 @@ pub fn scan_file(path: &Path, file: &str) -> Result<Scanned> {
     let (sha256, verdict) = scan(open(path, file)?, file, || open(path, file))?;
     let encoding = match verdict {
         Verdict::Ok(e) => e,
-        // Refused, or an encoding decided on the whole text: let `read::decode` say which.
+        // Refused, or an encoding decided on the whole text: let `decode` say which.
         Verdict::Whole => refuse_or_classify(&std::fs::read(path).map_err(|e| cannot_read(file, e))?, file)?,
     };
     Ok(Scanned { sha256, encoding })
@@ -90,6 +91,12 @@ pub fn scan_bytes(bytes: &[u8], file: &str) -> Result<Encoding> {
         Verdict::Ok(e) => Ok(e),
         Verdict::Whole => refuse_or_classify(bytes, file),
     }
+}
+
+/// A whole CSV file in memory as raw rows, through the same streaming reader ingest uses.
+pub fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<RawTable> {
+    let encoding = scan_bytes(bytes, file)?;
+    CsvRecords::from_bytes(bytes.to_vec(), file, encoding)?.collect()
 }
 
 /// What the first block of a file settles.
@@ -229,7 +236,7 @@ fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>
         return Ok((sha256, Verdict::Whole));
     }
     // Not UTF-8: GBK/GB18030 unless some line is UTF-8 Chinese (mixed) or the bytes are not
-    // GB18030 either; both refusals are worded by `read::decode`.
+    // GB18030 either; both refusals are worded by `decode`.
     let verdict =
         if gb18030_lines_ok(reopen()?).map_err(|e| cannot_read(file, e))? { Verdict::Ok(Encoding::Gb18030) } else { Verdict::Whole };
     Ok((sha256, verdict))
@@ -261,10 +268,10 @@ fn gb18030_lines_ok(r: impl Read) -> io::Result<bool> {
     }
 }
 
-/// The verdict of `read::decode` on a whole file that pass 1 could not settle.
+/// The verdict of `decode` on a whole file that pass 1 could not settle.
 fn refuse_or_classify(bytes: &[u8], file: &str) -> Result<Encoding> {
-    read::check_binary(bytes, file)?;
-    let (_, name) = read::decode(bytes, file)?;
+    check_binary(bytes, file)?;
+    let (_, name) = decode(bytes, file)?;
     Ok(match name {
         "utf-8" => Encoding::Utf8,
         "utf-8 (BOM)" => Encoding::Utf8Bom,
@@ -434,7 +441,7 @@ impl CsvRecords {
             Encoding::Utf16 => {
                 let mut bytes = Vec::new();
                 f.read_to_end(&mut bytes).map_err(|e| cannot_read(file, e))?;
-                Box::new(Cursor::new(read::decode(&bytes, file)?.0.into_bytes()))
+                Box::new(Cursor::new(decode(&bytes, file)?.0.into_bytes()))
             }
         };
         let mut records = CsvRecords::new(source, file, encoding)?;
@@ -453,7 +460,7 @@ impl CsvRecords {
             Encoding::Utf8 => Box::new(Cursor::new(bytes)),
             Encoding::Utf8Bom => Box::new(Cursor::new(bytes[3..].to_vec())),
             Encoding::Gb18030 => Box::new(DecodeReader::new(Cursor::new(bytes))),
-            Encoding::Utf16 => Box::new(Cursor::new(read::decode(&bytes, file)?.0.into_bytes())),
+            Encoding::Utf16 => Box::new(Cursor::new(decode(&bytes, file)?.0.into_bytes())),
         };
         CsvRecords::new(source, file, encoding)
     }
@@ -593,7 +600,7 @@ mod tests {
             line += 1;
         }
         assert!(text.len() > 4 * 256 * 1024);
-        let t = read::read_csv_bytes(text.as_bytes(), "f.csv").unwrap();
+        let t = read_csv_bytes(text.as_bytes(), "f.csv").unwrap();
         let got: Vec<u64> = t.records.iter().map(|r| r.line).collect();
         assert_eq!(got.len(), expected.len());
         let first_wrong = got.iter().zip(&expected).position(|(g, e)| g != e);

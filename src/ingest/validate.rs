@@ -8,10 +8,11 @@ use super::caseno;
 use super::cells::{self, DateError};
 use super::layout::Layout;
 use super::peers;
-use super::read::CellRef;
-use super::schema::{Kind, Need, Table};
+use super::raw::CellRef;
+use super::regions::{NameError, RegionNames};
 use super::vocab;
-use crate::warehouse::regions::{NameError, Region, RegionNames, Regions, Resolved};
+use crate::schema::{Kind, Need, Table};
+use crate::warehouse::regions::{Region, Regions, Resolved};
 
 /// A typed cell of an accepted row. Text borrows from the ledger's buffer unless a rule changed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,7 +214,7 @@ impl Validator<'_> {
                 ),
                 Kind::Count => {
                     let n = match cell {
-                        CellRef::Number(f) => super::supervision::count(&super::read::number_text(f)),
+                        CellRef::Number(f) => super::supervision::count(&super::raw::number_text(f)),
                         _ => super::supervision::count(&text),
                     };
                     Value::Int(n.map_err(|e| (label(), e))?)

@@ -6,37 +6,10 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
 
-use crate::engine::{Engine, Limits, Period, Target};
+use crate::engine::{Engine, Period};
 use crate::output::{Rows, Value, neutralise};
-use crate::warehouse::Warehouse;
 use crate::warehouse::regions::{Level, Regions};
 use crate::{Error, Result};
-
-/// The discrepancy list for P under `region` (every region when None).
-pub fn discrepancies(wh: &Warehouse, target: &Target, period: &Period, region: Option<&str>) -> Result<Rows> {
-    let rt = crate::commands::runtime()?;
-    rt.block_on(async {
-        let engine = Engine::open_on(wh, Limits::default(), target).await?;
-        if let Some(code) = region {
-            wh.regions(Some(&engine.manifest))?.require(code, "--region")?;
-        }
-        let (schema, batches) = engine.reconcile(period, region).await?;
-        Rows::from_batches(&schema, &batches)
-    })
-}
-
-/// One row per region of `level` (below `parent`).
-pub fn summary(wh: &Warehouse, target: &Target, period: &Period, level: Level, parent: Option<&str>) -> Result<Rows> {
-    let rt = crate::commands::runtime()?;
-    rt.block_on(async {
-        let engine = Engine::open_on(wh, Limits::default(), target).await?;
-        if let Some(code) = parent {
-            wh.regions(Some(&engine.manifest))?.require(code, "--parent")?;
-        }
-        let (schema, batches) = engine.reconcile_summary(period, level, parent).await?;
-        Rows::from_batches(&schema, &batches)
-    })
-}
 
 /// The kinds in the office's words (the workbook is read by the units, not by scripts).
 pub fn kind_label(kind: &str) -> &str {
@@ -175,11 +148,6 @@ pub fn write_workbook(rows: &Rows, regions: &Regions, period: &Period, by_agency
 }
 
 /// The regions dimension of a warehouse (for the workbook's sheets).
-pub fn regions_of(wh: &Warehouse) -> Result<Regions> {
-    let m = wh.require_tables()?;
-    wh.regions(Some(&m))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,9 @@ use minijinja::{Environment, Value, context};
 use super::model::Briefing;
 use crate::{Error, Result};
 
+/// How the briefing's Markdown is read, for the HTML page and the Word document alike.
+pub const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::ENABLE_TABLES;
+
 pub const BRIEF_TEMPLATE: &str = include_str!("../../reports/brief.md.j2");
 pub const BRIEF_TEMPLATE_NAME: &str = "brief.md.j2";
 
@@ -183,8 +186,8 @@ fn template_err(e: minijinja::Error) -> Error {
 /// One self-contained HTML page: the Markdown as HTML, each `charts/x.png` replaced by the
 /// chart's SVG inline, and print styles for A4.
 pub fn render_html(title: &str, markdown: &str, chart_dir: &Path) -> Result<String> {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd, html};
+    let parser = Parser::new_ext(markdown, MARKDOWN_OPTIONS);
     let mut events = Vec::new();
     let mut in_image: Option<String> = None;
     for ev in parser {

@@ -21,9 +21,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::sink::{Cell, Layout, Sink, Src};
 use super::{Ctx, SANMENXIA_ADDITIONS, SampleFile, add_days, ymd};
-use crate::ingest::batch::days_to_date;
-use crate::ingest::schema::Table;
 use crate::ingest::{IngestOptions, ingest_files};
+use crate::schema::Table;
+use crate::schema::days_to_date;
 use crate::warehouse::Warehouse;
 use crate::{Error, Result};
 

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::{Ctx, SampleFile, add_days, names, ymd};
-use crate::ingest::read::{Cell, RawTable, read_file, read_workbook_sheets};
+use crate::ingest::read::{Cell, RawTable, is_workbook, read_file, read_workbook_sheets};
 use crate::ingest::{caseno, cells, layout, vocab};
 use crate::{Error, Result};
 
@@ -45,7 +45,7 @@ fn cell_date(c: &Cell) -> Option<NaiveDate> {
 
 fn read_back(seen: &mut Seen, path: &Path, litigation: bool) -> Result<()> {
     // A workbook may hold a notes sheet and one ledger sheet per year: read every ledger sheet.
-    let tables: Vec<RawTable> = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+    let tables: Vec<RawTable> = if is_workbook(path) {
         read_workbook_sheets(path)?.into_iter().filter_map(|(_, t)| t.ok()).collect()
     } else {
         vec![read_file(path, None)?]

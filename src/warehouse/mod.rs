@@ -65,6 +65,47 @@ pub struct IngestRecord {
     pub regions_added: Vec<String>,
 }
 
+/// What an ingest did with a file. In `manifest.json` it is the sentence the user reads:
+/// `ingested`, or `already ingested (same content as PATH)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum FileStatus {
+    /// Read, validated and committed.
+    Ingested,
+    /// Not read: the same bytes as a file already ingested, from this path.
+    AlreadyIngested { same_as: String },
+}
+
+const SAME_CONTENT: &str = "already ingested (same content as ";
+
+impl std::fmt::Display for FileStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileStatus::Ingested => f.write_str("ingested"),
+            FileStatus::AlreadyIngested { same_as } => write!(f, "{SAME_CONTENT}{same_as})"),
+        }
+    }
+}
+
+impl From<FileStatus> for String {
+    fn from(s: FileStatus) -> String {
+        s.to_string()
+    }
+}
+
+impl TryFrom<String> for FileStatus {
+    type Error = String;
+    fn try_from(s: String) -> std::result::Result<FileStatus, String> {
+        if s == "ingested" {
+            return Ok(FileStatus::Ingested);
+        }
+        match s.strip_prefix(SAME_CONTENT).and_then(|rest| rest.strip_suffix(')')) {
+            Some(same_as) => Ok(FileStatus::AlreadyIngested { same_as: same_as.to_string() }),
+            None => Err(format!("unknown file status '{s}'")),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileRecord {
     pub path: String,
@@ -73,8 +114,7 @@ pub struct FileRecord {
     /// hashed while it is read instead of in a pass of its own.
     #[serde(default)]
     pub bytes: u64,
-    /// `ingested` or `already ingested`.
-    pub status: String,
+    pub status: FileStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +160,7 @@ pub struct Replaced {
     pub new_line: i64,
 }
 
+#[derive(Debug, Clone)]
 pub struct Warehouse {
     pub root: PathBuf,
 }
@@ -215,7 +256,7 @@ impl Warehouse {
     /// other tools (polars, DuckDB, pyarrow) to read; an optional table never written has none.
     pub fn absolute_parts(&self, name: &str) -> Result<Vec<PathBuf>> {
         let m = self.require_tables()?;
-        let known = crate::engine::TABLES;
+        let known = crate::schema::TABLES;
         if !known.contains(&name) {
             return Err(Error::Usage(format!("no table {name} in the warehouse (tables: {})", known.join(", "))));
         }

@@ -77,6 +77,17 @@ impl Period {
         })
     }
 
+    /// The same span one year earlier as a period of its own (for 2024Q4 year to date: 2023Q4
+    /// year to date), or None when the period's name cannot be shifted that way.
+    pub fn previous_year(&self) -> Option<Period> {
+        if self.is_span {
+            return Period::parse(&format!("{}..{}", self.prev_start, self.prev_end), false).ok();
+        }
+        let year: i32 = self.name.get(..4)?.parse().ok()?;
+        let prev = Period::parse(&format!("{}{}", year - 1, self.name.get(4..)?), self.ytd).ok()?;
+        (prev.start == self.prev_start && prev.end == self.prev_end).then_some(prev)
+    }
+
     /// `2023-05-30..2024-06-30`: both ends inclusive, ISO dates (`2023/5/30` is read too).
     fn parse_span(text: &str) -> Result<Period> {
         let bad = |why: &str| Error::Usage(format!("period '{text}': {why} (a span is written 2024-01-01..2024-06-30)"));
@@ -123,6 +134,14 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previous_year_shifts_a_year() {
+        let p = Period::parse("2024Q4", true).unwrap();
+        assert_eq!(p.previous_year().unwrap().span(), "2023-01-01..2023-12-31");
+        let p = Period::parse("2024M02", false).unwrap();
+        assert_eq!(p.previous_year().unwrap().span(), "2023-02-01..2023-02-28");
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

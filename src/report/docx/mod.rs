@@ -1,10 +1,11 @@
 //! The briefing as a Word document (.docx), laid out after GB/T 9704-2012 (党政机关公文格式).
 //!
-//! Input is the Markdown the office's template (`reports/brief.md.j2`) renders, in this subset
-//! only: `# 标题`, an optional `<!-- subtitle: … -->` (ignored, as are all HTML comments),
-//! `## 一、…`, `### （一）…`, paragraphs (consecutive lines join into one), `**bold**` runs, pipe
-//! tables with a `|---|` separator row, images `![caption](charts/x.png)`, `---` (page break) and
-//! the lines `落款: …` / `日期: …` (signature and date). Anything else is printed as text.
+//! Input is the Markdown the office's template (`reports/brief.md.j2`) renders, read by
+//! pulldown-cmark with the options of the HTML page (see `blocks`): `# 标题`, an optional
+//! `<!-- subtitle: … -->` (ignored, as are all HTML comments), `## 一、…`, `### （一）…`,
+//! paragraphs (consecutive lines join into one), `**bold**` runs, pipe tables, images
+//! `![caption](charts/x.png)`, `---` (page break) and the lines `落款: …` / `日期: …` (signature
+//! and date). Anything else is printed as its text.
 //!
 //! Layout (twips: 1 mm = 56.69 twips):
 //! - A4 (11906 × 16838); margins top 37 mm (2098), bottom 35 mm (1984), left 28 mm (1587),
@@ -31,15 +32,19 @@
 //!   further right and at least four characters from the margin (GB/T 9704 7.3.5.1).
 //! - Page numbers `— 1 —` in 4号 宋体, odd pages right and even pages left, one character in
 //!   from the edge of the text block (`w:evenAndOddHeaders`), 7 mm below the text block.
+mod blocks;
+mod table;
+
 use std::path::{Path, PathBuf};
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableAlignmentType, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
 };
 
 use crate::{Error, Result};
+use blocks::{Block, parse};
+use table::table;
 
 /// Page and margins in twips.
 pub const PAGE_WIDTH: u32 = 11906;
@@ -119,21 +124,22 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
             Block::Heading(level, t) => {
                 let (font, lvl) = if *level == 2 { (HEITI, 0) } else { (KAITI, 1) };
                 // 附表 / 附件 labels sit flush left (顶格); numbered headings are indented like the body.
-                let indent = if t.starts_with('附') { 0 } else { INDENT_2 };
+                let indent = if t.plain().starts_with('附') { 0 } else { INDENT_2 };
                 let mut p = Paragraph::new()
                     .align(AlignmentType::Both)
                     .line_spacing(exact(LINE_PITCH))
                     .keep_next(true)
                     .outline_lvl(lvl)
                     .indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
-                for (text, bold) in inline(t) {
-                    p = p.add_run(run(&text, fonts(font, font), SIZE_3, bold));
+                for (text, bold) in &t.0 {
+                    p = p.add_run(run(text, fonts(font, font), SIZE_3, *bold));
                 }
                 para = Some(p);
             }
-            Block::Para(t) => {
+            Block::Para(runs) => {
+                let t = runs.plain();
                 let salutation = after_title && (t.ends_with('：') || t.ends_with(':'));
-                let table_title = next_is_table && is_table_title(t);
+                let table_title = next_is_table && is_table_title(&t);
                 let mut p = Paragraph::new().line_spacing(exact(LINE_PITCH));
                 p = if table_title {
                     p.align(AlignmentType::Center).keep_next(true)
@@ -142,8 +148,8 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
                 } else {
                     p.align(AlignmentType::Both).indent(None, Some(SpecialIndentType::FirstLine(INDENT_2)), None, None)
                 };
-                for (text, bold) in inline(t) {
-                    p = p.add_run(run(&text, fonts(FANGSONG, LATIN), SIZE_3, bold));
+                for (text, bold) in &runs.0 {
+                    p = p.add_run(run(text, fonts(FANGSONG, LATIN), SIZE_3, *bold));
                 }
                 para = Some(p);
             }
@@ -160,17 +166,17 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
                     .align(AlignmentType::Center)
                     .snap_to_grid(false)
                     .line_spacing(single())
-                    .keep_next(!caption.is_empty())
+                    .keep_next(!caption.0.is_empty())
                     .add_run(Run::new().add_image(pic));
                 if page_break {
                     p = p.page_break_before(true);
                     page_break = false;
                 }
                 docx = docx.add_paragraph(p);
-                if !caption.is_empty() {
+                if !caption.0.is_empty() {
                     let mut c = Paragraph::new().align(AlignmentType::Center).snap_to_grid(false).line_spacing(exact(LINE_PITCH));
-                    for (text, bold) in inline(caption) {
-                        c = c.add_run(run(&text, fonts(FANGSONG, LATIN), SIZE_4, bold));
+                    for (text, bold) in &caption.0 {
+                        c = c.add_run(run(text, fonts(FANGSONG, LATIN), SIZE_4, *bold));
                     }
                     docx = docx.add_paragraph(c);
                 }
@@ -225,166 +231,6 @@ pub fn write_docx(markdown: &str, charts: &[(String, PathBuf)], path: &Path) -> 
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     xml.pack(file).map_err(|e| Error::Other(format!("{}: writing the Word document: {e}", path.display())))?;
     Ok(())
-}
-
-/// One block of the Markdown subset.
-#[derive(Debug, Clone, PartialEq)]
-enum Block {
-    Title(String),
-    /// 2 for `##`, 3 for `###` (and deeper).
-    Heading(u8, String),
-    Para(String),
-    /// Rows of cells, the header row first; the `|---|` separator row is dropped.
-    Table(Vec<Vec<String>>),
-    Image {
-        caption: String,
-        src: String,
-    },
-    PageBreak,
-    Signature(String),
-    Date(String),
-}
-
-fn parse(md: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut para: Vec<&str> = Vec::new();
-    let mut table: Vec<Vec<String>> = Vec::new();
-    let mut in_comment = false;
-    fn flush(para: &mut Vec<&str>, out: &mut Vec<Block>) {
-        if !para.is_empty() {
-            let mut s = String::new();
-            for l in para.drain(..) {
-                if let (Some(a), Some(b)) = (s.chars().last(), l.chars().next())
-                    && a.is_ascii_alphanumeric()
-                    && b.is_ascii_alphanumeric()
-                {
-                    s.push(' ');
-                }
-                s.push_str(l);
-            }
-            out.push(Block::Para(s));
-        }
-    }
-    fn flush_table(table: &mut Vec<Vec<String>>, out: &mut Vec<Block>) {
-        if !table.is_empty() {
-            out.push(Block::Table(std::mem::take(table)));
-        }
-    }
-    for raw in md.lines() {
-        let line = raw.trim();
-        if in_comment {
-            if line.contains("-->") {
-                in_comment = false;
-            }
-            continue;
-        }
-        if line.starts_with('|') {
-            flush(&mut para, &mut out);
-            let cells = split_row(line);
-            if !cells.iter().all(|c| is_separator_cell(c)) {
-                table.push(cells);
-            }
-            continue;
-        }
-        flush_table(&mut table, &mut out);
-        if line.is_empty() {
-            flush(&mut para, &mut out);
-            continue;
-        }
-        if line.starts_with("<!--") {
-            flush(&mut para, &mut out);
-            in_comment = !line.contains("-->");
-            continue;
-        }
-        let hashes = line.chars().take_while(|c| *c == '#').count();
-        if hashes > 0 && line[hashes..].starts_with(' ') {
-            flush(&mut para, &mut out);
-            let text = line[hashes..].trim().to_string();
-            out.push(if hashes == 1 { Block::Title(text) } else { Block::Heading(hashes.min(3) as u8, text) });
-            continue;
-        }
-        if line.len() >= 3 && line.chars().all(|c| c == '-') {
-            flush(&mut para, &mut out);
-            out.push(Block::PageBreak);
-            continue;
-        }
-        if let Some((caption, src)) = image(line) {
-            flush(&mut para, &mut out);
-            out.push(Block::Image { caption, src });
-            continue;
-        }
-        if let Some(rest) = strip_label(line, "落款") {
-            flush(&mut para, &mut out);
-            out.push(Block::Signature(rest));
-            continue;
-        }
-        if let Some(rest) = strip_label(line, "日期") {
-            flush(&mut para, &mut out);
-            out.push(Block::Date(rest));
-            continue;
-        }
-        para.push(line);
-    }
-    flush_table(&mut table, &mut out);
-    flush(&mut para, &mut out);
-    out
-}
-
-fn strip_label(line: &str, label: &str) -> Option<String> {
-    let rest = line.strip_prefix(label)?;
-    let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
-    Some(rest.trim().to_string())
-}
-
-fn split_row(line: &str) -> Vec<String> {
-    let inner = line.trim().trim_start_matches('|');
-    let inner = inner.strip_suffix('|').unwrap_or(inner);
-    inner.split('|').map(|c| c.trim().to_string()).collect()
-}
-
-fn is_separator_cell(c: &str) -> bool {
-    let c = c.trim();
-    let core = c.trim_start_matches(':').trim_end_matches(':');
-    !core.is_empty() && core.chars().all(|ch| ch == '-')
-}
-
-/// `![caption](src)` filling the whole line.
-fn image(line: &str) -> Option<(String, String)> {
-    let rest = line.strip_prefix("![")?;
-    let close = rest.find("](")?;
-    let caption = &rest[..close];
-    let src = rest[close + 2..].strip_suffix(')')?;
-    Some((caption.trim().to_string(), src.trim().to_string()))
-}
-
-/// Splits `**bold**` runs: (text, bold) pieces, empty ones dropped.
-fn inline(s: &str) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    let mut bold = false;
-    let parts: Vec<&str> = s.split("**").collect();
-    // An unmatched `**` (an even number of pieces) is printed as it is.
-    let balanced = parts.len() % 2 == 1;
-    for (k, part) in parts.iter().enumerate() {
-        if k > 0 {
-            if balanced {
-                bold = !bold;
-            } else {
-                out.push(("**".to_string(), false));
-            }
-        }
-        if !part.is_empty() {
-            out.push((part.to_string(), bold && balanced));
-        }
-    }
-    // Merge neighbours with the same weight (from an unbalanced `**`).
-    let mut merged: Vec<(String, bool)> = Vec::new();
-    for (t, b) in out {
-        match merged.last_mut() {
-            Some((lt, lb)) if *lb == b => lt.push_str(&t),
-            _ => merged.push((t, b)),
-        }
-    }
-    merged
 }
 
 /// 表1 … / 附表1 …: a table's title line.
@@ -466,145 +312,6 @@ fn page_number(odd: bool) -> Paragraph {
                 .add_field_char(FieldCharType::End, false),
         )
         .add_run(Run::new().fonts(f()).size(SIZE_4).add_text(" —"))
-}
-
-/// Right-aligned when the cell is a figure: digits with signs, separators, % and a count in
-/// brackets (`75.00%（3/4）`, `+1.23`, `1,234`).
-fn is_numeric(s: &str) -> bool {
-    s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " .,%+-−/()（）".contains(c))
-}
-
-fn table(rows: &[Vec<String>]) -> Table {
-    let ncols = rows.iter().map(|r| r.len()).max().unwrap_or(1).max(1);
-    let size = match ncols {
-        0..=5 => SIZE_4,
-        6..=9 => SIZE_S4,
-        _ => SIZE_5,
-    };
-    let (grid, fig_size) = layout(rows, ncols, size);
-    let numeric: Vec<bool> = (0..ncols).map(|c| numeric_column(rows, c)).collect();
-    let border = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(4).color("000000");
-    let borders = TableBorders::new()
-        .set(border(TableBorderPosition::Top))
-        .set(border(TableBorderPosition::Bottom))
-        .set(border(TableBorderPosition::Left))
-        .set(border(TableBorderPosition::Right))
-        .set(border(TableBorderPosition::InsideH))
-        .set(border(TableBorderPosition::InsideV));
-    let trs: Vec<TableRow> = rows
-        .iter()
-        .enumerate()
-        .map(|(r, row)| {
-            let header = r == 0;
-            let cells = (0..ncols)
-                .map(|c| {
-                    let text = row.get(c).map(String::as_str).unwrap_or("");
-                    let plain = text.replace("**", "");
-                    let align = if header || plain.is_empty() || plain == "—" || plain == "是" || plain == "否" {
-                        AlignmentType::Center
-                    } else if is_numeric(&plain) {
-                        AlignmentType::Right
-                    } else {
-                        AlignmentType::Left
-                    };
-                    let mut p = Paragraph::new().align(align).snap_to_grid(false).line_spacing(single());
-                    for (t, b) in inline(text) {
-                        p = p.add_run(run(&t, fonts(FANGSONG, LATIN), if numeric[c] { fig_size } else { size }, b || header));
-                    }
-                    TableCell::new().width(grid[c], WidthType::Dxa).vertical_align(VAlignType::Center).add_paragraph(p)
-                })
-                .collect();
-            TableRow::new(cells).cant_split()
-        })
-        .collect();
-    Table::new(trs)
-        .set_grid(grid.clone())
-        .width(TEXT_WIDTH, WidthType::Dxa)
-        .align(TableAlignmentType::Center)
-        .layout(TableLayoutType::Fixed)
-        .margins(TableCellMargins::new().margin(30, 57, 30, 57))
-        .set_borders(borders)
-}
-
-/// 小五 and 六号 (half-points): the smallest sizes a table's figures may take to keep names whole.
-const SIZE_S5: usize = 18;
-const SIZE_6: usize = 15;
-
-/// A column of figures: every body cell digits, signs, separators, %, a count in brackets or —.
-fn numeric_column(rows: &[Vec<String>], c: usize) -> bool {
-    rows.iter()
-        .skip(1)
-        .filter_map(|r| r.get(c))
-        .all(|s| s.replace("**", "").chars().all(|ch| ch.is_ascii_digit() || "+-−.,%/（）()— ".contains(ch)))
-}
-
-/// Column widths in twips summing to the text width (see `layout`).
-#[cfg(test)]
-fn column_widths(rows: &[Vec<String>], ncols: usize, size: usize) -> Vec<usize> {
-    layout(rows, ncols, size).0
-}
-
-/// Column widths in twips summing to the text width, and the type size of the figure columns.
-/// Widths are counted in half-characters (a CJK character is 2, an ASCII one 1) of each column's
-/// size: every column gets its widest body cell and at least half its header (headers may wrap
-/// onto two lines). When that is wider than the page, the figure columns take a smaller size
-/// (小四 → 五号 → 小五 → 六号) before anything else, so that names stay on one line; only a table
-/// still too wide at 六号 lets its text columns wrap. Room left over goes first to headers that
-/// would otherwise wrap, then to every column in proportion.
-fn layout(rows: &[Vec<String>], ncols: usize, size: usize) -> (Vec<usize>, usize) {
-    const PAD: f64 = 2.0;
-    let w = |s: &str| width_chars(&s.replace("**", "")) * 2.0;
-    let head: Vec<f64> = (0..ncols).map(|c| rows.first().and_then(|r| r.get(c)).map(|s| w(s)).unwrap_or(0.0)).collect();
-    let body: Vec<f64> =
-        (0..ncols).map(|c| rows.iter().skip(1).filter_map(|r| r.get(c)).map(|s| w(s).min(40.0)).fold(4.0, f64::max)).collect();
-    let numeric: Vec<bool> = (0..ncols).map(|c| numeric_column(rows, c)).collect();
-    let half_chars: Vec<f64> = (0..ncols).map(|c| body[c].max((head[c] / 2.0).ceil()) + PAD).collect();
-    let total = TEXT_WIDTH as f64;
-    // One half-character of a size in twips: size (half-points) × 5.
-    let twips = |c: usize, fig: usize| half_chars[c] * (if numeric[c] { fig } else { size }) as f64 * 5.0;
-    let sizes: Vec<usize> = [size, SIZE_S4, SIZE_5, SIZE_S5, SIZE_6].into_iter().filter(|s| *s <= size).collect();
-    let fig = sizes.iter().copied().find(|&f| (0..ncols).map(|c| twips(c, f)).sum::<f64>() <= total).unwrap_or(SIZE_6.min(size));
-    let unit = |c: usize| (if numeric[c] { fig } else { size }) as f64 * 5.0;
-    let mut need: Vec<f64> = (0..ncols).map(|c| twips(c, fig)).collect();
-    let sum: f64 = need.iter().sum();
-    if sum < total {
-        let mut extra = total - sum;
-        let wants: Vec<f64> = (0..ncols).map(|c| ((head[c] + PAD) * unit(c) - need[c]).max(0.0)).collect();
-        let wanted: f64 = wants.iter().sum();
-        if wanted > 0.0 {
-            let k = (extra / wanted).min(1.0);
-            for c in 0..ncols {
-                need[c] += wants[c] * k;
-            }
-            extra -= wanted * k;
-        }
-        let sum: f64 = need.iter().sum();
-        for n in need.iter_mut() {
-            *n += extra * *n / sum;
-        }
-    }
-    // Still too wide at the smallest size: numbers must not break mid-figure ("10.00\n%"), so
-    // the text columns, which wrap between characters, give up their room.
-    let sum: f64 = need.iter().sum();
-    if sum > total {
-        let fixed: f64 = (0..ncols).filter(|&c| numeric[c]).map(|c| need[c]).sum();
-        let flexible: f64 = sum - fixed;
-        let room = total - fixed;
-        if flexible > 0.0 && room > 0.0 {
-            for c in 0..ncols {
-                if !numeric[c] {
-                    need[c] = (need[c] * room / flexible).max((4.0 + PAD) * unit(c));
-                }
-            }
-        }
-    }
-    let sum: f64 = need.iter().sum();
-    let mut grid: Vec<usize> = need.iter().map(|n| (n / sum * total).floor() as usize).collect();
-    let used: usize = grid.iter().sum();
-    if let Some(last) = grid.last_mut() {
-        *last += TEXT_WIDTH.saturating_sub(used);
-    }
-    (grid, fig)
 }
 
 /// Finds an image: by file name (or id = file stem) among `charts`, else relative to `base`.
@@ -716,69 +423,6 @@ const FONT_TABLE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_the_subset() {
-        let md = "# 关于X的通报\n<!-- subtitle: 2024 -->\n\n各县(市、区)人民政府：\n\n## 一、总体情况\n\n第一行\n第二行**加粗**。\n\n| a | b |\n|---|---:|\n| 甲 | 1 |\n\n![图1 趋势](charts/trend.png)\n\n落款: 办公室\n日期: 2024年7月1日\n\n---\n\n## 附表\n";
-        let b = parse(md);
-        assert_eq!(
-            b,
-            vec![
-                Block::Title("关于X的通报".into()),
-                Block::Para("各县(市、区)人民政府：".into()),
-                Block::Heading(2, "一、总体情况".into()),
-                Block::Para("第一行第二行**加粗**。".into()),
-                Block::Table(vec![vec!["a".into(), "b".into()], vec!["甲".into(), "1".into()]]),
-                Block::Image { caption: "图1 趋势".into(), src: "charts/trend.png".into() },
-                Block::Signature("办公室".into()),
-                Block::Date("2024年7月1日".into()),
-                Block::PageBreak,
-                Block::Heading(2, "附表".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn bold_runs() {
-        assert_eq!(inline("a**b**c"), vec![("a".into(), false), ("b".into(), true), ("c".into(), false)]);
-        assert_eq!(inline("a**b"), vec![("a**b".into(), false)]);
-    }
-
-    #[test]
-    fn numbers_align_right() {
-        assert!(is_numeric("75.00%（3/4）"));
-        assert!(is_numeric("+1.23"));
-        assert!(is_numeric("1,234"));
-        assert!(!is_numeric("湖滨区"));
-        assert!(!is_numeric("—"));
-    }
-
-    #[test]
-    fn names_stay_whole_and_figures_get_smaller() {
-        let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
-        let header = row(&["排名", "地区", "发案量", "同比", "审结", "败诉", "败诉率", "变化(百分点)", "出庭应诉率"]);
-        let body = row(&["—", "河南三门峡经济开发区", "1,234", "-100.00%", "1,234", "123", "100.00%", "+100.00", "100.00%（1234/1234）"]);
-        let (g, fig) = layout(&[header.clone(), body], 9, SIZE_S4);
-        assert_eq!(g.iter().sum::<usize>(), TEXT_WIDTH);
-        // 10 characters of 小四 (12 pt = 240 twips) and the padding: the name on one line.
-        assert!(g[1] >= 10 * 240, "{g:?}");
-        assert!(fig < SIZE_S4, "the figures take a smaller size: {fig}");
-        // A table that fits keeps one size.
-        let short = row(&["1", "湖滨区", "12", "+1.00%", "10", "1", "10.00%", "+1.00", "90.00%（9/10）"]);
-        let (_, fig) = layout(&[header, short], 9, SIZE_S4);
-        assert_eq!(fig, SIZE_S4);
-    }
-
-    #[test]
-    fn column_widths_fill_the_text_width() {
-        let row = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
-        let rows = vec![row(&["排名", "地区", "双下降", "出庭应诉率"]), row(&["1", "湖滨区", "是", "97.50%（39/40）"])];
-        let g = column_widths(&rows, 4, SIZE_4);
-        assert_eq!(g.iter().sum::<usize>(), TEXT_WIDTH);
-        // The headers get room not to wrap: 双下降 is 3 characters of 14 pt plus padding.
-        assert!(g[2] >= 3 * 280, "{g:?}");
-        assert!(g[3] > g[0], "{g:?}");
-    }
 
     #[test]
     fn section_references_go_first() {

@@ -14,6 +14,14 @@ pub fn terminal() -> Option<ProgressSink> {
     std::io::stderr().is_terminal().then(|| ProgressSink(Arc::new(Bars::new(ProgressDrawTarget::stderr()))))
 }
 
+/// A spinner on stderr for a long step; indicatif hides it when stderr is not a terminal.
+pub fn spinner(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
 /// The text beside the bar: the file, the rows so far and their rate.
 pub fn status(file: &str, rows: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();

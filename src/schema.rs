@@ -1,6 +1,19 @@
-//! The three ledgers' columns as contract §1 lists them: canonical name, accepted Chinese headers,
-//! cell type and whether the cell is required. Ingest, the warehouse schema and header detection
-//! all read this one table so that a new alias is added in one place.
+//! The warehouse's tables and the ledgers' columns: canonical name, accepted Chinese headers, cell
+//! type and whether the cell is required, and the Arrow schema each table is stored with. Ingest,
+//! the warehouse, the engine and the ledger templates all read this one definition, so that a new
+//! alias, column or ledger is added in one place. It sits at the bottom of the crate and imports
+//! nothing of it.
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use chrono::NaiveDate;
+
+/// The warehouse's tables, each registered under its own name by the engine.
+pub const TABLES: [&str; 7] = ["litigation", "reconsideration", "penalty", "regions", "supervision", "peers", "court"];
+
+/// Tables a warehouse may lack (written before the table existed, or never given a file): they
+/// are registered empty so that every query, view and command works on older warehouses.
+pub const OPTIONAL_TABLES: [&str; 3] = ["supervision", "peers", "court"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -408,3 +421,48 @@ pub static PEERS: &[Column] = &[
     col("appearance_rate", &["出庭应诉率", "出庭率"], Rate, Optional),
     col("source", &["来源", "数据来源"], Text, Optional),
 ];
+
+// ---- the stored form ----
+
+/// Money: yuan with two decimals, exact.
+pub const MONEY: DataType = DataType::Decimal128(18, 2);
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+}
+
+pub fn date_to_days(d: NaiveDate) -> i32 {
+    (d - epoch()).num_days() as i32
+}
+
+pub fn days_to_date(days: i32) -> NaiveDate {
+    epoch() + chrono::Duration::days(days as i64)
+}
+
+/// The Arrow type a column of this kind is stored as.
+pub fn kind_type(kind: Kind) -> DataType {
+    match kind {
+        Kind::Date => DataType::Date32,
+        Kind::Bool => DataType::Boolean,
+        Kind::Amount => MONEY,
+        Kind::Count => DataType::Int64,
+        Kind::Rate => DataType::Float64,
+        _ => DataType::Utf8,
+    }
+}
+
+/// A table's stored schema: its columns in order, the parsed case-number columns of a case
+/// list, and the provenance columns (`_source_file`, `_source_line`, `_ingest_id`).
+pub fn arrow_schema(table: Table) -> SchemaRef {
+    let mut fields: Vec<Field> = table.columns().iter().map(|c| Field::new(c.name, kind_type(c.kind), c.need != Need::Required)).collect();
+    if table.is_case_list() {
+        fields.push(Field::new("case_year", DataType::Int32, false));
+        fields.push(Field::new("court_code", DataType::Utf8, false));
+        fields.push(Field::new("case_type", DataType::Utf8, false));
+        fields.push(Field::new("first_instance", DataType::Boolean, false));
+    }
+    fields.push(Field::new("_source_file", DataType::Utf8, false));
+    fields.push(Field::new("_source_line", DataType::Int64, false));
+    fields.push(Field::new("_ingest_id", DataType::Int64, false));
+    Arc::new(Schema::new(fields))
+}

@@ -9,8 +9,8 @@ use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, FormatBorder, Formula, Note, Workbook,
 };
 
-use crate::ingest::schema::{Column, Kind, Need, Table};
-use crate::ingest::vocab;
+use super::vocab;
+use crate::schema::{Column, Kind, Need, Table};
 use crate::{Error, Result};
 
 /// The ledgers agencies fill in. The court's list comes from the court and the peers table from

@@ -1,0 +1,159 @@
+//! The reader side of the pipeline: a file's data rows cut into numbered chunks for the
+//! validation workers, read on a thread of their own.
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::SyncSender;
+
+use super::raw::RawRow;
+use super::stream;
+use crate::{Error, Result};
+
+/// Rows per chunk handed to a validation worker.
+const CHUNK_ROWS: usize = 32 * 1024;
+
+/// `FUYUAN_CHUNK_ROWS` shrinks chunks (and with them the window and the parts) so that tests can
+/// drive every path of the pipeline — corrections inside the window, after it, in another part —
+/// with a few hundred rows. Not a user setting: results do not depend on it (tests/ingest_stream.rs).
+pub(super) fn chunk_rows() -> usize {
+    std::env::var("FUYUAN_CHUNK_ROWS").ok().and_then(|s| s.parse().ok()).filter(|&n: &usize| n > 0).unwrap_or(CHUNK_ROWS)
+}
+/// A chunk also ends at this many bytes of cell text (rows with huge cells).
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// A run of rows for a validation worker.
+pub(super) enum ChunkRows {
+    /// Workbook rows, or the CSV rows read ahead for header detection.
+    Raw(Vec<RawRow>),
+    /// CSV records: all cell text in one buffer; `ends[i]` is the end of field i; each row is
+    /// (line, number of fields).
+    Csv { text: String, ends: Vec<u32>, rows: Vec<(u64, u32)> },
+}
+
+pub(super) struct Chunk {
+    pub(super) index: usize,
+    pub(super) rows: ChunkRows,
+}
+
+/// How far the reader thread has read a file, for the progress bar.
+pub(super) struct ReadBytes {
+    pub(super) bytes: AtomicU64,
+    pub(super) total: u64,
+}
+
+/// Where a file's data rows come from after its header.
+pub(super) enum RowSource {
+    Csv(stream::CsvRecords),
+    Rows(Vec<RawRow>),
+}
+
+/// Reads chunks for the workers; stops early when the ingest is cancelled. Returns the file's
+/// SHA-256 when it was computed while reading (pass 1 skipped).
+pub(super) fn read_chunks(
+    source: RowSource,
+    ahead: Vec<RawRow>,
+    tx: SyncSender<Chunk>,
+    cancel: &AtomicBool,
+    path: &Path,
+    file: &str,
+    read: &ReadBytes,
+) -> Result<Option<String>> {
+    let mut hashed_here = false;
+    let result = read_chunks_inner(source, ahead, tx, cancel, file, &mut hashed_here, read);
+    match result {
+        // Pass 1 was skipped, so a NUL byte or bytes that are not UTF-8 show up here: the
+        // whole-file checks word the refusal exactly as they would have up front.
+        Err(e) if hashed_here => Err(stream::refusal(path, file).unwrap_or(e)),
+        other => other,
+    }
+}
+
+fn read_chunks_inner(
+    source: RowSource,
+    ahead: Vec<RawRow>,
+    tx: SyncSender<Chunk>,
+    cancel: &AtomicBool,
+    file: &str,
+    hashed_here: &mut bool,
+    read: &ReadBytes,
+) -> Result<Option<String>> {
+    let mut index = 0;
+    let chunk = chunk_rows();
+    let mut send = |rows: ChunkRows| -> bool {
+        let ok = !cancel.load(Ordering::Relaxed) && tx.send(Chunk { index, rows }).is_ok();
+        index += 1;
+        ok
+    };
+    if let RowSource::Csv(records) = &source {
+        *hashed_here = records.digest().is_some();
+    }
+    if !ahead.is_empty() && !send(ChunkRows::Raw(ahead)) {
+        return Ok(None);
+    }
+    match source {
+        RowSource::Rows(rows) => {
+            // A workbook is read whole before this point: its bytes are shared out over its rows.
+            let total = rows.len().max(1) as u64;
+            let mut sent = 0u64;
+            let mut it = rows.into_iter().peekable();
+            while it.peek().is_some() {
+                let part: Vec<RawRow> = it.by_ref().take(chunk).collect();
+                sent += part.len() as u64;
+                if !send(ChunkRows::Raw(part)) {
+                    return Ok(None);
+                }
+                read.bytes.store(read.total.saturating_mul(sent) / total, Ordering::Relaxed);
+            }
+        }
+        RowSource::Csv(mut records) => {
+            let mut record = csv::ByteRecord::new();
+            loop {
+                let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES / 2);
+                let mut ends = Vec::with_capacity(chunk * 16);
+                let mut rows = Vec::with_capacity(chunk);
+                let mut more = true;
+                while rows.len() < chunk && buf.len() < CHUNK_BYTES {
+                    let Some(line) = records.next_record(&mut record)? else {
+                        more = false;
+                        break;
+                    };
+                    for f in record.iter() {
+                        buf.extend_from_slice(f);
+                        ends.push(buf.len() as u32);
+                    }
+                    rows.push((line, record.len() as u32));
+                }
+                if !rows.is_empty() {
+                    let text = match String::from_utf8(buf) {
+                        Ok(t) => t,
+                        Err(e) => return Err(bad_utf8(e.as_bytes(), &ends, &rows, file)),
+                    };
+                    if !send(ChunkRows::Csv { text, ends, rows }) {
+                        return Ok(None);
+                    }
+                }
+                read.bytes.store(records.bytes_read().min(read.total), Ordering::Relaxed);
+                if !more {
+                    return Ok(records.digest());
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Names the first cell of a chunk that is not valid text (pass 1 checked the file, so this is
+/// a decoder surprise rather than a user's mistake, but it still gets one clear line).
+fn bad_utf8(bytes: &[u8], ends: &[u32], rows: &[(u64, u32)], file: &str) -> Error {
+    let (mut field, mut start) = (0usize, 0usize);
+    for &(line, count) in rows {
+        for k in 0..count {
+            let end = ends[field] as usize;
+            if std::str::from_utf8(&bytes[start..end]).is_err() {
+                return Error::bad_file(file, line, format!("field {}", k + 1), "text is not valid in the file's encoding");
+            }
+            start = end;
+            field += 1;
+        }
+    }
+    Error::bad_file(file, 0, "-", "text is not valid in the file's encoding")
+}

@@ -1,0 +1,164 @@
+//! The validation workers: each turns a chunk of rows into an Arrow batch of accepted rows with
+//! their key hashes, and the rejected rows with their reasons.
+use arrow::array::RecordBatch;
+
+use super::chunks::{Chunk, ChunkRows};
+use super::keys::{key_hash, key_text};
+use super::raw::CellRef;
+use super::rejects::RejectRow;
+use super::validate::{self, Validator};
+use super::{batch, cells};
+use crate::Result;
+use crate::schema::Table;
+use crate::warehouse::regions::Region;
+
+/// A validated chunk, applied in chunk order by the ingest thread.
+pub(super) struct ChunkResult {
+    pub(super) index: usize,
+    /// Cell text in the chunk, to estimate a file's row count from its size.
+    pub(super) text_bytes: u64,
+    pub(super) batch: RecordBatch,
+    pub(super) hashes: Vec<u128>,
+    pub(super) rejects: Vec<RejectRow>,
+    pub(super) rows_read: u64,
+    pub(super) blank: u64,
+    pub(super) totals: u64,
+    pub(super) new_regions: Vec<Region>,
+}
+
+/// What a validation worker needs, shared by all workers of one file.
+pub(super) struct WorkerCtx<'a> {
+    pub(super) validator: Validator<'a>,
+    pub(super) table: Table,
+    /// The key columns' positions among the table's columns.
+    pub(super) key_indices: Vec<usize>,
+    pub(super) source_file: &'a str,
+    pub(super) ingest_id: i64,
+}
+
+impl WorkerCtx<'_> {
+    pub(super) fn run(&self, chunk: Chunk) -> Result<ChunkResult> {
+        let n = match &chunk.rows {
+            ChunkRows::Raw(r) => r.len(),
+            ChunkRows::Csv { rows, .. } => rows.len(),
+        };
+        let mut out = Out {
+            builders: batch::Builders::new(self.table, n),
+            hashes: Vec::with_capacity(n),
+            rejects: Vec::new(),
+            rows_read: 0,
+            blank: 0,
+            totals: 0,
+            new_regions: Vec::new(),
+        };
+        let mut values = Vec::new();
+        match &chunk.rows {
+            ChunkRows::Raw(rows) => {
+                let mut cells = Vec::new();
+                for row in rows {
+                    cells.clear();
+                    cells.extend(row.cells.iter().map(CellRef::of));
+                    self.row(row.line, &cells, &mut values, &mut out);
+                }
+            }
+            ChunkRows::Csv { text, ends, rows } => {
+                let mut cells = Vec::new();
+                let (mut field, mut start) = (0usize, 0usize);
+                for &(line, count) in rows {
+                    cells.clear();
+                    for _ in 0..count {
+                        let end = ends[field] as usize;
+                        cells.push(CellRef::field(&text[start..end]));
+                        start = end;
+                        field += 1;
+                    }
+                    self.row(line, &cells, &mut values, &mut out);
+                }
+            }
+        }
+        let text_bytes = match &chunk.rows {
+            ChunkRows::Raw(_) => 0,
+            ChunkRows::Csv { text, .. } => text.len() as u64,
+        };
+        Ok(ChunkResult {
+            index: chunk.index,
+            text_bytes,
+            batch: out.builders.finish(self.source_file, self.ingest_id)?,
+            hashes: out.hashes,
+            rejects: out.rejects,
+            rows_read: out.rows_read,
+            blank: out.blank,
+            totals: out.totals,
+            new_regions: out.new_regions,
+        })
+    }
+
+    fn row<'a>(&self, line: u64, cells: &[CellRef<'a>], values: &mut Vec<validate::Value<'a>>, out: &mut Out) {
+        if cells.iter().all(CellRef::is_empty) {
+            out.blank += 1;
+            return;
+        }
+        // In a peers table a 合计 row is the province's reported figures, not a sum to skip.
+        if self.table != Table::Peers && self.is_total_row(cells) {
+            out.totals += 1;
+            return;
+        }
+        out.rows_read += 1;
+        match self.validator.check(line, cells, values) {
+            Ok(accepted) => {
+                let key = key_hash(&key_text(self.key_indices.iter().map(|&i| match &values[i] {
+                    validate::Value::Str(k) => k.as_ref(),
+                    // Key columns are required text; an empty part still keys consistently.
+                    _ => "",
+                })));
+                out.builders.append(line, values, accepted.case.as_ref());
+                out.hashes.push(key);
+                if let Some(r) = accepted.new_region
+                    && !out.new_regions.iter().any(|x| x.code == r.code)
+                {
+                    out.new_regions.push(r);
+                }
+            }
+            Err(reject) => {
+                let mut kept: Vec<String> = cells.iter().map(|c| c.text().into_owned()).collect();
+                // A head's name is read as yes/no and never kept, not even here.
+                for i in self.validator.layout.unkept_columns() {
+                    if let Some(c) = kept.get_mut(i) {
+                        *c = cells::mask_head(c);
+                    }
+                }
+                // A column naming persons never reaches the rejects file: its cells are blanked.
+                for &i in &self.validator.layout.personal {
+                    if let Some(c) = kept.get_mut(i) {
+                        c.clear();
+                    }
+                }
+                out.rejects.push(RejectRow { reject, cells: kept })
+            }
+        }
+    }
+
+    /// A 合计/总计/小计 row under the data (its key empty, or the word itself): a sum, not a case.
+    fn is_total_row(&self, cells: &[CellRef<'_>]) -> bool {
+        // Only short text cells can be the word: no copy for the millions of ordinary keys.
+        let word = |c: &CellRef<'_>| match c {
+            CellRef::Text(s) if s.len() <= 16 => {
+                let t: String = s.chars().filter(|ch| !ch.is_whitespace()).collect();
+                matches!(t.trim_end_matches([':', '：']), "合计" | "总计" | "小计" | "共计" | "合计数" | "总数")
+            }
+            _ => false,
+        };
+        let key = self.validator.layout.sources[self.key_indices[0]].and_then(|s| cells.get(s)).copied().unwrap_or(CellRef::Empty);
+        (key.is_empty() || word(&key)) && cells.iter().filter(|c| !c.is_empty()).take(2).any(word)
+    }
+}
+
+struct Out {
+    builders: batch::Builders,
+    hashes: Vec<u128>,
+    rejects: Vec<RejectRow>,
+    rows_read: u64,
+    blank: u64,
+    totals: u64,
+    new_regions: Vec<Region>,
+}
