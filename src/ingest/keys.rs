@@ -68,9 +68,9 @@ const BUCKET_BYTES: usize = std::mem::size_of::<(KeyHash, RowId)>() + 1;
 /// power-of-two number of buckets, so n keys can cost up to twice n/0.875 buckets (and growing
 /// briefly holds the old and the new table). Here the keys are spread by their hash's high bits
 /// over k sub-maps, k picked from the expected number of keys so that the sub-maps' tables add up
-/// to at most 1/16 more buckets than the keys need at a 7/8 load: about 30 bytes a key when the
-/// count is known (`reserve`), and a sub-map that outgrows its share doubles alone (1/k of the
-/// whole).
+/// to little more than the keys need at a 7/8 load: at most 31 bytes a key from 300,000 keys up
+/// when the count is known (`reserve`), and a sub-map that outgrows its share doubles alone (1/k
+/// of the whole).
 pub(super) struct KeyMap {
     maps: Vec<SubMap>,
 }
@@ -102,15 +102,23 @@ impl KeyMap {
         if self.maps.iter().map(HashMap::capacity).sum::<usize>() >= total {
             return;
         }
-        // Buckets a table needs for `total` keys at its 7/8 load, in k tables of 2^m buckets
-        // each, 16 ≤ k ≤ 32 (fewer for small counts).
-        let needed = total.saturating_mul(8).div_ceil(7).max(1);
-        let per_map = if needed / 16 <= 1 << 10 { 1 << 10 } else { 1 << (usize::BITS - 1 - (needed / 16).leading_zeros()) };
-        let k = needed.div_ceil(per_map);
-        let old = std::mem::replace(
-            &mut self.maps,
-            (0..k).map(|_| SubMap::with_capacity_and_hasher(per_map / 8 * 7, Default::default())).collect(),
-        );
+        // k tables of b buckets (a power of two, 7/8 of it usable), 16 ≤ k when there are keys
+        // enough; k is the least for which a table expects its share of the keys plus five
+        // standard deviations (a table that gets more than it holds doubles on its own).
+        let usable = |b: usize| b / 8 * 7;
+        let b = match total.saturating_mul(8) / 7 / 16 {
+            small if small <= 1 << 10 => 1 << 10,
+            n => 1 << (usize::BITS - 1 - n.leading_zeros()),
+        };
+        let mut k = total.div_ceil(usable(b)).max(1);
+        while {
+            let share = total as f64 / k as f64;
+            share + 5.0 * share.sqrt() > usable(b) as f64
+        } {
+            k += 1;
+        }
+        let old =
+            std::mem::replace(&mut self.maps, (0..k).map(|_| SubMap::with_capacity_and_hasher(usable(b), Default::default())).collect());
         for m in old {
             for (h, id) in m {
                 let i = self.sub(&h);
@@ -180,8 +188,8 @@ mod tests {
     }
 
     /// The bound docs/benchmarks.md states: sized for its keys, the map costs at most 31 bytes a
-    /// key (a 24-byte entry and a control byte at ≥ 7/8 · 16/17 load); grown without a size, at
-    /// most 58 (a table just doubled is half full).
+    /// key from 300,000 keys up (a 24-byte entry and a control byte, tables about 80 % full);
+    /// grown without a size, at most 58 (a table just doubled is half full, 25 · 8/7 · 2).
     #[test]
     fn bytes_per_key_stay_bounded() {
         assert_eq!(BUCKET_BYTES, 25);
@@ -195,8 +203,9 @@ mod tests {
             }
             assert_eq!((sized.len(), grown.len()), (n, n));
             let per_key = |m: &KeyMap| m.table_bytes() as f64 / n as f64;
-            // Small maps are one table of at least 1,024 buckets per sub-map.
-            if n >= 50_000 {
+            // Below that, tables of at least 1,024 buckets and the headroom for an uneven share
+            // weigh more.
+            if n >= 300_000 {
                 assert!(per_key(&sized) <= 31.0, "{n} keys, sized: {:.1} bytes a key", per_key(&sized));
             }
             assert!(per_key(&grown) <= 58.0, "{n} keys, grown: {:.1} bytes a key", per_key(&grown));
