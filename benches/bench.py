@@ -215,7 +215,7 @@ def main():
         with open(a.markdown, "a", encoding="utf-8") as f:
             f.write(f"\n### scale {a.scale}: {pen_rows:,} penalty rows ({mib(pen):,.1f} MiB) + {lit_rows:,} litigation rows, "
                     f"{a.runs} runs, medians\n\n")
-            f.write(f"`python3 benches/bench.py --scale {a.scale} --runs {a.runs} --markdown docs/benchmarks.md` — "
+            f.write(f"`python3 benches/bench.py {' '.join(sys.argv[1:])}` — "
                     f"{os.cpu_count()} cores, duckdb {duckdb.__version__}\n\n")
             f.write("\n".join(table) + "\n\n" + note + "\n")
 
