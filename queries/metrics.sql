@@ -1,4 +1,4 @@
--- The metrics table of contract §5, one row per unit (region or agency) of the `units` view.
+-- The metrics table of docs/metrics.md, one row per unit (region or agency) of the `units` view.
 -- Period P = ${start} .. ${end}; comparison P′ = ${prev_start} .. ${prev_end} (one year earlier).
 -- Litigation counts first-instance cases only (行初, 行赔初). Every rate is NULL when its
 -- denominator is 0.

@@ -1,5 +1,5 @@
 -- Shared views over the warehouse tables (litigation, reconsideration, penalty, regions).
--- The outcome groups of contract §3 are written out here, once, for every metric to use.
+-- The outcome groups of docs/metrics.md are written out here, once, for every metric to use.
 
 -- Every region paired with itself and each of its ancestors (township → county → city →
 -- province, with room for one more level such as a zone between city and township).

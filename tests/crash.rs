@@ -1,4 +1,4 @@
-//! Crash safety (contract §2 "Atomic"): `fuyuan ingest` killed with SIGKILL at random moments
+//! Crash safety (docs/ledgers.md "Atomic"): `fuyuan ingest` killed with SIGKILL at random moments
 //! leaves the warehouse exactly in its old or its new state, and the next ingest works; two
 //! ingests at once on one warehouse serialise and corrupt nothing.
 //!

@@ -1,5 +1,5 @@
 //! Golden test: a small hand-made fixture (tests/fixtures/golden/) whose every expected figure
-//! was computed by hand from the contract's definitions (§3, §5). The arithmetic, row by row,
+//! was computed by hand from the documented definitions (§3, §5). The arithmetic, row by row,
 //! is in tests/fixtures/golden/README.md.
 //!
 //! P = 2024-01-01..2024-06-30 (`--period 2024Q2 --ytd`, or `--period 2024H1`),

@@ -276,7 +276,7 @@ fn corpus() -> Vec<Case> {
     ));
     v.push(case(
         Structure,
-        "two aliases of one column: the contract's first alias wins",
+        "two aliases of one column: the documented first alias wins",
         "dup_alias.csv",
         text("案号,被告,被诉行政机关,区划代码,立案日期", &["（2024）豫1202行初1号,甲局,乙局,411202,2024-01-05".into()]),
         accepted(1),
@@ -723,7 +723,7 @@ fn corpus() -> Vec<Case> {
                     lit_with(9, &[(8, "no")]),
                 ],
             ),
-            // 有 is a clerk's yes (contract §1); 否认 is not a yes/no answer.
+            // 有 is a clerk's yes (docs/ledgers.md); 否认 is not a yes/no answer.
             rejects(&[(7, "负责人出庭", "yes/no")], 8),
         )
         .sql(

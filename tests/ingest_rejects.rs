@@ -274,7 +274,7 @@ fn unreadable_date() {
         row(util::lit_row(2), &[(4, "去年五月")]),
         row(util::lit_row(3), &[(4, "5/30/2024")]),
         row(util::lit_row(4), &[(7, "2024-05")]),
-        // The contract's forms are all readable.
+        // The documented forms are all readable.
         row(util::lit_row(5), &[(4, "2024/1/5")]),
         row(util::lit_row(6), &[(4, "2024.1.5")]),
         row(util::lit_row(7), &[(4, "2024年1月5日")]),

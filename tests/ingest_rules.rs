@@ -1,4 +1,4 @@
-//! File-level ingest behaviour (contract §1 inputs, §2 warehouse): encodings, workbooks, header
+//! File-level ingest behaviour (docs/ledgers.md inputs, §2 warehouse): encodings, workbooks, header
 //! aliases, table detection, unreadable files, idempotence, corrections by key, `--strict`,
 //! atomicity across files, `--regions` and privacy of stored names.
 mod util;

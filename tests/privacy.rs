@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use calamine::{Reader, open_workbook_auto};
 use util::Dir;
 
-/// The personal-data columns of the three ledgers (contract §1).
+/// The personal-data columns of the three ledgers (docs/ledgers.md).
 const NAME_HEADERS: [&str; 3] = ["原告", "申请人", "当事人"];
 
 fn names_in_csv(path: &Path, out: &mut BTreeSet<String>) {
@@ -72,7 +72,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
-            // The warehouse is not an output for readers: rejects keep rows unchanged by contract.
+            // The warehouse is not an output for readers: rejects keep rows unchanged, as documented.
             if p.file_name().is_some_and(|n| n == "warehouse") {
                 continue;
             }

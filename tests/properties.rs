@@ -28,7 +28,7 @@ fn day(offset: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + Duration::days(offset as i64)
 }
 
-/// The contract's date forms (§1), chosen by `form`.
+/// The documented date forms (§1), chosen by `form`.
 fn date_text(d: NaiveDate, form: u8) -> String {
     let f = match form % 5 {
         0 => "%Y-%m-%d",

@@ -1,5 +1,5 @@
-//! `fuyuan metrics --format csv` against an independent DuckDB implementation of contract §5
-//! (`tests/reference/metrics_duckdb.py`, written from the contract alone), cell by cell, on the
+//! `fuyuan metrics --format csv` against an independent DuckDB implementation of docs/metrics.md
+//! (`tests/reference/metrics_duckdb.py`, written from the docs alone), cell by cell, on the
 //! same warehouse.
 //!
 //! Needs `python3` on PATH with the `duckdb` package (`pip install duckdb`; CI's `.ci/run`
@@ -280,7 +280,7 @@ fn metrics_match_duckdb_reference_on_synthetic_set() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small synthetic set written as CSV with the contract's Chinese headers.
+// A small synthetic set written as CSV with the documented Chinese headers.
 
 struct Lcg(u64);
 

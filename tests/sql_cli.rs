@@ -1,4 +1,4 @@
-//! `fuyuan sql` (contract §6): read-only SQL over the warehouse. Writes, creates, copies, settings
+//! `fuyuan sql` (the README's `fuyuan sql`): read-only SQL over the warehouse. Writes, creates, copies, settings
 //! and file reads are refused (exit 5, one line saying "read-only") and leave the warehouse as it
 //! was; queries work in every format, from an argument, a file (`-f`) or piped stdin.
 mod util;

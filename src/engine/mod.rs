@@ -37,7 +37,7 @@ pub const METRICS_SQL: &str = include_str!("../../queries/metrics.sql");
 pub const METRICS_PEERS_SQL: &str = include_str!("../../queries/metrics_peers.sql");
 pub const PEERS_ACTIVITY_SQL: &str = include_str!("../../queries/peers_activity.sql");
 
-/// The contract's column list for `fuyuan metrics`, in order.
+/// The documented column list for `fuyuan metrics`, in order.
 pub const METRIC_COLUMNS: [&str; 27] = [
     "period",
     "region_code",
@@ -311,7 +311,7 @@ impl Engine {
         self.collect(sql, None).await
     }
 
-    /// The metrics table of contract §5 for one period and one set of units.
+    /// The metrics table of docs/metrics.md for one period and one set of units.
     pub async fn metrics(&self, period: &Period, units: &Units) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let (schema, batches, sourced) = self.metrics_inner(period, units).await?;
         if !sourced {

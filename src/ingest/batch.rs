@@ -1,4 +1,4 @@
-//! Typed rows → Arrow record batches in the warehouse schema: the contract's columns in order,
+//! Typed rows → Arrow record batches in the warehouse schema: the documented columns in order,
 //! then derived case-number fields (litigation), then provenance (`_source_file`, `_source_line`,
 //! `_ingest_id`) so every figure can be traced to a ledger line.
 use std::sync::Arc;

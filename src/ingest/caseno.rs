@@ -1,4 +1,4 @@
-//! Court case numbers (案号), contract §4: `（收案年度）法院代字[专门审判代字]类型代字 编号 号`,
+//! Court case numbers (案号), docs/ledgers.md: `（收案年度）法院代字[专门审判代字]类型代字 编号 号`,
 //! e.g. `（2024）豫1202行初15号`. Parsing accepts （）, (), 〔〕, [] and 【】 brackets, spaces
 //! and full-width digits; `Display` gives the one canonical form with full-width （） and no spaces.
 use std::fmt;
@@ -8,7 +8,7 @@ use std::fmt;
 const PROVINCES: &str = "京津冀晋内辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新兵";
 /// Single-character specialised-trial codes that may stand before the type code (知 = IP court).
 const SPECIAL: &str = "知海金铁林环军";
-/// First-instance type codes (contract §4).
+/// First-instance type codes (docs/ledgers.md).
 pub const FIRST_INSTANCE: [&str; 2] = ["行初", "行赔初"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-//! Cell parsers for contract §1 "Cell rules". Each parser takes the cell's text and returns the
+//! Cell parsers for docs/ledgers.md "Cell rules". Each parser takes the cell's text and returns the
 //! typed value or a short reason that becomes the reject reason, so every rule is testable alone.
 use std::borrow::Cow;
 
@@ -125,7 +125,7 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(days))
 }
 
-/// Parses the date forms of contract §1 and checks the range [1990-10-01, today].
+/// Parses the date forms of docs/ledgers.md and checks the range [1990-10-01, today].
 pub fn date(raw: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
     let d = match plain_date(raw.as_bytes()) {
         Some(d) => d?,

@@ -100,7 +100,7 @@ fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Resul
             Some(ci) => {
                 if let Some(prev) = sources[ci] {
                     // Two different aliases of one column (审理法院 and 法院, 裁判结果 and 结案方式):
-                    // the more specific one — listed first in the contract — feeds it, the other
+                    // the more specific one — listed first in docs/ledgers.md — feeds it, the other
                     // is ignored. The same header twice is ambiguous and stops the file.
                     let (prev_rank, rank) = (alias_rank(&cols[ci], &base_of(&headers[prev]).0), alias_rank(&cols[ci], &base));
                     if prev_rank == rank {
@@ -128,7 +128,7 @@ fn map_headers(table: Table, headers: &[String], file: &str, line: u64) -> Resul
     Ok((sources, in_wan, ignored.into_iter().map(|(_, h)| h).collect(), personal))
 }
 
-/// 0 for the canonical English name, then the contract's Chinese headers in order.
+/// 0 for the canonical English name, then the documented Chinese headers in order.
 fn alias_rank(column: &Column, base: &str) -> usize {
     if column.name == base {
         return 0;

@@ -1,4 +1,4 @@
-//! Row rules (contract §1 "Cell rules"): each raw row becomes a typed row or a reject with the
+//! Row rules (docs/ledgers.md "Cell rules"): each raw row becomes a typed row or a reject with the
 //! column and the reason. The first failing rule decides the reason, in column order.
 use std::borrow::Cow;
 

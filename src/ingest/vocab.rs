@@ -1,4 +1,4 @@
-//! Outcome vocabularies (contract §3): canonical values, and how a clerk's wording is read.
+//! Outcome vocabularies (docs/metrics.md): canonical values, and how a clerk's wording is read.
 //!
 //! Ledgers describe outcomes in sentences (判决撤销被诉行政行为并责令重作, 确认违法但不撤销,
 //! 驳回上诉，维持原判). A cell is read in four steps, each easy to extend on its own:

@@ -1,4 +1,4 @@
-//! Stage 4 (text outputs): query results as a terminal table, CSV or JSON, with the contract's
+//! Stage 4 (text outputs): query results as a terminal table, CSV or JSON, with the documented
 //! formats — rates as plain decimals at full precision, money with two decimals, booleans
 //! `true`/`false`, null as empty — and text cells neutralised against formula injection.
 

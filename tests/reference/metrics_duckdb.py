@@ -1,26 +1,26 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of the contract's §5 metrics table, in DuckDB.
+"""Independent reference implementation of the docs/metrics.md's metrics table, in DuckDB.
 
 Usage: metrics_duckdb.py WAREHOUSE PERIOD LEVEL [--ytd] [--parent CODE] [--agency-level L]
        LEVEL = province | city | county | township | agency
        PERIOD = 2024 | 2024Q2 | 2024H1 | 2024M05 | 2023-05-30..2024-06-30 (a span)
 
-Written from /work/shared/contract.md (§3 vocabularies, §5 metric definitions) alone, without
+Written from the definitions alone (docs/metrics.md: vocabularies and metric definitions), without
 looking at fuyuan's own SQL, so that `tests/reference_duckdb.rs` can compare the two cell by cell.
 It reads `WAREHOUSE/manifest.json` → `tables[name].parts[].file` and queries the Parquet
-files directly. Output: CSV on stdout with exactly the contract's columns, in its order.
+files directly. Output: CSV on stdout with exactly the documented columns, in its order.
 
-Readings of the contract where its text leaves room (each is marked `READING:` below too):
+Readings of the docs where its text leaves room (each is marked `READING:` below too):
   * Periods: `2024` = the year, `2024Q2` = a quarter, `2024H1` = a half, `2024M05` = a month; both
     ends inclusive. `--ytd` moves the start to 1 January of the same year. P′ = the same months one
     year earlier (start − 1 year; end = last day of the same month one year earlier, so a February
     end follows that year's month length).
-  * First instance = case_type ∈ {行初, 行赔初} (contract §4). The warehouse's `first_instance`
+  * First instance = case_type ∈ {行初, 行赔初} (docs/ledgers.md). The warehouse's `first_instance`
     column is checked to agree; a disagreement is an error (exit 3), not silently preferred.
   * "A region's figures include its descendants": a fact counts for a region when the fact's
     region_code is that region or any descendant reached through parent_code chains of any depth.
     A 9-digit code missing from the dimension is a township named by its code under its first 6
-    digits (contract §1); it is synthesised here if ingest did not store it.
+    digits (docs/ledgers.md); it is synthesised here if ingest did not store it.
   * `--parent CODE` keeps regions of LEVEL that are strict descendants of CODE (CODE itself is not
     its own descendant).
   * hearings/appeared/spoke/required: all among first-instance cases with hearing_date in P.
@@ -224,7 +224,7 @@ def main(argv):
         paths = ", ".join("'" + os.path.join(warehouse, p["file"]).replace("'", "''") + "'" for p in entry["parts"])
         con.execute(f"CREATE VIEW {name}_raw AS SELECT * FROM read_parquet([{paths}], union_by_name = true)")
 
-    # Sanity: first_instance column agrees with the case type (contract §4).
+    # Sanity: first_instance column agrees with the case type (docs/ledgers.md).
     bad = con.execute(
         f"""SELECT count(*) FROM litigation_raw
             WHERE first_instance IS DISTINCT FROM (case_type IN {sql_list(FIRST_INSTANCE)})"""
@@ -236,7 +236,7 @@ def main(argv):
         die(f"regions has {dup} duplicate codes", 3)
 
     # The dimension, plus any 9-digit fact code it lacks (a township named by its code, under
-    # its first 6 digits — contract §1). Empty parent_code text is treated as none.
+    # its first 6 digits — docs/ledgers.md). Empty parent_code text is treated as none.
     con.execute(
         """CREATE TABLE dim AS
            SELECT trim(code) AS code, name, level, NULLIF(trim(parent_code), '') AS parent_code
@@ -391,7 +391,7 @@ def main(argv):
             "penalty_cases": pcases, "fines_yuan": fines, "confiscated_yuan": confiscated,
             "loss_rank": None,
         })
-    # --- Reported peer figures (contract §11), regions only. READING: a printed region with a
+    # --- Reported peer figures (docs/ledgers.md (court list)), regions only. READING: a printed region with a
     # peers row whose period is exactly P, and no first-instance litigation row under it with a
     # filed, closed or hearing date in P, takes the reported figures (rates from the report, else
     # lost/concluded or appeared/hearings; counts it lacks are empty; judgment, spoke and

@@ -3,7 +3,7 @@
 use super::{Figures, Flag, Thresholds};
 use crate::warehouse::regions::Regions;
 
-/// Ranks a list by loss rate, low to high, with the contract's tie rule (1, 2, 2, 4).
+/// Ranks a list by loss rate, low to high, with the documented tie rule (1, 2, 2, 4).
 pub fn rerank(v: &mut [Figures]) {
     let rates: Vec<Option<f64>> = v.iter().map(|f| if f.concluded > 0 { f.loss_rate } else { None }).collect();
     for (i, f) in v.iter_mut().enumerate() {

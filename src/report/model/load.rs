@@ -15,6 +15,7 @@ pub const BY_DOMAIN_SQL: &str = include_str!("../../../queries/by_domain.sql");
 pub const LOSS_REASONS_SQL: &str = include_str!("../../../queries/loss_reasons.sql");
 pub const CASES_SQL: &str = include_str!("../../../queries/cases.sql");
 pub const RECON_CASES_SQL: &str = include_str!("../../../queries/recon_cases.sql");
+pub const PEERS_ROW_SQL: &str = include_str!("../../../queries/peers_row.sql");
 
 fn sort_ranked(v: &mut [Figures]) {
     v.sort_by(|a, b| (a.loss_rank.is_none(), a.loss_rank, &a.code, &a.name).cmp(&(b.loss_rank.is_none(), b.loss_rank, &b.code, &b.name)));
@@ -234,13 +235,7 @@ pub async fn build(
 /// The region's own row in the peers table for exactly this period, when its figures differ
 /// from the computed ones (a rate by more than 0.05 percentage points).
 async fn reported_self(engine: &Engine, region: &Region, period: &Period, total: &Figures) -> Result<Option<ReportedSelf>> {
-    let sql = format!(
-        "SELECT source, filed, concluded, lost, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate \
-         FROM peers WHERE region_code = '{}' AND period = '{}'",
-        region.code.replace('\'', ""),
-        period.span()
-    );
-    let r = rows(engine, &sql, &[]).await?;
+    let r = rows(engine, PEERS_ROW_SQL, &[("code", region.code.replace('\'', "")), ("span", period.span())]).await?;
     if r.rows.is_empty() || total.source.as_deref() == Some("报送") {
         return Ok(None);
     }
@@ -284,16 +279,10 @@ async fn peer_average(
         Level::County => "全市平均",
         _ => "全省平均",
     };
-    let sql = format!(
-        "SELECT lost, concluded, COALESCE(loss_rate, CASE WHEN concluded > 0 THEN CAST(lost AS DOUBLE) / concluded END) AS loss_rate, \
-         appeared, hearings, COALESCE(appearance_rate, CASE WHEN hearings > 0 THEN CAST(appeared AS DOUBLE) / hearings END) AS appearance_rate \
-         FROM peers WHERE region_code = '{}' AND period = '{}'",
-        parent.replace('\'', ""),
-        period.span()
-    );
+    let params = [("code", parent.replace('\'', "")), ("span", period.span())];
     // A county's peers are computed from the same ledgers, so its city average is their sum;
     // the city's row in the peers table is the province's view and is used for cities only.
-    let r = if region.level == Level::City { rows(engine, &sql, &[]).await? } else { Rows::default() };
+    let r = if region.level == Level::City { rows(engine, PEERS_ROW_SQL, &params).await? } else { Rows::default() };
     let opt_int = |v: &Value| if let Value::Int(i) = v { Some(*i) } else { None };
     let reported = |col: &str| r.rows.first().and_then(|_| float(r.get(0, col)));
     let diff = |own: Option<f64>, avg: f64| own.map(|o| (o - avg) * 100.0);

@@ -14,7 +14,7 @@ use crate::{Error, Result};
 pub use flags::{flag_agencies, rerank};
 pub use load::{BY_DOMAIN_SQL, CASES_SQL, LOSS_REASONS_SQL, RECON_CASES_SQL, build, quarters_back};
 
-/// One row of the metrics table (contract §5), typed.
+/// One row of the metrics table (docs/metrics.md), typed.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct Figures {
     pub code: String,
