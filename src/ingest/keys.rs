@@ -27,7 +27,7 @@ impl RowId {
 
 /// A key's 128-bit hash (xxh3), split so that a map entry is 24 bytes (a `u128` would be aligned
 /// to 16 and make it 32). Two different keys share a hash with probability about n²/2¹²⁹
-/// (10⁻²³ for 30 million rows).
+/// (10⁻²⁴ for 30 million rows).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct KeyHash {
     lo: u64,
