@@ -34,14 +34,9 @@ rec AS (
   FROM reconsideration_u
   GROUP BY unit_id
 ),
+-- penalty rows with decided_date in P: counts and sums per unit (queries/units_*.sql)
 pen AS (
-  SELECT unit_id,
-    COUNT(*) AS penalty_cases,
-    SUM(fine_yuan) AS fines_yuan,
-    SUM(confiscated_yuan) AS confiscated_yuan
-  FROM penalty_u
-  WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}'
-  GROUP BY unit_id
+  SELECT unit_id, penalty_cases, fines_yuan, confiscated_yuan FROM penalty_period
 ),
 counts AS (
   SELECT u.unit_id, u.region_code, u.region_name,

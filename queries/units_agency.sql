@@ -37,3 +37,13 @@ SELECT region_code || '|' || name AS unit_id, region_code, name AS region_name F
   ) a
   GROUP BY region_code, name
 ) g;
+
+-- Penalty rows in P per agency, grouped by region code and name before the unit id is built.
+CREATE VIEW penalty_period AS
+SELECT region_code || '|' || agency AS unit_id, penalty_cases, fines_yuan, confiscated_yuan FROM (
+  SELECT region_code, agency, COUNT(*) AS penalty_cases, SUM(fine_yuan) AS fines_yuan, SUM(confiscated_yuan) AS confiscated_yuan
+  FROM penalty
+  WHERE (${all_agencies} OR region_code IN (SELECT code FROM agency_scope))
+    AND decided_date BETWEEN DATE '${start}' AND DATE '${end}'
+  GROUP BY region_code, agency
+) g;

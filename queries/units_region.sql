@@ -20,3 +20,20 @@ SELECT m.unit_id, r.* FROM reconsideration_cases r JOIN unit_members m ON r.regi
 
 CREATE VIEW penalty_u AS
 SELECT m.unit_id, p.* FROM penalty p JOIN unit_members m ON p.region_code = m.code;
+
+-- Penalty rows in P per unit, summed per region code first: a few hundred codes join the unit
+-- members instead of millions of rows (sums of sums are the same exact decimals; the cast keeps
+-- the type a single SUM gives).
+CREATE VIEW penalty_period AS
+SELECT m.unit_id,
+  SUM(g.n) AS penalty_cases,
+  CAST(SUM(g.fines) AS DECIMAL(28, 2)) AS fines_yuan,
+  CAST(SUM(g.confiscated) AS DECIMAL(28, 2)) AS confiscated_yuan
+FROM (
+  SELECT region_code, COUNT(*) AS n, SUM(fine_yuan) AS fines, SUM(confiscated_yuan) AS confiscated
+  FROM penalty
+  WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}'
+  GROUP BY region_code
+) g
+JOIN unit_members m ON g.region_code = m.code
+GROUP BY m.unit_id;

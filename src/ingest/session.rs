@@ -93,6 +93,7 @@ impl Ingest<'_> {
             st.loaded = true;
             if let Some(m) = self.manifest {
                 st.old_parts = m.tables.get(table.name()).map(|t| t.parts.clone()).unwrap_or_default();
+                st.keys.reserve(st.old_parts.iter().map(|p| p.rows as usize).sum());
                 // Keys already in the warehouse, so that a new row replaces an old one.
                 for (pi, part) in st.old_parts.iter().enumerate() {
                     let mut row = 0;

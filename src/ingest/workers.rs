@@ -3,7 +3,7 @@
 use arrow::array::RecordBatch;
 
 use super::chunks::{Chunk, ChunkRows};
-use super::keys::{key_hash, key_text};
+use super::keys::{KeyHash, key_hash, key_text};
 use super::raw::CellRef;
 use super::rejects::RejectRow;
 use super::validate::{self, Validator};
@@ -18,7 +18,7 @@ pub(super) struct ChunkResult {
     /// Cell text in the chunk, to estimate a file's row count from its size.
     pub(super) text_bytes: u64,
     pub(super) batch: RecordBatch,
-    pub(super) hashes: Vec<u128>,
+    pub(super) hashes: Vec<KeyHash>,
     pub(super) rejects: Vec<RejectRow>,
     pub(super) rows_read: u64,
     pub(super) blank: u64,
@@ -155,7 +155,7 @@ impl WorkerCtx<'_> {
 
 struct Out {
     builders: batch::Builders,
-    hashes: Vec<u128>,
+    hashes: Vec<KeyHash>,
     rejects: Vec<RejectRow>,
     rows_read: u64,
     blank: u64,
