@@ -1,7 +1,7 @@
 //! One engine session per command: the query runtime, the engine on its target (this process or
 //! a Ballista cluster) and the warehouse's regions, with the operations the commands need as
-//! plain calls. Opening it once means the tables are registered and the views planned once, however
-//! many tables a command prints.
+//! plain calls. Opening it once means the manifest is read and the tables are registered once,
+//! however many tables a command prints.
 use std::cell::OnceCell;
 use std::future::Future;
 
@@ -90,11 +90,6 @@ impl Session {
     pub fn metrics(&self, period: &Period, units: &Units) -> Result<Rows> {
         self.check_parent(units)?;
         rows(self.block_on(self.engine.metrics(period, units)))
-    }
-
-    /// Several metrics tables for one period (the views are planned once).
-    pub fn metrics_all(&self, period: &Period, list: &[Units]) -> Result<Vec<Rows>> {
-        list.iter().map(|u| self.metrics(period, u)).collect()
     }
 
     /// The metrics table with the `source` column (报送 / 测算).

@@ -219,10 +219,6 @@ impl Formats {
         let has = |k: &str| names.iter().any(|n| n.trim() == k);
         Ok(Formats { docx: has("docx"), md: has("md"), html: has("html"), xlsx: has("xlsx") })
     }
-
-    pub fn all() -> Formats {
-        Formats { docx: true, md: true, html: true, xlsx: true }
-    }
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
