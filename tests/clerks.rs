@@ -310,7 +310,7 @@ fn appeals_view_finds_overturned_first_instance_cases() {
 
 // ------------------------------------------------------------------ docs/ledgers.md
 
-/// The columns part of docs/ledgers.md, generated from `src/ingest/schema.rs`.
+/// The columns part of docs/ledgers.md, generated from `src/schema.rs`.
 fn ledger_tables() -> String {
     use fuyuan::schema::{Kind, Need, Table};
     let kind = |k: Kind| match k {
@@ -353,7 +353,7 @@ fn ledger_tables() -> String {
     out
 }
 
-const BEGIN: &str = "<!-- generated from src/ingest/schema.rs by tests/clerks.rs (FUYUAN_WRITE_DOCS=1 rewrites it): begin -->\n";
+const BEGIN: &str = "<!-- generated from src/schema.rs by tests/clerks.rs (FUYUAN_WRITE_DOCS=1 rewrites it): begin -->\n";
 const END: &str = "<!-- generated: end -->";
 
 #[test]
@@ -366,7 +366,7 @@ fn ledgers_doc_lists_every_header_of_the_schema() {
     if std::env::var("FUYUAN_WRITE_DOCS").is_ok() {
         std::fs::write(&path, &want).unwrap();
     }
-    assert!(doc == want, "docs/ledgers.md is out of date with src/ingest/schema.rs: run FUYUAN_WRITE_DOCS=1 cargo test --test clerks");
+    assert!(doc == want, "docs/ledgers.md is out of date with src/schema.rs: run FUYUAN_WRITE_DOCS=1 cargo test --test clerks");
 }
 
 /// Clerks' ledgers of one county, every figure of its metrics row counted by hand

@@ -1,6 +1,6 @@
 //! `fuyuan template`: the ledger templates (台账模板) an office sends its agencies — one workbook
 //! per ledger the agencies fill (litigation, reconsideration, penalty, supervision), written from
-//! the same column list ingest reads (`src/ingest/schema.rs`): the canonical Chinese headers,
+//! the same column list ingest reads (`src/schema.rs`): the canonical Chinese headers,
 //! dropdowns for every vocabulary and for 是/否, date-formatted date columns, the required
 //! columns marked, and a 填表说明 sheet with the filling rules.
 use std::path::{Path, PathBuf};
