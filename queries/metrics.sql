@@ -1,4 +1,4 @@
--- The metrics table of docs/metrics.md, one row per unit (region or agency) of the `units` view.
+-- The metrics table of docs/metrics.md, one row per unit (region or agency) of the `units_metrics` view.
 -- Period P = ${start} .. ${end}; comparison P′ = ${prev_start} .. ${prev_end} (one year earlier).
 -- Litigation counts first-instance cases only (行初, 行赔初). Every rate is NULL when its
 -- denominator is 0.
@@ -34,10 +34,6 @@ rec AS (
   FROM reconsideration_u
   GROUP BY unit_id
 ),
--- penalty rows with decided_date in P: counts and sums per unit (queries/units_*.sql)
-pen AS (
-  SELECT unit_id, penalty_cases, fines_yuan, confiscated_yuan FROM penalty_period
-),
 counts AS (
   SELECT u.unit_id, u.region_code, u.region_name,
     COALESCE(lit.filed, 0) AS filed,
@@ -57,13 +53,13 @@ counts AS (
     COALESCE(rec.recon_corrected, 0) AS recon_corrected,
     COALESCE(rec.recon_decided, 0) AS recon_decided,
     COALESCE(rec.recon_sued, 0) AS recon_sued,
-    COALESCE(pen.penalty_cases, 0) AS penalty_cases,
-    COALESCE(pen.fines_yuan, 0) AS fines_yuan,
-    COALESCE(pen.confiscated_yuan, 0) AS confiscated_yuan
-  FROM units u
+    -- penalty rows with decided_date in P: counts and sums per unit (queries/units_*.sql)
+    COALESCE(u.penalty_cases, 0) AS penalty_cases,
+    COALESCE(u.fines_yuan, 0) AS fines_yuan,
+    COALESCE(u.confiscated_yuan, 0) AS confiscated_yuan
+  FROM units_metrics u
   LEFT JOIN lit ON lit.unit_id = u.unit_id
   LEFT JOIN rec ON rec.unit_id = u.unit_id
-  LEFT JOIN pen ON pen.unit_id = u.unit_id
 ),
 rates AS (
   SELECT c.*,

@@ -38,12 +38,30 @@ SELECT region_code || '|' || name AS unit_id, region_code, name AS region_name F
   GROUP BY region_code, name
 ) g;
 
--- Penalty rows in P per agency, grouped by region code and name before the unit id is built.
-CREATE VIEW penalty_period AS
-SELECT region_code || '|' || agency AS unit_id, penalty_cases, fines_yuan, confiscated_yuan FROM (
-  SELECT region_code, agency, COUNT(*) AS penalty_cases, SUM(fine_yuan) AS fines_yuan, SUM(confiscated_yuan) AS confiscated_yuan
-  FROM penalty
-  WHERE (${all_agencies} OR region_code IN (SELECT code FROM agency_scope))
-    AND decided_date BETWEEN DATE '${start}' AND DATE '${end}'
-  GROUP BY region_code, agency
-) g;
+-- The metrics table's units with their penalty figures (queries/metrics.sql reads this view):
+-- one pass over the penalty ledger finds its agencies (of every year: an agency is listed with
+-- or without cases in P) and counts and sums their rows in P at once; the agencies that appear
+-- only in litigation or reconsideration are joined in after.
+CREATE VIEW penalty_agencies AS
+SELECT region_code, agency AS name,
+  COUNT(*) FILTER (WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}') AS penalty_cases,
+  SUM(fine_yuan) FILTER (WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}') AS fines_yuan,
+  SUM(confiscated_yuan) FILTER (WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}') AS confiscated_yuan
+FROM penalty
+WHERE ${all_agencies} OR region_code IN (SELECT code FROM agency_scope)
+GROUP BY region_code, agency;
+
+CREATE VIEW units_metrics AS
+SELECT region_code || '|' || region_name AS unit_id, region_code, region_name, penalty_cases, fines_yuan, confiscated_yuan FROM (
+  SELECT COALESCE(p.region_code, o.region_code) AS region_code, COALESCE(p.name, o.name) AS region_name,
+    p.penalty_cases, p.fines_yuan, p.confiscated_yuan
+  FROM penalty_agencies p
+  FULL OUTER JOIN (
+    SELECT region_code, name FROM (
+      SELECT region_code, defendant AS name FROM litigation_u
+      UNION ALL
+      SELECT region_code, respondent AS name FROM reconsideration_u
+    ) a
+    GROUP BY region_code, name
+  ) o ON p.region_code = o.region_code AND p.name = o.name
+) j;

@@ -37,3 +37,8 @@ FROM (
 ) g
 JOIN unit_members m ON g.region_code = m.code
 GROUP BY m.unit_id;
+
+-- The metrics table's units with their penalty figures (queries/metrics.sql reads this view).
+CREATE VIEW units_metrics AS
+SELECT u.unit_id, u.region_code, u.region_name, p.penalty_cases, p.fines_yuan, p.confiscated_yuan
+FROM units u LEFT JOIN penalty_period p ON p.unit_id = u.unit_id;
