@@ -258,10 +258,9 @@ fn metrics_period(dir: &Dir, period: &str, parent: &str) -> HashMap<String, Hash
 
 /// Rendered with LibreOffice (PDF, then PNG when `FUYUAN_DOCS_OUT` is set): every name in the
 /// briefing's tables of up to 14 characters stays on one line, for the city and the province.
-/// Needs `soffice` and `pdftotext` (Debian: libreoffice-writer-nogui poppler-utils); run with
-/// `cargo test --test levels -- --ignored`.
+/// Needs `soffice` and `pdftotext` (Debian: libreoffice-writer-nogui poppler-utils, which
+/// `.ci/run` installs).
 #[test]
-#[ignore]
 fn word_tables_keep_names_on_one_line_when_rendered() {
     let dir = setup();
     for region in ["411200", "410000"] {
