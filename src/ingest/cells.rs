@@ -40,10 +40,21 @@ pub fn fold_width(s: &str, keep: &[char]) -> String {
 }
 
 /// Could `fold_width` change `s`? Every character it folds or drops (U+00A0, U+00AD, U+200B–U+2060,
-/// U+3000, U+FEFF, U+FF01–U+FF5E) starts with one of these UTF-8 lead bytes, so text without them
-/// — ASCII and almost all CJK — is used as is, without a copy (ingest's hot path).
+/// U+3000, U+FEFF, U+FF01–U+FF5E) starts with one of the UTF-8 lead bytes C2, E2, E3 or EF; the
+/// bytes after the lead then tell. Text without them — ASCII, CJK, and the brackets 〔〕 of
+/// decision numbers (E3 80 94) — is used as is, without a copy (ingest's hot path).
 fn may_fold(s: &str) -> bool {
-    s.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xE3 | 0xEF))
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).chain(memchr::memchr_iter(0xEF, b)).any(|i| match b[i] {
+        0xC2 => matches!(at(i + 1), 0xA0 | 0xAD),
+        // U+200B–U+203F (E2 80 8B–BF) and U+2040–U+2060 (E2 81 80–A0)
+        0xE2 => matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0xBF) | (0x81, 0x80..=0xA0)),
+        // U+3000, the ideographic space
+        0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+        // U+FEFF (EF BB BF), U+FF01–U+FF3F (EF BC 81–BF), U+FF40–U+FF5E (EF BD 80–9E)
+        _ => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xBC, 0x81..=0xBF) | (0xBD, 0x80..=0x9E)),
+    })
 }
 
 /// `fold_width` that borrows when nothing needs folding.
@@ -647,5 +658,19 @@ mod tests {
         assert_eq!(text("  ＡＢＣ１２３\u{200B} ").as_deref(), Some("ABC123"));
         assert_eq!(key(" 三政复（２０２４）1号 ").as_deref(), Some("三政复（2024）1号"));
         assert_eq!(text("   "), None);
+    }
+
+    /// `may_fold` may say yes to text that folding leaves alone, never no to text it changes:
+    /// every character is tried alone and between CJK and ASCII neighbours.
+    #[test]
+    fn may_fold_misses_no_character_that_folds() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("中{c}a"), format!("a{c}〔")] {
+                if fold_width(&s, &[]) != s {
+                    assert!(may_fold(&s), "{:?} (U+{:04X}) folds but may_fold says no", s, c as u32);
+                }
+            }
+        }
+        assert!(!may_fold("新红建罚〔2024〕1号 红旗区住房和城乡建设局"));
     }
 }

@@ -107,7 +107,9 @@ fn read_chunks_inner(
         RowSource::Csv(mut records) => {
             let mut record = csv::ByteRecord::new();
             loop {
-                let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES / 2);
+                // Room for a whole chunk, so the text is not copied as it grows (pages not yet
+                // written are not resident).
+                let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
                 let mut ends = Vec::with_capacity(chunk * 16);
                 let mut rows = Vec::with_capacity(chunk);
                 let mut more = true;
@@ -123,10 +125,13 @@ fn read_chunks_inner(
                     rows.push((line, record.len() as u32));
                 }
                 if !rows.is_empty() {
-                    let text = match String::from_utf8(buf) {
-                        Ok(t) => t,
-                        Err(e) => return Err(bad_utf8(e.as_bytes(), &ends, &rows, file)),
-                    };
+                    // simdutf8 checks the chunk several times faster than `String::from_utf8`
+                    // (whose check was 7 % of an ingest's time).
+                    if simdutf8::basic::from_utf8(&buf).is_err() {
+                        return Err(bad_utf8(&buf, &ends, &rows, file));
+                    }
+                    // SAFETY: `buf` was checked to be valid UTF-8 just above.
+                    let text = unsafe { String::from_utf8_unchecked(buf) };
                     if !send(ChunkRows::Csv { text, ends, rows }) {
                         return Ok(None);
                     }
