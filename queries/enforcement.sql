@@ -11,23 +11,40 @@ WITH townships_in AS (
   WHERE r.level = 'township'
   GROUP BY m.unit_id
 ),
+-- Penalty rows in P summed per region code first, then rolled up to the units: a few hundred
+-- codes join the unit members instead of millions of rows (sums of exact decimals are the same;
+-- the casts keep the type a single SUM gives).
+pen_region AS (
+  SELECT region_code,
+    COUNT(*) AS n,
+    SUM(fine_yuan) AS fines,
+    SUM(confiscated_yuan) AS confiscated,
+    SUM(CASE WHEN delegated THEN 1 ELSE 0 END) AS delegated_n,
+    SUM(CASE WHEN delegated THEN fine_yuan END) AS delegated_fines,
+    SUM(CASE WHEN leniency IN ('不予处罚', '减轻处罚', '从轻处罚') THEN 1 ELSE 0 END) AS lenient_n,
+    SUM(CASE WHEN leniency IS NOT NULL THEN 1 ELSE 0 END) AS with_leniency_n,
+    SUM(CASE WHEN leniency = '从重处罚' THEN 1 ELSE 0 END) AS severe_n
+  FROM penalty
+  WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}'
+  GROUP BY region_code
+),
 pen AS (
-  SELECT p.unit_id,
-    COUNT(*) AS penalty_cases,
-    SUM(p.fine_yuan) AS fines_yuan,
-    SUM(p.confiscated_yuan) AS confiscated_yuan,
+  SELECT m.unit_id,
+    SUM(g.n) AS penalty_cases,
+    CAST(SUM(g.fines) AS DECIMAL(28, 2)) AS fines_yuan,
+    CAST(SUM(g.confiscated) AS DECIMAL(28, 2)) AS confiscated_yuan,
     COUNT(DISTINCT t.code) AS townships_with_cases,
-    SUM(CASE WHEN t.code IS NOT NULL THEN 1 ELSE 0 END) AS township_cases,
-    SUM(CASE WHEN t.code IS NOT NULL THEN p.fine_yuan END) AS township_fines_yuan,
-    SUM(CASE WHEN p.delegated THEN 1 ELSE 0 END) AS delegated_cases,
-    SUM(CASE WHEN p.delegated THEN p.fine_yuan END) AS delegated_fines_yuan,
-    SUM(CASE WHEN p.leniency IN ('不予处罚', '减轻处罚', '从轻处罚') THEN 1 ELSE 0 END) AS lenient_cases,
-    SUM(CASE WHEN p.leniency IS NOT NULL THEN 1 ELSE 0 END) AS with_leniency,
-    SUM(CASE WHEN p.leniency = '从重处罚' THEN 1 ELSE 0 END) AS severe_cases
-  FROM penalty_u p
-  LEFT JOIN (SELECT code FROM regions WHERE level = 'township') t ON t.code = p.region_code
-  WHERE p.decided_date BETWEEN DATE '${start}' AND DATE '${end}'
-  GROUP BY p.unit_id
+    SUM(CASE WHEN t.code IS NOT NULL THEN g.n ELSE 0 END) AS township_cases,
+    CAST(SUM(CASE WHEN t.code IS NOT NULL THEN g.fines END) AS DECIMAL(28, 2)) AS township_fines_yuan,
+    SUM(g.delegated_n) AS delegated_cases,
+    CAST(SUM(g.delegated_fines) AS DECIMAL(28, 2)) AS delegated_fines_yuan,
+    SUM(g.lenient_n) AS lenient_cases,
+    SUM(g.with_leniency_n) AS with_leniency,
+    SUM(g.severe_n) AS severe_cases
+  FROM pen_region g
+  JOIN unit_members m ON g.region_code = m.code
+  LEFT JOIN (SELECT code FROM regions WHERE level = 'township') t ON t.code = g.region_code
+  GROUP BY m.unit_id
 )
 SELECT
   '${period}' AS period,
