@@ -8,8 +8,10 @@ use super::raw::RawRow;
 use super::stream;
 use crate::{Error, Result};
 
-/// Rows per chunk handed to a validation worker.
-const CHUNK_ROWS: usize = 32 * 1024;
+/// Rows per chunk handed to a validation worker. Chunks in flight, the window and the writer's
+/// queue scale with it: 8 Ki rows keep a scale-10 ingest at 442 MiB instead of 610 at 32 Ki, in
+/// the same time (docs/benchmarks.md); at 4 Ki it was slower.
+const CHUNK_ROWS: usize = 8 * 1024;
 
 /// `FUYUAN_CHUNK_ROWS` shrinks chunks (and with them the window and the parts) so that tests can
 /// drive every path of the pipeline — corrections inside the window, after it, in another part —

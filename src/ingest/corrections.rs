@@ -19,8 +19,8 @@ use crate::{Error, Result};
 
 /// Chunks held back before they are written (a correction within this window costs nothing).
 pub(super) const WINDOW: usize = 8;
-/// A part holds at most this many chunks' rows (2^20 by default), so a late correction rewrites
-/// at most one such part.
+/// A part holds at most this many chunks' rows (2^18, 256 Ki rows, by default), so a late
+/// correction rewrites at most one such part.
 const PART_CHUNKS: usize = 32;
 
 /// One replacement, for the manifest: the row `old` gave way to `new` with the same key.
