@@ -9,7 +9,7 @@ use super::stream;
 use crate::{Error, Result};
 
 /// Rows per chunk handed to a validation worker. Chunks in flight, the window and the writer's
-/// queue scale with it: 8 Ki rows keep a scale-10 ingest at 442 MiB instead of 610 at 32 Ki, in
+/// queue scale with it: 8 Ki rows keep a scale-10 ingest at 438 MiB instead of 611 at 32 Ki, in
 /// the same time (docs/benchmarks.md); at 4 Ki it was slower.
 const CHUNK_ROWS: usize = 8 * 1024;
 
