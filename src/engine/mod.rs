@@ -167,9 +167,6 @@ pub enum Units {
     Agencies { level: Option<Level>, parent: Option<String> },
 }
 
-/// Registers each warehouse table as the list of its Parquet parts, by absolute path: with
-/// `--engine ballista://…` the scheduler and executors, in other processes and working folders,
-/// read the same files.
 /// The schema with its text columns read as `Utf8View`: the Parquet reader then points into the
 /// dictionary pages instead of copying every string, and grouping by region and agency over the
 /// whole penalty ledger takes about 40 % less time (docs/benchmarks.md). Ballista turns view
@@ -187,6 +184,9 @@ fn view_strings(schema: &SchemaRef) -> SchemaRef {
     Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
+/// Registers each warehouse table as the list of its Parquet parts, by absolute path: with
+/// `--engine ballista://…` the scheduler and executors, in other processes and working folders,
+/// read the same files.
 pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Manifest) -> Result<()> {
     use crate::schema::Table;
     use datafusion::datasource::file_format::parquet::ParquetFormat;
