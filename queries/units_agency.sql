@@ -20,24 +20,6 @@ CREATE VIEW reconsideration_u AS
 SELECT r.region_code || '|' || r.respondent AS unit_id, r.*
 FROM reconsideration_cases r WHERE ${all_agencies} OR r.region_code IN (SELECT code FROM agency_scope);
 
-CREATE VIEW penalty_u AS
-SELECT p.region_code || '|' || p.agency AS unit_id, p.*
-FROM penalty p WHERE ${all_agencies} OR p.region_code IN (SELECT code FROM agency_scope);
-
--- The distinct (region, name) pairs are found before the unit id is built, so the id is
--- concatenated once per agency, not once per case (millions of penalty rows).
-CREATE VIEW units AS
-SELECT region_code || '|' || name AS unit_id, region_code, name AS region_name FROM (
-  SELECT region_code, name FROM (
-    SELECT region_code, defendant AS name FROM litigation_u
-    UNION ALL
-    SELECT region_code, respondent AS name FROM reconsideration_u
-    UNION ALL
-    SELECT region_code, agency AS name FROM penalty_u
-  ) a
-  GROUP BY region_code, name
-) g;
-
 -- The metrics table's units with their penalty figures (queries/metrics.sql reads this view):
 -- one pass over the penalty ledger finds its agencies (of every year: an agency is listed with
 -- or without cases in P) and counts and sums their rows in P at once; the agencies that appear
@@ -65,3 +47,7 @@ SELECT region_code || '|' || region_name AS unit_id, region_code, region_name, p
     GROUP BY region_code, name
   ) o ON p.region_code = o.region_code AND p.name = o.name
 ) j;
+
+-- The agencies alone (supervision reads them); the optimizer drops the unused sums.
+CREATE VIEW units AS
+SELECT unit_id, region_code, region_name FROM units_metrics;
