@@ -162,17 +162,25 @@ fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).ok_or(DateError::Impossible)
 }
 
-/// The two forms most ledgers use, `2024-05-30` (or `2024/05/30`) and `20240530`, read without
-/// allocating; `None` sends everything else through the general parser, which agrees on these.
+/// The forms most ledgers use — `2024-05-30`, `2024/5/30`, `2024.5.30` (one separator, month and
+/// day of one or two digits) and `20240530` — read without allocating; `None` sends everything else
+/// through the general parser, which agrees on these.
 fn plain_date(b: &[u8]) -> Option<Result<NaiveDate, DateError>> {
     let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit).then(|| r.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')));
-    match b.len() {
-        10 if (b[4] == b'-' && b[7] == b'-') || (b[4] == b'/' && b[7] == b'/') => {
-            Some(ymd(digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?))
-        }
-        8 => Some(ymd(digits(&b[0..4])?, digits(&b[4..6])?, digits(&b[6..8])?)),
-        _ => None,
+    if b.len() == 8 && b[4].is_ascii_digit() {
+        return Some(ymd(digits(&b[0..4])?, digits(&b[4..6])?, digits(&b[6..8])?));
     }
+    if !(8..=10).contains(&b.len()) || !matches!(b[4], b'-' | b'/' | b'.') {
+        return None;
+    }
+    let sep = b[4];
+    let rest = &b[5..];
+    let m_len = rest.iter().position(|&c| c == sep).filter(|&n| (1..=2).contains(&n))?;
+    let day = &rest[m_len + 1..];
+    if !(1..=2).contains(&day.len()) {
+        return None;
+    }
+    Some(ymd(digits(&b[0..4])?, digits(&rest[..m_len])?, digits(day)?))
 }
 
 fn parse_date_form(raw: &str) -> Result<NaiveDate, DateError> {
@@ -470,8 +478,6 @@ const ORG_MARKERS: &[&str] = &[
     "组",
 ];
 
-/// Masks a natural person's name (张三 → 张某, 欧阳娜娜 → 欧阳某); organisations stay whole.
-/// Several names separated by 、，,； are masked one by one; a trailing 等N人 is kept.
 /// Does `s` contain an organisation marker? One automaton pass instead of a search per marker
 /// (this runs on every party name of millions of penalty rows).
 fn has_org_marker(s: &str) -> bool {
@@ -480,45 +486,53 @@ fn has_org_marker(s: &str) -> bool {
     MARKERS.is_match(s)
 }
 
+/// Masks a natural person's name (张三 → 张某, 欧阳娜娜 → 欧阳某); organisations stay whole.
+/// Several names separated by 、，,； are masked one by one; a trailing 等N人 is kept.
 pub fn mask_person(raw: &str) -> String {
     let s = raw.trim();
-    if has_org_marker(s) && s.chars().count() > 4 {
+    // A name without a marker has none in any part of it either: the parts need no second look.
+    let marked = has_org_marker(s);
+    if marked && s.chars().count() > 4 {
         return s.to_string();
     }
-    let mut out = String::new();
-    let mut current = String::new();
-    for c in s.chars() {
+    let mut out = String::with_capacity(s.len());
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
         if matches!(c, '、' | '，' | ',' | '；' | ';' | ' ') {
-            out.push_str(&mask_one(&current));
+            mask_one(&s[start..i], marked, &mut out);
             out.push(c);
-            current.clear();
-        } else {
-            current.push(c);
+            start = i + c.len_utf8();
         }
     }
-    out.push_str(&mask_one(&current));
+    mask_one(&s[start..], marked, &mut out);
     out
 }
 
-fn mask_one(name: &str) -> String {
+/// Appends one name, masked; `marked`: the whole cell holds an organisation marker somewhere.
+fn mask_one(name: &str, marked: bool, out: &mut String) {
     if name.is_empty() {
-        return String::new();
+        return;
     }
     // Keep a trailing "等3人" / "等" that follows a name.
     let (core, tail) = match name.find('等') {
         Some(i) if i > 0 => (&name[..i], &name[i..]),
         _ => (name, ""),
     };
-    if has_org_marker(core) && core.chars().count() > 3 {
-        return name.to_string();
+    let chars = core.chars().count();
+    if marked && chars > 3 && has_org_marker(core) {
+        out.push_str(name);
+        return;
     }
-    let surname_len =
-        COMPOUND_SURNAMES.iter().find(|p| core.starts_with(*p) && core.chars().count() > 2).map(|p| p.chars().count()).unwrap_or(1);
-    let surname: String = core.chars().take(surname_len).collect();
-    if core.chars().count() <= surname_len {
-        return format!("{core}{tail}");
+    let surname_len = COMPOUND_SURNAMES.iter().find(|p| chars > 2 && core.starts_with(*p)).map(|p| p.chars().count()).unwrap_or(1);
+    if chars <= surname_len {
+        out.push_str(core);
+        out.push_str(tail);
+        return;
     }
-    format!("{surname}某{tail}")
+    let cut = core.char_indices().nth(surname_len).map_or(core.len(), |(i, _)| i);
+    out.push_str(&core[..cut]);
+    out.push('某');
+    out.push_str(tail);
 }
 
 /// Current year of `today`, for case-number year checks.
@@ -551,6 +565,31 @@ mod tests {
         ] {
             assert_eq!(date(s, today()), Ok(want), "{s}");
         }
+    }
+
+    /// The allocation-free reader agrees with the general parser on every form it takes.
+    #[test]
+    fn plain_dates_read_as_the_general_parser_reads_them() {
+        let mut checked = 0;
+        for y in ["0999", "1990", "2024", "9999", "20x4"] {
+            for m in ["0", "1", "01", "2", "02", "12", "13", "00", "123", ""] {
+                for d in ["0", "1", "01", "28", "29", "30", "31", "32", "9", "09", "001", ""] {
+                    for sep in ["-", "/", "."] {
+                        let s = format!("{y}{sep}{m}{sep}{d}");
+                        if let Some(fast) = plain_date(s.as_bytes()) {
+                            assert_eq!(fast, parse_date_form(&s), "{s}");
+                            checked += 1;
+                        }
+                    }
+                    let s = format!("{y}{m}{d}");
+                    if let Some(fast) = plain_date(s.as_bytes()) {
+                        assert_eq!(fast, parse_date_form(&s), "{s}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} forms took the fast path");
     }
 
     #[test]

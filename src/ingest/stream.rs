@@ -340,9 +340,10 @@ impl<R: Read> Read for DecodeReader<R> {
 }
 
 /// Where each line's content starts, as the CSV parser reads past it: (byte offset in the decoded
-/// text, 1-based physical line). Shared between the reader wrapper and `CsvRecords`; entries are
-/// dropped as records pass them, so the queue holds only the parser's read-ahead.
-type LineStarts = Arc<Mutex<VecDeque<(u64, u64)>>>;
+/// text, 1-based physical line). Kept by the reader wrapper and read by `CsvRecords` through the
+/// parser (`get_mut`), on the same thread; entries are dropped as records pass them, so the queue
+/// holds only the parser's read-ahead.
+type LineStarts = VecDeque<(u64, u64)>;
 
 /// Counts line breaks as an editor does — "\r\n", "\n", or a lone "\r" (old Mac exports) — in the
 /// bytes the CSV parser reads, and notes where each line's content starts.
@@ -359,7 +360,7 @@ impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let bytes = &buf[..n];
-        let mut starts = self.starts.lock().expect("line starts lock");
+        let starts = &mut self.starts;
         let mut i = 0;
         for j in memchr::memchr2_iter(b'\n', b'\r', bytes).chain(std::iter::once(n)) {
             if j > i {
@@ -414,7 +415,6 @@ type Source = Box<dyn Read + Send>;
 /// Pass 2: the records of a CSV ledger, one at a time, each with its physical line.
 pub struct CsvRecords {
     reader: csv::Reader<LineTracker<Source>>,
-    starts: LineStarts,
     file: String,
     encoding: Encoding,
     /// Set when pass 1 was skipped: the hash is computed here.
@@ -477,10 +477,9 @@ impl CsvRecords {
             prefix.extend_from_slice(&block[..n]);
         }
         let delimiter = sniff_delimiter(&String::from_utf8_lossy(&prefix));
-        let starts: LineStarts = Arc::default();
         let tracker = LineTracker {
             inner: Box::new(Cursor::new(prefix).chain(source)) as Source,
-            starts: starts.clone(),
+            starts: LineStarts::new(),
             pos: 0,
             line: 1,
             after_break: true,
@@ -492,7 +491,7 @@ impl CsvRecords {
             .delimiter(delimiter)
             .buffer_capacity(256 * 1024)
             .from_reader(tracker);
-        Ok(CsvRecords { reader, starts, file: file.to_string(), encoding, checked: None })
+        Ok(CsvRecords { reader, file: file.to_string(), encoding, checked: None })
     }
 
     pub fn format(&self) -> String {
@@ -513,7 +512,7 @@ impl CsvRecords {
                 // The record's first content byte: its reported start may sit on the line breaks
                 // (CRLF, blank lines) before it.
                 let line = {
-                    let mut starts = self.starts.lock().expect("line starts lock");
+                    let starts = &mut self.reader.get_mut().starts;
                     while starts.front().is_some_and(|(p, _)| *p < at) {
                         starts.pop_front();
                     }

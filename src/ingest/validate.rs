@@ -149,7 +149,7 @@ impl Validator<'_> {
                         }
                     };
                     match self.regions.resolve(&code) {
-                        Some(Resolved::Known(_)) => {}
+                        Some(Resolved::Known) => {}
                         Some(Resolved::NewTownship(r)) => accepted.new_region = Some(r),
                         None => return Err((label(), format!("region code {code} is not in the regions dimension"))),
                     }

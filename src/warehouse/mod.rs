@@ -393,12 +393,27 @@ pub fn read_part(path: &Path, columns: Option<&[&str]>) -> Result<parquet::arrow
 /// Row groups of 128 Ki rows (DuckDB writes 122,880): a query reads a row group's columns whole,
 /// so smaller groups keep its memory down and let date filters skip more of a large table; the
 /// writer also buffers one group at a time. Columns with a distinct value on (almost) every row
-/// skip dictionary encoding: a dictionary would be built only to be abandoned.
+/// skip dictionary encoding: a dictionary would be built only to be abandoned. Text columns carry
+/// no min/max statistics: rows are not sorted by any text, so every row group spans the same
+/// regions and agencies and no filter could skip one, while computing them compared every value
+/// written (docs/decisions.md); dates, amounts and counts keep theirs.
 pub fn writer_properties() -> WriterProperties {
+    use parquet::file::properties::EnabledStatistics;
     use parquet::schema::types::ColumnPath;
+    static TEXT_COLUMNS: std::sync::LazyLock<std::collections::BTreeSet<String>> = std::sync::LazyLock::new(|| {
+        crate::schema::Table::ALL
+            .iter()
+            .flat_map(|t| crate::schema::arrow_schema(*t).fields().iter().cloned().collect::<Vec<_>>())
+            .filter(|f| f.data_type() == &DataType::Utf8)
+            .map(|f| f.name().clone())
+            .collect()
+    });
     let mut b = WriterProperties::builder().set_compression(Compression::SNAPPY).set_max_row_group_row_count(Some(128 * 1024));
     for col in ["case_no", "decision_no", "party", "plaintiff", "applicant", "_source_line"] {
         b = b.set_column_dictionary_enabled(ColumnPath::from(col), false);
+    }
+    for col in TEXT_COLUMNS.iter() {
+        b = b.set_column_statistics_enabled(ColumnPath::from(col.as_str()), EnabledStatistics::None);
     }
     b.build()
 }

@@ -1,7 +1,9 @@
 //! The regions dimension (行政区划): Henan's province, its 18 city-level units and their
 //! county-level units as GB/T 2260 lists them (shipped in `henan_regions.csv`), plus what users
 //! add with `--regions FILE` and the townships that ledgers name by a 9-digit code only.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+
+use xxhash_rust::xxh3::Xxh3Builder;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,12 +63,16 @@ pub struct Region {
 
 #[derive(Debug, Clone, Default)]
 pub struct Regions {
+    /// In code order, for listings. Changed only through `insert`, which keeps `known` in step.
     pub map: BTreeMap<String, Region>,
+    /// The codes again, hashed: ingest resolves the region of every row, and a hash lookup is
+    /// several times cheaper than the ordered map's dozen string comparisons.
+    known: HashSet<String, Xxh3Builder>,
 }
 
 /// What a ledger's region code resolves to.
-pub enum Resolved<'a> {
-    Known(&'a Region),
+pub enum Resolved {
+    Known,
     /// A 9-digit code with no entry: a township named by its code, under its first 6 digits.
     NewTownship(Region),
 }
@@ -87,6 +93,7 @@ impl Regions {
     }
 
     pub fn insert(&mut self, region: Region) {
+        self.known.insert(region.code.clone());
         self.map.insert(region.code.clone(), region);
     }
 
@@ -99,11 +106,11 @@ impl Regions {
         self.get(code).cloned().ok_or_else(|| Error::Usage(format!("{what} {code} is not in the regions dimension")))
     }
 
-    pub fn resolve(&self, code: &str) -> Option<Resolved<'_>> {
-        if let Some(r) = self.map.get(code) {
-            return Some(Resolved::Known(r));
+    pub fn resolve(&self, code: &str) -> Option<Resolved> {
+        if self.known.contains(code) {
+            return Some(Resolved::Known);
         }
-        if code.len() == 9 && self.map.contains_key(&code[..6]) {
+        if code.len() == 9 && self.known.contains(&code[..6]) {
             return Some(Resolved::NewTownship(Region {
                 code: code.to_string(),
                 name: code.to_string(),
