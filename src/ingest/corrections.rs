@@ -77,19 +77,30 @@ impl Ingest<'_> {
     /// Writes the oldest batch of the window, without the rows replaced meanwhile.
     pub(super) fn flush_one(&mut self, table: Table) -> Result<()> {
         let Some(p) = self.window.pop_front() else { return Ok(()) };
-        let keep = BooleanArray::from(p.dropped.iter().map(|d| !d).collect::<Vec<_>>());
-        let batch = if keep.true_count() == p.batch.num_rows() { p.batch.clone() } else { filter_record_batch(&p.batch, &keep)? };
-        if batch.num_rows() == 0 {
+        let kept = p.dropped.iter().filter(|d| !**d).count();
+        if kept == 0 {
             return Ok(());
+        }
+        // The runs of rows between the replaced ones, as slices: they share the batch's buffers,
+        // where a filter would copy every column of almost every batch.
+        let mut batches = Vec::new();
+        let mut run_start = None;
+        for (i, &dropped) in p.dropped.iter().chain(std::iter::once(&true)).enumerate() {
+            match (dropped, run_start) {
+                (false, None) => run_start = Some(i),
+                (true, Some(s)) => {
+                    batches.push(p.batch.slice(s, i - s));
+                    run_start = None;
+                }
+                _ => {}
+            }
         }
         let lines = line_column(&p.batch);
         let range = (lines.value(0) as u64, lines.value(lines.len() - 1) as u64);
         let ingest_id = self.ingest_id;
         let st = self.tables.get_mut(&table).expect("table state");
         let roll = match st.new_parts.last() {
-            Some(last) => {
-                last.source != p.source || last.rows + batch.num_rows() > PART_CHUNKS * chunk_rows() || self.current_part.is_none()
-            }
+            Some(last) => last.source != p.source || last.rows + kept > PART_CHUNKS * chunk_rows() || self.current_part.is_none(),
             None => true,
         };
         if roll {
@@ -99,10 +110,10 @@ impl Ingest<'_> {
             self.current_part = Some((table, path));
         }
         let part = st.new_parts.last_mut().expect("a current part");
-        part.rows += batch.num_rows();
+        part.rows += kept;
         part.lines.1 = range.1;
         let path = self.current_part.as_ref().expect("current part").1.clone();
-        self.send(WriteMsg { path, batch })
+        self.send(WriteMsg { path, batches })
     }
 
     /// Marks the row `old` as replaced: in the window it is simply not written; in a part it is

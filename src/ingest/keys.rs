@@ -25,18 +25,39 @@ impl RowId {
     }
 }
 
-/// A key's 128-bit hash (xxh3), split so that a map entry is 24 bytes (a `u128` would be aligned
-/// to 16 and make it 32). Two different keys share a hash with probability about n²/2¹²⁹
-/// (10⁻²⁴ for 30 million rows).
+/// A key's hash: 96 bits of its xxh3-128, as three `u32`s so that a map entry (with the row as
+/// `PackedRow`) is 20 bytes, aligned to 4. Two different keys share a hash with probability
+/// about n²/2⁹⁷ (7·10⁻¹⁵ for 34 million keys).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) struct KeyHash {
-    lo: u64,
-    hi: u64,
+pub(super) struct KeyHash([u32; 3]);
+
+impl KeyHash {
+    /// The low 64 bits: the sub-map's own hash.
+    #[inline]
+    fn lo(&self) -> u64 {
+        u64::from(self.0[0]) | u64::from(self.0[1]) << 32
+    }
 }
 
 impl std::hash::Hash for KeyHash {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.lo);
+        state.write_u64(self.lo());
+    }
+}
+
+/// A `RowId` in a sub-map entry: two `u32`s, so that the entry needs no 8-byte alignment.
+#[derive(Clone, Copy)]
+struct PackedRow([u32; 2]);
+
+impl From<RowId> for PackedRow {
+    fn from(id: RowId) -> PackedRow {
+        PackedRow([id.0 as u32, (id.0 >> 32) as u32])
+    }
+}
+
+impl From<PackedRow> for RowId {
+    fn from(p: PackedRow) -> RowId {
+        RowId(u64::from(p.0[0]) | u64::from(p.0[1]) << 32)
     }
 }
 
@@ -58,17 +79,17 @@ impl Hasher for Prehashed {
     }
 }
 
-type SubMap = HashMap<KeyHash, RowId, BuildHasherDefault<Prehashed>>;
+type SubMap = HashMap<KeyHash, PackedRow, BuildHasherDefault<Prehashed>>;
 
 /// Bytes a sub-map spends per bucket: the entry and its control byte.
 #[cfg(test)]
-const BUCKET_BYTES: usize = std::mem::size_of::<(KeyHash, RowId)>() + 1;
+const BUCKET_BYTES: usize = std::mem::size_of::<(KeyHash, PackedRow)>() + 1;
 
 /// The key map: the one part of an ingest that grows with the rows. A single hash table has a
 /// power-of-two number of buckets, so n keys can cost up to twice n/0.875 buckets (and growing
 /// briefly holds the old and the new table). Here the keys are spread by their hash's high bits
 /// over k sub-maps, k picked from the expected number of keys so that the sub-maps' tables add up
-/// to little more than the keys need at a 7/8 load: at most 31 bytes a key from 300,000 keys up
+/// to little more than the keys need at a 7/8 load: at most 26 bytes a key from 300,000 keys up
 /// when the count is known (`reserve`), and a sub-map that outgrows its share doubles alone (1/k
 /// of the whole).
 pub(super) struct KeyMap {
@@ -83,13 +104,13 @@ impl Default for KeyMap {
 
 impl KeyMap {
     fn sub(&self, h: &KeyHash) -> usize {
-        ((u128::from(h.hi) * self.maps.len() as u128) >> 64) as usize
+        ((u64::from(h.0[2]) * self.maps.len() as u64) >> 32) as usize
     }
 
     /// Inserts `id` for the key; returns the row that held the key before.
     pub(super) fn insert(&mut self, h: KeyHash, id: RowId) -> Option<RowId> {
         let i = self.sub(&h);
-        self.maps[i].insert(h, id)
+        self.maps[i].insert(h, id.into()).map(RowId::from)
     }
 
     pub(super) fn len(&self) -> usize {
@@ -149,7 +170,7 @@ fn buckets(capacity: usize) -> usize {
 #[inline]
 pub(super) fn key_hash(key: &str) -> KeyHash {
     let h = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
-    KeyHash { lo: h as u64, hi: (h >> 64) as u64 }
+    KeyHash([h as u32, (h >> 32) as u32, (h >> 64) as u32])
 }
 
 /// Separates the parts of a composite key ((doc_no, agency) for supervision) in the hashed text;
@@ -187,12 +208,12 @@ mod tests {
         (0..n).map(|i| key_hash(&format!("豫三市监罚〔2024〕{i}号")))
     }
 
-    /// The bound docs/benchmarks.md states: sized for its keys, the map costs at most 31 bytes a
-    /// key from 300,000 keys up (a 24-byte entry and a control byte, tables about 80 % full);
-    /// grown without a size, at most 58 (a table just doubled is half full, 25 · 8/7 · 2).
+    /// The bound docs/benchmarks.md states: sized for its keys, the map costs at most 26 bytes a
+    /// key from 300,000 keys up (a 20-byte entry and a control byte, tables about 80 % full);
+    /// grown without a size, at most 48 (a table just doubled is half full, 21 · 8/7 · 2).
     #[test]
     fn bytes_per_key_stay_bounded() {
-        assert_eq!(BUCKET_BYTES, 25);
+        assert_eq!(BUCKET_BYTES, 21);
         for n in [1_000, 50_000, 300_000, 1_000_000] {
             let mut sized = KeyMap::default();
             sized.reserve(n);
@@ -206,9 +227,9 @@ mod tests {
             // Below that, tables of at least 1,024 buckets and the headroom for an uneven share
             // weigh more.
             if n >= 300_000 {
-                assert!(per_key(&sized) <= 31.0, "{n} keys, sized: {:.1} bytes a key", per_key(&sized));
+                assert!(per_key(&sized) <= 26.0, "{n} keys, sized: {:.1} bytes a key", per_key(&sized));
             }
-            assert!(per_key(&grown) <= 58.0, "{n} keys, grown: {:.1} bytes a key", per_key(&grown));
+            assert!(per_key(&grown) <= 48.0, "{n} keys, grown: {:.1} bytes a key", per_key(&grown));
         }
     }
 

@@ -10,10 +10,10 @@ use parquet::arrow::ArrowWriter;
 use crate::warehouse;
 use crate::{Error, Result};
 
-/// A batch for the part file at `path`.
+/// Batches for the part file at `path`, in order.
 pub(super) struct WriteMsg {
     pub(super) path: Arc<PathBuf>,
-    pub(super) batch: RecordBatch,
+    pub(super) batches: Vec<RecordBatch>,
 }
 
 /// Appends batches to part files, one open part at a time; each part is synced when closed.
@@ -24,14 +24,18 @@ pub(super) fn writer_thread(rx: Receiver<WriteMsg>) -> Result<()> {
         file.sync_all().map_err(|e| Error::io(path, e))
     };
     for msg in rx {
+        let Some(first) = msg.batches.first() else { continue };
         if current.as_ref().is_none_or(|(p, _)| *p != msg.path) {
             if let Some((p, w)) = current.take() {
                 close(w, &p)?;
             }
             let file = std::fs::File::create(&*msg.path).map_err(|e| Error::io(&*msg.path, e))?;
-            current = Some((msg.path.clone(), ArrowWriter::try_new(file, msg.batch.schema(), Some(warehouse::writer_properties()))?));
+            current = Some((msg.path.clone(), ArrowWriter::try_new(file, first.schema(), Some(warehouse::writer_properties()))?));
         }
-        current.as_mut().expect("an open part").1.write(&msg.batch)?;
+        let writer = &mut current.as_mut().expect("an open part").1;
+        for b in &msg.batches {
+            writer.write(b)?;
+        }
     }
     if let Some((p, w)) = current.take() {
         close(w, &p)?;
