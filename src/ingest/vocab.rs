@@ -195,7 +195,8 @@ fn clean(raw: &str) -> String {
 pub fn read(vocab: Vocab, raw: &str, phrases: &Phrases) -> Result<&'static str, Unreadable> {
     let values = vocab.values();
     // Most cells hold the canonical value itself.
-    if let Some(v) = values.iter().find(|v| **v == raw.trim()) {
+    let trimmed = super::cells::trim(raw);
+    if let Some(v) = values.iter().find(|v| **v == trimmed) {
         return Ok(v);
     }
     let s = clean(raw);
