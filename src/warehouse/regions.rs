@@ -2,8 +2,7 @@
 //! county-level units as GB/T 2260 lists them (shipped in `henan_regions.csv`), plus what users
 //! add with `--regions FILE` and the townships that ledgers name by a 9-digit code only.
 use std::collections::{BTreeMap, HashSet};
-
-use xxhash_rust::xxh3::Xxh3Builder;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -65,9 +64,39 @@ pub struct Region {
 pub struct Regions {
     /// In code order, for listings. Changed only through `insert`, which keeps `known` in step.
     pub map: BTreeMap<String, Region>,
-    /// The codes again, hashed: ingest resolves the region of every row, and a hash lookup is
-    /// several times cheaper than the ordered map's dozen string comparisons.
-    known: HashSet<String, Xxh3Builder>,
+    /// The codes again, for ingest, which resolves the region of every row: a code of digits as
+    /// the number it spells (`code_key`), found without hashing or comparing strings; any other
+    /// code as text.
+    known: HashSet<u64, BuildHasherDefault<CodeHasher>>,
+    known_text: HashSet<String>,
+}
+
+/// A code of up to 15 digits as one number, tagged with its length (so that 0411 and 411 differ).
+fn code_key(code: &str) -> Option<u64> {
+    let b = code.as_bytes();
+    if b.is_empty() || b.len() > 15 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) << 4 | b.len() as u64)
+}
+
+/// Spreads a `code_key` over the table's buckets (a multiply, its high half folded into the low).
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        let x = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        x ^ (x >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// What a ledger's region code resolves to.
@@ -93,7 +122,10 @@ impl Regions {
     }
 
     pub fn insert(&mut self, region: Region) {
-        self.known.insert(region.code.clone());
+        match code_key(&region.code) {
+            Some(k) => self.known.insert(k),
+            None => self.known_text.insert(region.code.clone()),
+        };
         self.map.insert(region.code.clone(), region);
     }
 
@@ -106,11 +138,18 @@ impl Regions {
         self.get(code).cloned().ok_or_else(|| Error::Usage(format!("{what} {code} is not in the regions dimension")))
     }
 
+    fn is_known(&self, code: &str) -> bool {
+        match code_key(code) {
+            Some(k) => self.known.contains(&k),
+            None => self.known_text.contains(code),
+        }
+    }
+
     pub fn resolve(&self, code: &str) -> Option<Resolved> {
-        if self.known.contains(code) {
+        if self.is_known(code) {
             return Some(Resolved::Known);
         }
-        if code.len() == 9 && self.known.contains(&code[..6]) {
+        if code.len() == 9 && code.is_char_boundary(6) && self.is_known(&code[..6]) {
             return Some(Resolved::NewTownship(Region {
                 code: code.to_string(),
                 name: code.to_string(),
@@ -159,6 +198,19 @@ mod tests {
             if let Some(p) = &reg.parent_code {
                 assert!(r.get(p).is_some(), "{} has unknown parent {p}", reg.code);
             }
+        }
+    }
+
+    /// Every code of the dimension is known, by number or as text, and nothing else is.
+    #[test]
+    fn known_codes_are_exactly_the_dimensions() {
+        let mut r = Regions::builtin();
+        r.insert(Region { code: "X1".into(), name: "试验".into(), level: Level::County, parent_code: None, source: "user".into() });
+        for code in r.map.keys() {
+            assert!(matches!(r.resolve(code), Some(Resolved::Known)), "{code}");
+        }
+        for code in ["0411202", "4112020", "41120", "X2", "", "411202000000000000"] {
+            assert!(!r.is_known(code), "{code}");
         }
     }
 
