@@ -158,8 +158,9 @@ impl Ingest<'_> {
         let n = r.batch.num_rows();
         let st = self.tables.get_mut(&table).expect("table state");
         if !st.reserved && r.text_bytes > 0 {
-            // Rows still to come, from the bytes per row of this first chunk (an overestimate:
-            // delimiters and line breaks are not in `text_bytes`).
+            // Rows still to come, from the bytes per row of this first chunk: exact for a file of
+            // `\n` lines, a little high for `\r\n` lines, quotes or a header, never low (a
+            // sub-map that gets more keys than its share doubles alone: docs/benchmarks.md).
             st.reserved = true;
             let expected = self.unread_bytes.saturating_mul(n as u64) / r.text_bytes.max(1);
             st.keys.reserve(expected as usize);

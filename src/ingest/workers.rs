@@ -15,7 +15,8 @@ use crate::warehouse::regions::Region;
 /// A validated chunk, applied in chunk order by the ingest thread.
 pub(super) struct ChunkResult {
     pub(super) index: usize,
-    /// Cell text in the chunk, to estimate a file's row count from its size.
+    /// The least bytes the chunk's rows took in the file (cell text and one delimiter or line
+    /// break after each field), to estimate a file's rows from its size; 0 for workbook rows.
     pub(super) text_bytes: u64,
     pub(super) batch: RecordBatch,
     pub(super) hashes: Vec<KeyHash>,
@@ -78,7 +79,7 @@ impl WorkerCtx<'_> {
         }
         let text_bytes = match &chunk.rows {
             ChunkRows::Raw(_) => 0,
-            ChunkRows::Csv { text, .. } => text.len() as u64,
+            ChunkRows::Csv { text, ends, .. } => (text.len() + ends.len()) as u64,
         };
         Ok(ChunkResult {
             index: chunk.index,
