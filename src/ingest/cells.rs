@@ -615,7 +615,15 @@ mod tests {
     #[test]
     fn trim_agrees_with_str_trim() {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            for s in [format!("{c}"), format!("a{c}"), format!("{c}a"), format!("中{c}"), format!("{c}中"), format!("中{c}中 "), format!("x{c}x")] {
+            for s in [
+                format!("{c}"),
+                format!("a{c}"),
+                format!("{c}a"),
+                format!("中{c}"),
+                format!("{c}中"),
+                format!("中{c}中 "),
+                format!("x{c}x"),
+            ] {
                 assert_eq!(trim(&s), s.trim(), "{:?}", s);
             }
         }
@@ -718,11 +726,8 @@ mod tests {
             if has_org_marker(core) && core.chars().count() > 3 {
                 return name.to_string();
             }
-            let surname_len = COMPOUND_SURNAMES
-                .iter()
-                .find(|p| core.starts_with(*p) && core.chars().count() > 2)
-                .map(|p| p.chars().count())
-                .unwrap_or(1);
+            let surname_len =
+                COMPOUND_SURNAMES.iter().find(|p| core.starts_with(*p) && core.chars().count() > 2).map(|p| p.chars().count()).unwrap_or(1);
             let surname: String = core.chars().take(surname_len).collect();
             if core.chars().count() <= surname_len {
                 return format!("{core}{tail}");
