@@ -135,7 +135,7 @@ pub fn region(regions: &Regions, raw: &str) -> Result<String, String> {
     }
     for candidate in [name.clone(), format!("{name}市")] {
         let found: Vec<&str> =
-            regions.map.values().filter(|r| r.level != Level::Township && r.name == candidate).map(|r| r.code.as_str()).collect();
+            regions.iter().filter(|r| r.level != Level::Township && r.name == candidate).map(|r| r.code.as_str()).collect();
         match found.as_slice() {
             [one] => return Ok(one.to_string()),
             [] => continue,

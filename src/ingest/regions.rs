@@ -89,7 +89,7 @@ const NAME_SUFFIXES: &[&str] = &["街道办事处", "办事处", "街道", "自�
 impl RegionNames {
     pub fn new(regions: &Regions) -> RegionNames {
         let mut names = RegionNames::default();
-        for r in regions.map.values() {
+        for r in regions.iter() {
             // A township known only by its code has no name to find it by.
             if r.source == "auto" || r.name == r.code {
                 continue;

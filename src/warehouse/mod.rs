@@ -456,7 +456,7 @@ pub fn regions_schema() -> Arc<Schema> {
 }
 
 pub fn regions_batch(r: &Regions) -> Result<RecordBatch> {
-    let vals: Vec<&Region> = r.map.values().collect();
+    let vals: Vec<&Region> = r.iter().collect();
     let arrays: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(vals.iter().map(|v| v.code.as_str()))),
         Arc::new(StringArray::from_iter_values(vals.iter().map(|v| v.name.as_str()))),

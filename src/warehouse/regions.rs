@@ -62,8 +62,9 @@ pub struct Region {
 
 #[derive(Debug, Clone, Default)]
 pub struct Regions {
-    /// In code order, for listings. Changed only through `insert`, which keeps `known` in step.
-    pub map: BTreeMap<String, Region>,
+    /// In code order, for listings. Private, so that only `insert` changes it and `known` stays
+    /// in step.
+    map: BTreeMap<String, Region>,
     /// The codes again, for ingest, which resolves the region of every row: a code of digits as
     /// the number it spells (`code_key`), found without hashing or comparing strings; any other
     /// code as text.
@@ -127,6 +128,11 @@ impl Regions {
             None => self.known_text.insert(region.code.clone()),
         };
         self.map.insert(region.code.clone(), region);
+    }
+
+    /// Every region, in code order.
+    pub fn iter(&self) -> impl Iterator<Item = &Region> {
+        self.map.values()
     }
 
     pub fn get(&self, code: &str) -> Option<&Region> {

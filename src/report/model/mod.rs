@@ -462,7 +462,7 @@ fn township_noun(names: &[&str]) -> (bool, bool) {
 impl LevelWords {
     pub fn of(regions: &Regions, region: &Region, wording: &Wording) -> Result<LevelWords> {
         let children = |r: &Region| -> Vec<String> {
-            let mut v: Vec<&Region> = regions.map.values().filter(|c| c.parent_code.as_deref() == Some(r.code.as_str())).collect();
+            let mut v: Vec<&Region> = regions.iter().filter(|c| c.parent_code.as_deref() == Some(r.code.as_str())).collect();
             v.sort_by(|a, b| a.code.cmp(&b.code));
             v.into_iter().map(|c| c.name.clone()).collect()
         };
