@@ -60,12 +60,11 @@ impl<'a> CellRef<'a> {
     pub fn is_empty(&self) -> bool {
         match self {
             CellRef::Empty => true,
-            // Most cells start with a printable ASCII character or a CJK ideograph (lead bytes
-            // E4–E9): neither is blank, and the whole cell need not be walked.
-            CellRef::Text(s) => match s.as_bytes().first() {
-                Some(0x21..=0x7E | 0xE4..=0xE9) => false,
-                _ => s.chars().all(|c| c.is_whitespace() || cells::is_invisible(c)),
-            },
+            // A cell that starts with a solid character is not blank: it need not be walked.
+            CellRef::Text(s) => {
+                !s.as_bytes().first().is_some_and(|&b| cells::solid_lead(b))
+                    && s.chars().all(|c| c.is_whitespace() || cells::is_invisible(c))
+            }
             _ => false,
         }
     }

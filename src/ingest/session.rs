@@ -157,12 +157,13 @@ impl Ingest<'_> {
         }
         let n = r.batch.num_rows();
         let st = self.tables.get_mut(&table).expect("table state");
-        if !st.reserved && r.text_bytes > 0 {
-            // Rows still to come, from the bytes per row of this first chunk: exact for a file of
-            // `\n` lines, a little high for `\r\n` lines, quotes or a header, never low (a
-            // sub-map that gets more keys than its share doubles alone: docs/benchmarks.md).
+        if !st.reserved && r.file_bytes > 0 {
+            // Rows still to come, from the accepted rows per byte of this first chunk: a little
+            // high for `\r\n` lines, quotes or a header; low only if later chunks reject fewer
+            // rows than this one (a sub-map that gets more keys than its share doubles alone:
+            // docs/benchmarks.md).
             st.reserved = true;
-            let expected = self.unread_bytes.saturating_mul(n as u64) / r.text_bytes.max(1);
+            let expected = self.unread_bytes.saturating_mul(n as u64) / r.file_bytes.max(1);
             st.keys.reserve(expected as usize);
         }
         self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });

@@ -17,7 +17,7 @@ pub(super) struct ChunkResult {
     pub(super) index: usize,
     /// The least bytes the chunk's rows took in the file (cell text and one delimiter or line
     /// break after each field), to estimate a file's rows from its size; 0 for workbook rows.
-    pub(super) text_bytes: u64,
+    pub(super) file_bytes: u64,
     pub(super) batch: RecordBatch,
     pub(super) hashes: Vec<KeyHash>,
     pub(super) rejects: Vec<RejectRow>,
@@ -77,13 +77,13 @@ impl WorkerCtx<'_> {
                 }
             }
         }
-        let text_bytes = match &chunk.rows {
+        let file_bytes = match &chunk.rows {
             ChunkRows::Raw(_) => 0,
             ChunkRows::Csv { text, ends, .. } => (text.len() + ends.len()) as u64,
         };
         Ok(ChunkResult {
             index: chunk.index,
-            text_bytes,
+            file_bytes,
             batch: out.builders.finish(self.source_file, self.ingest_id)?,
             hashes: out.hashes,
             rejects: out.rejects,
