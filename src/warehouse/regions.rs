@@ -66,8 +66,8 @@ pub struct Regions {
     /// in step.
     map: BTreeMap<String, Region>,
     /// The codes again, for ingest, which resolves the region of every row: a code of digits as
-    /// the number it spells (`code_key`), found without hashing or comparing strings; any other
-    /// code as text.
+    /// the number it spells (`code_key`), hashed as a number with no string hashed or compared;
+    /// any other code as text.
     known: HashSet<u64, BuildHasherDefault<CodeHasher>>,
     known_text: HashSet<String>,
 }
