@@ -20,34 +20,38 @@ CREATE VIEW reconsideration_u AS
 SELECT r.region_code || '|' || r.respondent AS unit_id, r.*
 FROM reconsideration_cases r WHERE ${all_agencies} OR r.region_code IN (SELECT code FROM agency_scope);
 
--- The metrics table's units with their penalty figures (queries/metrics.sql reads this view):
--- one pass over the penalty ledger finds its agencies (of every year: an agency is listed with
--- or without cases in P) and counts and sums their rows in P at once; the agencies that appear
--- only in litigation or reconsideration are joined in after.
+-- Every agency in scope: the penalty ledger's of every year (an agency is listed with or
+-- without cases in P), from `penalty_units`, the (region code, agency) pairs the ingest recorded
+-- with the parts, so that no penalty row is read for the list; then the defendants and the
+-- respondents.
+CREATE VIEW agency_names AS
+SELECT region_code, name FROM (
+  SELECT region_code, agency AS name FROM penalty_units
+  WHERE ${all_agencies} OR region_code IN (SELECT code FROM agency_scope)
+  UNION ALL
+  SELECT region_code, defendant AS name FROM litigation_u
+  UNION ALL
+  SELECT region_code, respondent AS name FROM reconsideration_u
+) a
+GROUP BY region_code, name;
+
+-- The penalty figures of each agency with rows in P: only P's rows are read (the date filter
+-- lets the scan skip the parts of other years by their statistics).
 CREATE VIEW penalty_agencies AS
-SELECT region_code, agency AS name,
-  COUNT(*) FILTER (WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}') AS penalty_cases,
-  SUM(fine_yuan) FILTER (WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}') AS fines_yuan,
-  SUM(confiscated_yuan) FILTER (WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}') AS confiscated_yuan
+SELECT region_code, agency AS name, COUNT(*) AS penalty_cases, SUM(fine_yuan) AS fines_yuan, SUM(confiscated_yuan) AS confiscated_yuan
 FROM penalty
-WHERE ${all_agencies} OR region_code IN (SELECT code FROM agency_scope)
+WHERE decided_date BETWEEN DATE '${start}' AND DATE '${end}'
+  AND (${all_agencies} OR region_code IN (SELECT code FROM agency_scope))
 GROUP BY region_code, agency;
 
+-- The metrics table's units (queries/metrics.sql reads this view): an agency without penalty
+-- rows in P has no penalty figures here (metrics.sql counts them as 0).
 CREATE VIEW units_metrics AS
-SELECT region_code || '|' || region_name AS unit_id, region_code, region_name, penalty_cases, fines_yuan, confiscated_yuan FROM (
-  SELECT COALESCE(p.region_code, o.region_code) AS region_code, COALESCE(p.name, o.name) AS region_name,
-    p.penalty_cases, p.fines_yuan, p.confiscated_yuan
-  FROM penalty_agencies p
-  FULL OUTER JOIN (
-    SELECT region_code, name FROM (
-      SELECT region_code, defendant AS name FROM litigation_u
-      UNION ALL
-      SELECT region_code, respondent AS name FROM reconsideration_u
-    ) a
-    GROUP BY region_code, name
-  ) o ON p.region_code = o.region_code AND p.name = o.name
-) j;
+SELECT n.region_code || '|' || n.name AS unit_id, n.region_code, n.name AS region_name,
+  p.penalty_cases, p.fines_yuan, p.confiscated_yuan
+FROM agency_names n
+LEFT JOIN penalty_agencies p ON p.region_code = n.region_code AND p.name = n.name;
 
--- The agencies alone (supervision reads them); the optimizer drops the unused sums.
+-- The agencies alone (supervision reads them): no penalty row is read.
 CREATE VIEW units AS
-SELECT unit_id, region_code, region_name FROM units_metrics;
+SELECT region_code || '|' || name AS unit_id, region_code, name AS region_name FROM agency_names;

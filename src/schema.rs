@@ -142,6 +142,17 @@ impl Table {
         }
     }
 
+    /// The two columns that name a unit of the agency metrics (region code, agency), for a
+    /// table whose parts record the pairs they hold (`warehouse::units`): only the penalty
+    /// ledger, the one large enough that listing its agencies by reading every row would cost a
+    /// query more than its figures do. Litigation and reconsideration are read whole anyway.
+    pub fn unit_columns(self) -> Option<[&'static str; 2]> {
+        match self {
+            Table::Penalty => Some(["region_code", "agency"]),
+            _ => None,
+        }
+    }
+
     /// Headers of columns that name persons (被追责人, 责任人, 姓名): dropped at ingest, never
     /// stored, never copied into a rejects file, and named in the manifest as personal data.
     pub fn is_personal_header(self, base: &str) -> bool {

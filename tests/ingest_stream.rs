@@ -131,3 +131,76 @@ fn chunk_size_does_not_change_the_warehouse() {
     let c = reps(&small_files[2]);
     assert_eq!(c, vec![("豫罚〔2024〕5号".to_string(), 9, 3), ("豫罚〔2024〕40号".to_string(), 42, 2)]);
 }
+
+/// A penalty row of decision n by `agency` of `region`.
+fn agency_row(n: u32, agency: &str, region: &str) -> String {
+    format!("豫罚〔2024〕{n}号,{agency},{region},2024-03-{:02},{n}", n % 28 + 1)
+}
+
+/// The (region code, agency) pairs `sql` prints, as a set.
+fn pairs(dir: &Dir, sql: &str) -> std::collections::BTreeSet<(String, String)> {
+    let out = dir.command(&["sql", sql, "--format", "csv", "--max-rows", "0"]).stdout();
+    out.lines().skip(1).map(|l| l.split_once(',').map(|(a, b)| (a.to_string(), b.to_string())).expect("two columns")).collect()
+}
+
+/// The agency list the ingest records with the parts (`penalty_units`, read by the agency
+/// metrics instead of every penalty row) holds exactly the pairs of the rows kept, whichever path
+/// removed a replaced row: inside the window, a late rewrite of this ingest's part, or a rewrite
+/// of an earlier ingest's part. An agency whose only row was corrected to another name is gone.
+#[test]
+fn the_agency_list_follows_every_correction() {
+    let dir = Dir::new();
+    let mut a: Vec<String> = (1..=200)
+        .map(|n| match n {
+            5 => agency_row(n, "湖滨区交通运输局", "411202"),  // its only row, corrected 3 rows later
+            10 => agency_row(n, "湖滨区城市管理局", "411202"), // its only row, corrected ~140 rows later
+            40 => agency_row(n, "陕州区应急管理局", "411203"), // its only row, corrected by the next ingest
+            60 => agency_row(n, "陕州区市场监督管理局", "411203"), // kept
+            _ => agency_row(n, "湖滨区市场监督管理局", "411202"),
+        })
+        .collect();
+    a.insert(150, agency_row(10, "湖滨区市场监督管理局", "411202"));
+    a.insert(7, agency_row(5, "湖滨区市场监督管理局", "411202"));
+    dir.create("a.csv", &format!("{HEADER}\n{}\n", a.join("\n")));
+    dir.create(
+        "c.csv",
+        &format!("{HEADER}\n{}\n{}\n", agency_row(40, "陕州区市场监督管理局", "411203"), agency_row(300, "湖滨区卫生健康委员会", "411202")),
+    );
+    let ingest = |file: &str| dir.command(&["ingest", file]).env("FUYUAN_CHUNK_ROWS", "3").stdout();
+    ingest("a.csv");
+    let listed = "SELECT region_code, agency FROM penalty_units ORDER BY 1, 2";
+    let distinct = "SELECT DISTINCT region_code, agency FROM penalty ORDER BY 1, 2";
+    let after_a = pairs(&dir, listed);
+    assert_eq!(after_a, pairs(&dir, distinct));
+    let p = |r: &str, a: &str| (r.to_string(), a.to_string());
+    assert!(!after_a.contains(&p("411202", "湖滨区交通运输局")), "corrected inside the window: {after_a:?}");
+    assert!(!after_a.contains(&p("411202", "湖滨区城市管理局")), "corrected after the window: {after_a:?}");
+    assert!(after_a.contains(&p("411203", "陕州区应急管理局")), "{after_a:?}");
+    ingest("c.csv");
+    let after_c = pairs(&dir, listed);
+    assert_eq!(after_c, pairs(&dir, distinct));
+    assert_eq!(
+        after_c,
+        [p("411202", "湖滨区卫生健康委员会"), p("411202", "湖滨区市场监督管理局"), p("411203", "陕州区市场监督管理局")]
+            .into_iter()
+            .collect(),
+        "an earlier ingest's row corrected: its agency is gone"
+    );
+    let parts = dir.manifest("warehouse")["tables"]["penalty"]["parts"].as_array().unwrap().len();
+    assert!(parts > 3, "the small chunks wrote several parts: {parts}");
+
+    // A warehouse whose manifest names no list (written before there was one) lists the same
+    // agencies from the rows, and its next ingest writes the list again.
+    let metrics = || dir.command(&["metrics", "--period", "2024", "--by", "agency", "--format", "csv"]).stdout();
+    let with_list = metrics();
+    assert_eq!(with_list.lines().count(), 1 + 3 + 0, "{with_list}");
+    let mut m = dir.manifest("warehouse");
+    m["tables"]["penalty"].as_object_mut().unwrap().remove("units").expect("the manifest named the list");
+    dir.create("warehouse/manifest.json", &serde_json::to_string_pretty(&m).unwrap());
+    assert_eq!(metrics(), with_list, "the same agencies and figures without the list");
+    assert_eq!(pairs(&dir, listed), after_c);
+    dir.create("d.csv", &format!("{HEADER}\n{}\n", agency_row(301, "湖滨区卫生健康委员会", "411202")));
+    ingest("d.csv");
+    assert!(dir.manifest("warehouse")["tables"]["penalty"]["units"]["file"].as_str().is_some_and(|f| f.ends_with("-units.parquet")));
+    assert_eq!(pairs(&dir, listed), after_c);
+}

@@ -218,6 +218,25 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
         let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
         ctx.register_table(name, Arc::new(ListingTable::try_new(config)?))?;
     }
+    // Each unit list (`penalty_units`): the file the ingest wrote, or, for a warehouse written
+    // before there was one, the same pairs read from the rows.
+    for table in Table::stored() {
+        let (Some(columns), Some(schema)) = (table.unit_columns(), crate::warehouse::units::list_schema(table)) else { continue };
+        let name = crate::warehouse::units::list_name(table);
+        match manifest.tables.get(table.name()).and_then(|t| t.units.as_ref()) {
+            Some(list) => {
+                let schema = if views { view_strings(&schema) } else { schema };
+                let url = ListingTableUrl::parse(root.join(&list.file).to_string_lossy())?;
+                let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+                let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(schema);
+                ctx.register_table(name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+            }
+            None => {
+                let [a, b] = columns;
+                ctx.sql(&format!("CREATE VIEW {name} AS SELECT DISTINCT {a}, {b} FROM {}", table.name())).await?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use super::session::Ingest;
 use super::{IngestOptions, IngestReport};
 use crate::schema::Table;
 use crate::warehouse::regions::Regions;
-use crate::warehouse::{self, FileRecord, IngestRecord, PartInfo, TableInfo};
+use crate::warehouse::{self, FileRecord, IngestRecord, PartInfo, TableInfo, units};
 use crate::{Error, Result};
 
 /// Refuses the whole ingest under `--strict`: an ignored column that looks like a ledger column,
@@ -44,21 +44,22 @@ pub(super) fn commit(
     let (wh, manifest, ingest_id) = (ing.wh, ing.manifest, ing.ingest_id);
     let mut tables = BTreeMap::new();
     for table in Table::stored() {
-        let info = match ing.tables.remove(&table) {
+        let mut info = match ing.tables.remove(&table) {
             Some(st) => finish_table(wh, ingest_id, table, st, &ing.sources, record_of, &mut records)?,
-            None => TableInfo {
-                rows: manifest.and_then(|m| m.tables.get(table.name())).map(|t| t.rows).unwrap_or(0),
-                parts: manifest.and_then(|m| m.tables.get(table.name())).map(|t| t.parts.clone()).unwrap_or_default(),
-            },
+            None => manifest.and_then(|m| m.tables.get(table.name())).cloned().unwrap_or_default(),
         };
-        let info = if info.parts.is_empty() {
+        if info.parts.is_empty() {
             // An empty table still has a schema for the engine to read: one empty part.
             let rel = format!("data/{}/{ingest_id:06}-0000.parquet", table.name());
-            warehouse::write_parquet(&wh.path(&rel)?, crate::schema::arrow_schema(table), &[])?;
-            TableInfo { rows: 0, parts: vec![PartInfo { file: rel, rows: 0 }] }
-        } else {
-            info
-        };
+            let w = warehouse::PartWriter::create(&wh.path(&rel)?, crate::schema::arrow_schema(table), Some(table))?;
+            w.finish()?;
+            info = TableInfo { rows: 0, parts: vec![PartInfo { file: rel, rows: 0 }], units: None };
+        }
+        if info.units.is_none() {
+            // The table changed (or its list predates this build): its unit list again.
+            let rel = format!("data/{}/{ingest_id:06}-units.parquet", table.name());
+            info.units = units::write_list(wh, table, &info.parts, &rel)?;
+        }
         tables.insert(table.name().to_string(), info);
     }
     let record =

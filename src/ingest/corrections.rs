@@ -7,15 +7,14 @@ use std::sync::Arc;
 
 use arrow::array::{Array, BooleanArray, Int64Array, RecordBatch, StringArray};
 use arrow::compute::filter_record_batch;
-use parquet::arrow::ArrowWriter;
 
 use super::chunks::chunk_rows;
 use super::keys::{KeyMap, OLD_ROW, RowId};
 use super::session::Ingest;
 use super::writer::WriteMsg;
+use crate::Result;
 use crate::schema::Table;
-use crate::warehouse::{self, FileRecord, PartInfo, Replaced, TableInfo, Warehouse};
-use crate::{Error, Result};
+use crate::warehouse::{self, FileRecord, PartInfo, PartWriter, Replaced, TableInfo, Warehouse};
 
 /// Chunks held back before they are written (a correction within this window costs nothing).
 pub(super) const WINDOW: usize = 8;
@@ -113,7 +112,7 @@ impl Ingest<'_> {
         part.rows += kept;
         part.lines.1 = range.1;
         let path = self.current_part.as_ref().expect("current part").1.clone();
-        self.send(WriteMsg { path, batches })
+        self.send(WriteMsg { table, path, batches })
     }
 
     /// Marks the row `old` as replaced: in the window it is simply not written; in a part it is
@@ -148,8 +147,8 @@ impl Ingest<'_> {
 type DroppedRow = (usize, String, i64);
 
 /// Rewrites `src` without the rows `drop` picks; returns the kept row count and the dropped rows.
-fn rewrite_part(src: &Path, dst: &Path, drop: impl Fn(usize, i64) -> bool) -> Result<(usize, Vec<DroppedRow>)> {
-    let mut writer: Option<ArrowWriter<std::fs::File>> = None;
+fn rewrite_part(table: Table, src: &Path, dst: &Path, drop: impl Fn(usize, i64) -> bool) -> Result<(usize, Vec<DroppedRow>)> {
+    let mut writer: Option<PartWriter> = None;
     let mut kept = 0;
     let mut dropped = Vec::new();
     let mut row = 0;
@@ -175,13 +174,12 @@ fn rewrite_part(src: &Path, dst: &Path, drop: impl Fn(usize, i64) -> bool) -> Re
         }
         kept += b.num_rows();
         if writer.is_none() {
-            let file = std::fs::File::create(dst).map_err(|e| Error::io(dst, e))?;
-            writer = Some(ArrowWriter::try_new(file, b.schema(), Some(warehouse::writer_properties()))?);
+            writer = Some(PartWriter::create(dst, b.schema(), Some(table))?);
         }
         writer.as_mut().expect("writer").write(&b)?;
     }
     if let Some(w) = writer {
-        w.into_inner()?.sync_all().map_err(|e| Error::io(dst, e))?;
+        w.finish()?;
     }
     Ok((kept, dropped))
 }
@@ -208,7 +206,7 @@ pub(super) fn finish_table(
         };
         rewritten += 1;
         let rel = format!("data/{}/{ingest_id:06}-r{rewritten:04}.parquet", table.name());
-        let (kept, dropped) = rewrite_part(&wh.root.join(&part.file), &wh.path(&rel)?, |row, _| rows.contains(&row))?;
+        let (kept, dropped) = rewrite_part(table, &wh.root.join(&part.file), &wh.path(&rel)?, |row, _| rows.contains(&row))?;
         for (row, file, line) in dropped {
             old_rows.insert((pi, row), (file, line));
         }
@@ -221,7 +219,7 @@ pub(super) fn finish_table(
             None => parts.push(PartInfo { file: part.file.clone(), rows: part.rows as u64 }),
             Some(lines) => {
                 let rel = part.file.replace(".parquet", "-k.parquet");
-                let (kept, _) = rewrite_part(&wh.root.join(&part.file), &wh.path(&rel)?, |_, line| lines.contains(&(line as u64)))?;
+                let (kept, _) = rewrite_part(table, &wh.root.join(&part.file), &wh.path(&rel)?, |_, line| lines.contains(&(line as u64)))?;
                 let _ = std::fs::remove_file(wh.root.join(&part.file));
                 if kept > 0 {
                     parts.push(PartInfo { file: rel, rows: kept as u64 });
@@ -252,5 +250,5 @@ pub(super) fn finish_table(
         records[ri].replaced.extend(reps.into_iter().map(|(_, r)| r));
     }
     let rows = parts.iter().map(|p| p.rows).sum();
-    Ok(TableInfo { rows, parts })
+    Ok(TableInfo { rows, parts, units: None })
 }

@@ -12,6 +12,7 @@
 //! no manifest names are leftovers of a crash (or parts replaced by a rewrite) and are removed by
 //! the next ingest, under the lock that serialises writers.
 pub mod regions;
+pub mod units;
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -46,6 +47,10 @@ pub struct Manifest {
 pub struct TableInfo {
     pub rows: u64,
     pub parts: Vec<PartInfo>,
+    /// For a table with unit columns (the penalty ledger): the file listing every (region code,
+    /// agency) pair its parts hold (`units`). Absent in a warehouse written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<PartInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -313,7 +318,7 @@ impl Warehouse {
         let rb = regions_batch(regions)?;
         let file = format!("data/regions/{version:06}.parquet");
         let rows = write_parquet(&self.path(&file)?, rb.schema(), &[rb])?;
-        tables.insert("regions".into(), TableInfo { rows, parts: vec![PartInfo { file, rows }] });
+        tables.insert("regions".into(), TableInfo { rows, parts: vec![PartInfo { file, rows }], units: None });
         for dir in ["data/regions", "data/litigation", "data/reconsideration", "data/penalty", "data/court", "rejects"] {
             let d = self.root.join(dir);
             if d.exists() {
@@ -352,7 +357,7 @@ impl Warehouse {
         let named: std::collections::HashSet<&str> = m
             .tables
             .values()
-            .flat_map(|t| t.parts.iter().map(|p| p.file.as_str()))
+            .flat_map(|t| t.parts.iter().chain(&t.units).map(|p| p.file.as_str()))
             .chain(m.ingests.iter().flat_map(|i| i.files.iter()).filter_map(|f| f.rejects_file.as_deref()))
             .collect();
         for top in ["data", "rejects"] {
@@ -433,16 +438,50 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 }
 
 pub fn write_parquet(path: &Path, schema: Arc<Schema>, batches: &[RecordBatch]) -> Result<u64> {
-    let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut w = ArrowWriter::try_new(file, schema, Some(writer_properties()))?;
-    let mut rows = 0u64;
+    let mut w = PartWriter::create(path, schema, None)?;
     for b in batches {
-        rows += b.num_rows() as u64;
         w.write(b)?;
     }
-    let file = w.into_inner()?;
-    file.sync_all().map_err(|e| Error::io(path, e))?;
-    Ok(rows)
+    w.finish()
+}
+
+/// Writes one part of a table: the batches, then, for a table with unit columns, the units its
+/// rows name in the footer (`units`); the file is synced when finished.
+pub struct PartWriter {
+    path: PathBuf,
+    writer: ArrowWriter<File>,
+    units: Option<([&'static str; 2], units::UnitSet)>,
+    rows: u64,
+}
+
+impl PartWriter {
+    pub fn create(path: &Path, schema: Arc<Schema>, table: Option<crate::schema::Table>) -> Result<PartWriter> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        Ok(PartWriter {
+            path: path.to_path_buf(),
+            writer: ArrowWriter::try_new(file, schema, Some(writer_properties()))?,
+            units: table.and_then(|t| t.unit_columns()).map(|c| (c, units::UnitSet::default())),
+            rows: 0,
+        })
+    }
+
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        if let Some((columns, set)) = &mut self.units {
+            set.add_batch(batch, *columns)?;
+        }
+        self.rows += batch.num_rows() as u64;
+        Ok(self.writer.write(batch)?)
+    }
+
+    /// Closes and syncs the part; returns its row count.
+    pub fn finish(mut self) -> Result<u64> {
+        if let Some((_, set)) = &self.units {
+            self.writer.append_key_value_metadata(parquet::file::metadata::KeyValue::new(units::FOOTER_KEY.to_string(), set.to_footer()));
+        }
+        let file = self.writer.into_inner()?;
+        file.sync_all().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.rows)
+    }
 }
 
 pub fn regions_schema() -> Arc<Schema> {

@@ -1,0 +1,203 @@
+//! The units a table's rows name — for the penalty ledger, every (region code, agency) pair —
+//! recorded as the parts are written, so that listing them does not read every row.
+//!
+//! The agency metrics list an agency with or without cases in the period, so the list spans every
+//! year while the figures need only the period's rows, which date statistics let a query find
+//! without reading the rest. Each part carries its own pairs in its footer (key `fuyuan:units`),
+//! written by `PartWriter` when the part is closed, so a part rewritten by a late correction
+//! carries the pairs of the rows it kept. At every commit the pairs of the table's live parts
+//! are merged into one small Parquet file that the manifest names (`TableInfo::units`) and the
+//! engine registers as `penalty_units`. A part without the footer key (written before it
+//! existed) has its pairs read from its two columns instead; a manifest without the file (a
+//! warehouse not ingested into since) gets a view that lists the pairs from the rows.
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use parquet::file::metadata::ParquetMetaDataReader;
+
+use super::{PartInfo, Warehouse};
+use crate::schema::Table;
+use crate::{Error, Result};
+
+/// The footer key under which a part lists its units (a JSON array of two-text arrays).
+pub const FOOTER_KEY: &str = "fuyuan:units";
+
+/// The name the engine gives a table's unit list (`penalty_units`).
+pub fn list_name(table: Table) -> String {
+    format!("{}_units", table.name())
+}
+
+/// The unit list's schema: the table's two unit columns, as text.
+pub fn list_schema(table: Table) -> Option<SchemaRef> {
+    let [a, b] = table.unit_columns()?;
+    Some(Arc::new(Schema::new(vec![Field::new(a, DataType::Utf8, false), Field::new(b, DataType::Utf8, false)])))
+}
+
+/// The values are xxh3 hashes already: the map uses them as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 hashes are looked up")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A set of (text, text) pairs, built from millions of rows without a string allocated per row:
+/// a row is looked up by a 64-bit hash of its two values and compared with the pair stored
+/// under it; a different pair with the same hash (never seen, but possible) is kept aside, so
+/// the set is exact.
+#[derive(Default)]
+pub struct UnitSet {
+    pairs: Vec<(String, String)>,
+    index: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+    collided: BTreeSet<(String, String)>,
+}
+
+fn pair_hash(a: &str, b: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(b.as_bytes(), xxhash_rust::xxh3::xxh3_64(a.as_bytes()))
+}
+
+impl UnitSet {
+    pub fn insert(&mut self, a: &str, b: &str) {
+        let h = pair_hash(a, b);
+        match self.index.get(&h) {
+            Some(&i) => {
+                let (pa, pb) = &self.pairs[i as usize];
+                if (pa.as_str(), pb.as_str()) != (a, b) && !self.collided.iter().any(|(ca, cb)| (ca.as_str(), cb.as_str()) == (a, b)) {
+                    self.collided.insert((a.to_string(), b.to_string()));
+                }
+            }
+            None => {
+                self.index.insert(h, self.pairs.len() as u32);
+                self.pairs.push((a.to_string(), b.to_string()));
+            }
+        }
+    }
+
+    /// Adds the pairs of a batch's two unit columns (text, never null: both are required).
+    pub fn add_batch(&mut self, batch: &RecordBatch, [a, b]: [&str; 2]) -> Result<()> {
+        let (a, b) = (text(batch, a)?, text(batch, b)?);
+        for i in 0..batch.num_rows() {
+            if a.is_valid(i) && b.is_valid(i) {
+                self.insert(a.value(i), b.value(i));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len() + self.collided.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The pairs, sorted.
+    pub fn into_sorted(self) -> Vec<(String, String)> {
+        let mut v = self.pairs;
+        v.extend(self.collided);
+        v.sort_unstable();
+        v
+    }
+
+    /// The footer value: the pairs as a JSON array of two-text arrays.
+    pub fn to_footer(&self) -> String {
+        let all: Vec<(&str, &str)> = self.pairs.iter().chain(self.collided.iter()).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        serde_json::to_string(&all).expect("text pairs serialise")
+    }
+}
+
+fn text<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b StringArray> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<StringArray>())
+        .ok_or_else(|| Error::Other(format!("unit column {name} is not text")))
+}
+
+/// Adds a part's units to `set`: from its footer, or from its two columns when the footer has
+/// none.
+fn add_part(set: &mut UnitSet, path: &Path, columns: [&str; 2]) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = ParquetMetaDataReader::new().parse_and_finish(&file)?;
+    let listed = meta.file_metadata().key_value_metadata().and_then(|kv| kv.iter().find(|k| k.key == FOOTER_KEY));
+    if let Some(value) = listed.and_then(|k| k.value.as_deref()) {
+        let pairs: Vec<(&str, &str)> = serde_json::from_str(value)
+            .map_err(|e| Error::Warehouse { path: path.to_path_buf(), message: format!("the units in its footer are damaged: {e}") })?;
+        for (a, b) in pairs {
+            set.insert(a, b);
+        }
+        return Ok(());
+    }
+    for b in super::read_part(path, Some(&columns))? {
+        set.add_batch(&b?, columns)?;
+    }
+    Ok(())
+}
+
+/// Writes the unit list of a table made of `parts` to `rel` (under the warehouse root) and
+/// returns it as the manifest names it; `None` for a table without unit columns.
+pub fn write_list(wh: &Warehouse, table: Table, parts: &[PartInfo], rel: &str) -> Result<Option<PartInfo>> {
+    let (Some(columns), Some(schema)) = (table.unit_columns(), list_schema(table)) else { return Ok(None) };
+    let mut set = UnitSet::default();
+    for p in parts {
+        add_part(&mut set, &wh.root.join(&p.file), columns)?;
+    }
+    let pairs = set.into_sorted();
+    let a = StringArray::from_iter_values(pairs.iter().map(|(a, _)| a.as_str()));
+    let b = StringArray::from_iter_values(pairs.iter().map(|(_, b)| b.as_str()));
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(a), Arc::new(b)])?;
+    let rows = super::write_parquet(&wh.path(rel)?, schema, &[batch])?;
+    Ok(Some(PartInfo { file: rel.to_string(), rows }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_keeps_each_pair_once_and_lists_them_sorted() {
+        let mut s = UnitSet::default();
+        for (a, b) in [("411202", "区市场监管局"), ("411202", "区公安分局"), ("411202", "区市场监管局"), ("411203", "区市场监管局")]
+        {
+            s.insert(a, b);
+        }
+        assert_eq!(s.len(), 3);
+        let json = s.to_footer();
+        let back: Vec<(String, String)> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.len(), 3);
+        assert_eq!(
+            s.into_sorted(),
+            vec![
+                ("411202".to_string(), "区公安分局".to_string()),
+                ("411202".to_string(), "区市场监管局".to_string()),
+                ("411203".to_string(), "区市场监管局".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pair_under_a_taken_hash_is_kept_aside() {
+        // Force a collision: a pair stored under the hash of another.
+        let mut s = UnitSet::default();
+        s.insert("1", "a");
+        let h = pair_hash("2", "b");
+        s.index.insert(h, 0);
+        s.insert("2", "b");
+        s.insert("2", "b");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.into_sorted(), vec![("1".to_string(), "a".to_string()), ("2".to_string(), "b".to_string())]);
+    }
+}
