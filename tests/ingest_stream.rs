@@ -201,6 +201,6 @@ fn the_agency_list_follows_every_correction() {
     assert_eq!(pairs(&dir, listed), after_c);
     dir.create("d.csv", &format!("{HEADER}\n{}\n", agency_row(301, "湖滨区卫生健康委员会", "411202")));
     ingest("d.csv");
-    assert!(dir.manifest("warehouse")["tables"]["penalty"]["units"]["file"].as_str().is_some_and(|f| f.ends_with("-units.parquet")));
+    assert!(dir.manifest("warehouse")["tables"]["penalty"]["units"]["file"].as_str().is_some_and(|f| f.starts_with("data/penalty_units/")));
     assert_eq!(pairs(&dir, listed), after_c);
 }

@@ -57,7 +57,8 @@ pub(super) fn commit(
         }
         if info.units.is_none() {
             // The table changed (or its list predates this build): its unit list again.
-            let rel = format!("data/{}/{ingest_id:06}-units.parquet", table.name());
+            // In a folder of its own, so that the table's folder holds only its parts.
+            let rel = format!("data/{}/{ingest_id:06}.parquet", units::list_name(table));
             info.units = units::write_list(wh, table, &info.parts, &rel)?;
         }
         tables.insert(table.name().to_string(), info);

@@ -4,7 +4,9 @@
 //! `regions`, the Parquet part files that make up the table now (`data/penalty/000003-0001.parquet`:
 //! ingest 3, its first penalty part). An ingest appends new parts; it rewrites only the parts
 //! that lost rows to a later row with the same key, so a large table is not copied on every
-//! ingest. `rejects/` holds one CSV per ingested file that had rejected rows.
+//! ingest. `data/penalty_units/` holds the penalty ledger's agency list, merged from its parts'
+//! footers at each commit (`units`). `rejects/` holds one CSV per ingested file that had rejected
+//! rows.
 //!
 //! Atomicity: an ingest writes and syncs its new parts, then replaces `manifest.json` by renaming
 //! a synced temporary file over it. The rename is the commit: a crash before it leaves the old
@@ -319,7 +321,15 @@ impl Warehouse {
         let file = format!("data/regions/{version:06}.parquet");
         let rows = write_parquet(&self.path(&file)?, rb.schema(), &[rb])?;
         tables.insert("regions".into(), TableInfo { rows, parts: vec![PartInfo { file, rows }], units: None });
-        for dir in ["data/regions", "data/litigation", "data/reconsideration", "data/penalty", "data/court", "rejects"] {
+        // Every folder that holds a file the new manifest names (new files' entries must be durable
+        // before the manifest points at them), and the rejects.
+        let folders: std::collections::BTreeSet<&Path> = tables
+            .values()
+            .flat_map(|t| t.parts.iter().chain(&t.units))
+            .filter_map(|p| Path::new(&p.file).parent())
+            .chain([Path::new("rejects")])
+            .collect();
+        for dir in folders {
             let d = self.root.join(dir);
             if d.exists() {
                 sync_dir(&d)?;

@@ -27,7 +27,7 @@ use crate::{Error, Result};
 /// The footer key under which a part lists its units (a JSON array of two-text arrays).
 pub const FOOTER_KEY: &str = "fuyuan:units";
 
-/// The name the engine gives a table's unit list (`penalty_units`).
+/// The name the engine gives a table's unit list (`penalty_units`), also its folder under `data/`.
 pub fn list_name(table: Table) -> String {
     format!("{}_units", table.name())
 }
