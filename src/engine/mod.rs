@@ -189,8 +189,20 @@ fn view_strings(schema: &SchemaRef) -> SchemaRef {
 /// read the same files.
 pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Manifest) -> Result<()> {
     use crate::schema::Table;
+    use crate::warehouse::PartInfo;
     use datafusion::datasource::file_format::parquet::ParquetFormat;
     use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+    // A table read from Parquet files named by the manifest (relative to the warehouse root).
+    let register = |name: &str, files: &[PartInfo], schema: SchemaRef, root: &std::path::Path| -> Result<()> {
+        let urls = files
+            .iter()
+            .map(|p| ListingTableUrl::parse(root.join(&p.file).to_string_lossy()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
+        ctx.register_table(name, Arc::new(ListingTable::try_new(config)?))?;
+        Ok(())
+    };
     let root = std::path::absolute(&wh.root).map_err(|e| Error::io(&wh.root, e))?;
     let views = ctx.state().config().options().execution.parquet.schema_force_view_types;
     for name in TABLES {
@@ -210,13 +222,7 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
                 return Err(Error::Warehouse { path: wh.root.clone(), message: format!("the manifest names no {name} table") });
             }
         };
-        let urls = parts
-            .iter()
-            .map(|p| ListingTableUrl::parse(root.join(&p.file).to_string_lossy()))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
-        let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
-        ctx.register_table(name, Arc::new(ListingTable::try_new(config)?))?;
+        register(name, parts, schema, &root)?;
     }
     // Each unit list (`penalty_units`): the file the ingest wrote, or, for a warehouse written
     // before there was one, the same pairs read from the rows.
@@ -224,13 +230,7 @@ pub async fn register_tables(ctx: &SessionContext, wh: &Warehouse, manifest: &Ma
         let (Some(columns), Some(schema)) = (table.unit_columns(), crate::warehouse::units::list_schema(table)) else { continue };
         let name = crate::warehouse::units::list_name(table);
         match manifest.tables.get(table.name()).and_then(|t| t.units.as_ref()) {
-            Some(list) => {
-                let schema = if views { view_strings(&schema) } else { schema };
-                let url = ListingTableUrl::parse(root.join(&list.file).to_string_lossy())?;
-                let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
-                let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(schema);
-                ctx.register_table(name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
-            }
+            Some(list) => register(&name, std::slice::from_ref(list), if views { view_strings(&schema) } else { schema }, &root)?,
             None => {
                 let [a, b] = columns;
                 ctx.sql(&format!("CREATE VIEW {name} AS SELECT DISTINCT {a}, {b} FROM {}", table.name())).await?;
