@@ -233,10 +233,9 @@ fn units(path: &Path, display: &str, source: Option<(stream::Encoding, bool)>, o
         Some((encoding, hash_here)) => {
             let mut recs = stream::CsvRecords::open(path, display, encoding, hash_here)?;
             let mut top = Vec::new();
-            let mut record = csv::ByteRecord::new();
             let mut filled = 0;
             while filled < layout::HEADER_SEARCH_ROWS {
-                let Some(row) = recs.next_row(&mut record)? else { break };
+                let Some(row) = recs.next_row()? else { break };
                 filled += usize::from(row.cells.iter().any(|c| !c.is_empty()));
                 top.push(row);
             }

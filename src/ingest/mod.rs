@@ -16,7 +16,8 @@
 //! `chunks` (the reader thread), `workers` (validation), `session` (applying chunks in order),
 //! `keys` (the key map), `corrections` (the window and the rewrite of parts), `writer` (the
 //! Parquet writer thread), `rejects` (the rejects file), `commit` (`--strict`, the manifest).
-//! Reading: `read` (workbooks, and CSV through `stream`), `decode` (a whole CSV file's bytes),
+//! Reading: `read` (workbooks, and CSV through `stream`), `records` (CSV records cut out of the
+//! bytes read, without copying their cells), `decode` (a whole CSV file's bytes),
 //! `raw` (rows and cells as read), `layout` (the header row), `validate` (a row's checks).
 pub mod batch;
 pub mod caseno;
@@ -38,6 +39,7 @@ mod corrections;
 mod decode;
 mod files;
 mod keys;
+mod records;
 mod rejects;
 mod session;
 mod workers;

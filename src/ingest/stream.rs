@@ -8,7 +8,6 @@
 //! A refused file's message comes from `decode::decode` on the whole file, so the streaming checks
 //! and the in-memory ones cannot disagree on what they say; that whole read happens only for a file
 //! that is refused or not UTF-8 in the first place.
-use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
@@ -18,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::decode::{check_binary, decode};
 use super::raw::{Cell, RawRow, RawTable};
+use super::records::{self, CsvChunk, Failure, RecordReader};
 use crate::{Error, Result};
 
 const BLOCK: usize = 1 << 20;
@@ -339,57 +339,6 @@ impl<R: Read> Read for DecodeReader<R> {
     }
 }
 
-/// Where each line's content starts, as the CSV parser reads past it: (byte offset in the decoded
-/// text, 1-based physical line). Kept by the reader wrapper and read by `CsvRecords` through the
-/// parser (`get_mut`), on the same thread; entries are dropped as records pass them, so the queue
-/// holds only the parser's read-ahead.
-type LineStarts = VecDeque<(u64, u64)>;
-
-/// Counts line breaks as an editor does — "\r\n", "\n", or a lone "\r" (old Mac exports) — in the
-/// bytes the CSV parser reads, and notes where each line's content starts.
-struct LineTracker<R> {
-    inner: R,
-    starts: LineStarts,
-    pos: u64,
-    line: u64,
-    after_break: bool,
-    after_cr: bool,
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let bytes = &buf[..n];
-        let starts = &mut self.starts;
-        let mut i = 0;
-        for j in memchr::memchr2_iter(b'\n', b'\r', bytes).chain(std::iter::once(n)) {
-            if j > i {
-                self.after_cr = false;
-                if self.after_break {
-                    starts.push_back((self.pos + i as u64, self.line));
-                    self.after_break = false;
-                }
-            }
-            if j == n {
-                break;
-            }
-            if bytes[j] == b'\r' {
-                self.line += 1;
-                self.after_cr = true;
-            } else if self.after_cr {
-                // The "\n" of "\r\n": the "\r" already counted the break.
-                self.after_cr = false;
-            } else {
-                self.line += 1;
-            }
-            self.after_break = true;
-            i = j + 1;
-        }
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
 /// The delimiter of the header line: the candidate that splits the first non-blank line most,
 /// unless that line has none (a caption above the header) — then the one that splits the most
 /// of the top ten lines, among those that split some line into at least four fields.
@@ -414,11 +363,13 @@ type Source = Box<dyn Read + Send>;
 
 /// Pass 2: the records of a CSV ledger, one at a time, each with its physical line.
 pub struct CsvRecords {
-    reader: csv::Reader<LineTracker<Source>>,
+    reader: RecordReader,
     file: String,
     encoding: Encoding,
     /// Set when pass 1 was skipped: the hash is computed here.
     checked: Option<Arc<Mutex<CheckState>>>,
+    /// `next_row`'s field spans, kept between rows.
+    fields: Vec<[u32; 2]>,
 }
 
 impl CsvRecords {
@@ -466,7 +417,7 @@ impl CsvRecords {
     }
 
     fn new(mut source: Source, file: &str, encoding: Encoding) -> Result<CsvRecords> {
-        // The delimiter is sniffed from the top lines, which are then read again by the parser.
+        // The delimiter is sniffed from the top lines, which the parser then reads first.
         let mut prefix = Vec::new();
         let mut block = vec![0u8; 64 * 1024];
         while prefix.len() < BLOCK && prefix.iter().filter(|b| **b == b'\n').count() < 11 {
@@ -477,21 +428,8 @@ impl CsvRecords {
             prefix.extend_from_slice(&block[..n]);
         }
         let delimiter = sniff_delimiter(&String::from_utf8_lossy(&prefix));
-        let tracker = LineTracker {
-            inner: Box::new(Cursor::new(prefix).chain(source)) as Source,
-            starts: LineStarts::new(),
-            pos: 0,
-            line: 1,
-            after_break: true,
-            after_cr: false,
-        };
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .buffer_capacity(256 * 1024)
-            .from_reader(tracker);
-        Ok(CsvRecords { reader, file: file.to_string(), encoding, checked: None })
+        let reader = RecordReader::new(source, prefix, delimiter);
+        Ok(CsvRecords { reader, file: file.to_string(), encoding, checked: None, fields: Vec::new() })
     }
 
     pub fn format(&self) -> String {
@@ -500,57 +438,64 @@ impl CsvRecords {
 
     /// Bytes of text read so far (after decoding: for a GBK file a little more than its size).
     pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.bytes_read()
     }
 
-    /// Reads the next record into `record`; returns its line, or None at the end.
-    pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
-        match self.reader.read_byte_record(record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let at = record.position().map(|p| p.byte()).unwrap_or(0);
-                // The record's first content byte: its reported start may sit on the line breaks
-                // (CRLF, blank lines) before it.
-                let line = {
-                    let starts = &mut self.reader.get_mut().starts;
-                    while starts.front().is_some_and(|(p, _)| *p < at) {
-                        starts.pop_front();
-                    }
-                    starts.front().map(|(_, l)| *l).unwrap_or(1)
-                };
-                if let Some((i, f)) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_CELL_BYTES) {
-                    return Err(Error::bad_file(
-                        &self.file,
-                        line,
-                        format!("field {}", i + 1),
-                        format!("cell of {} bytes exceeds the 1 MiB limit", f.len()),
-                    ));
-                }
-                Ok(Some(line))
+    fn failure(file: &str, f: Failure) -> Error {
+        match f {
+            Failure::Io(e) => Error::bad_file(file, 0, "-", format!("CSV cannot be read: {}", e.to_string().lines().next().unwrap_or(""))),
+            Failure::HugeCell { line, field, bytes } => {
+                Error::bad_file(file, line, format!("field {field}"), format!("cell of {bytes} bytes exceeds the 1 MiB limit"))
             }
-            Err(e) => {
-                Err(Error::bad_file(&self.file, 0, "-", format!("CSV cannot be read: {}", e.to_string().lines().next().unwrap_or(""))))
-            }
+            Failure::Endless(line) => Error::bad_file(
+                file,
+                line,
+                "-",
+                format!("a record runs on past {} MiB (a quote left open?)", records::MAX_RECORD_BYTES >> 20),
+            ),
         }
+    }
+
+    /// The next records, up to `max_rows` rows or about `max_bytes` of text; `None` at the end.
+    pub(super) fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<CsvChunk>> {
+        self.reader.next_chunk(max_rows, max_bytes).map_err(|f| Self::failure(&self.file, f))
     }
 
     /// The next record as a raw row (header detection, small files).
-    pub fn next_row(&mut self, record: &mut csv::ByteRecord) -> Result<Option<RawRow>> {
-        let Some(line) = self.next_record(record)? else { return Ok(None) };
-        let mut cells = Vec::with_capacity(record.len());
-        for (i, field) in record.iter().enumerate() {
-            let text = std::str::from_utf8(field)
-                .map_err(|_| Error::bad_file(&self.file, line, format!("field {}", i + 1), "text is not valid in the file's encoding"))?;
-            cells.push(if text.is_empty() { Cell::Empty } else { Cell::Text(text.to_string()) });
-        }
-        Ok(Some(RawRow { line, cells }))
+    pub fn next_row(&mut self) -> Result<Option<RawRow>> {
+        let mut fields = std::mem::take(&mut self.fields);
+        let got = self.reader.next_fields(&mut fields).map_err(|f| Self::failure(&self.file, f));
+        let row = match got {
+            Err(e) => Err(e),
+            Ok(None) => Ok(None),
+            Ok(Some((line, text))) => {
+                let mut cells = Vec::with_capacity(fields.len());
+                let mut bad = None;
+                for (i, &[a, b]) in fields.iter().enumerate() {
+                    match std::str::from_utf8(&text[a as usize..b as usize]) {
+                        Ok("") => cells.push(Cell::Empty),
+                        Ok(t) => cells.push(Cell::Text(t.to_string())),
+                        Err(_) => {
+                            bad = Some(i);
+                            break;
+                        }
+                    }
+                }
+                match bad {
+                    Some(i) => Err((line, i)),
+                    None => Ok(Some(RawRow { line, cells })),
+                }
+                .or_else(|(line, i)| Err(Error::bad_file(&self.file, line, format!("field {}", i + 1), "text is not valid in the file's encoding")))
+            }
+        };
+        self.fields = fields;
+        row
     }
 
     /// Every remaining record (small files and tests; ingest streams instead).
     pub fn collect(mut self) -> Result<RawTable> {
         let mut records = Vec::new();
-        let mut record = csv::ByteRecord::new();
-        while let Some(row) = self.next_row(&mut record)? {
+        while let Some(row) = self.next_row()? {
             records.push(row);
         }
         Ok(RawTable { format: self.format(), records })

@@ -15,8 +15,8 @@ use crate::warehouse::regions::Region;
 /// A validated chunk, applied in chunk order by the ingest thread.
 pub(super) struct ChunkResult {
     pub(super) index: usize,
-    /// The least bytes the chunk's rows took in the file (cell text and one delimiter or line
-    /// break after each field), to estimate a file's rows from its size; 0 for workbook rows.
+    /// The bytes the chunk's rows took in the file (after decoding), to estimate a file's rows
+    /// from its size; 0 for workbook rows.
     pub(super) file_bytes: u64,
     pub(super) batch: RecordBatch,
     pub(super) hashes: Vec<KeyHash>,
@@ -62,24 +62,21 @@ impl WorkerCtx<'_> {
                     self.row(row.line, &cells, &mut values, &mut out);
                 }
             }
-            ChunkRows::Csv { text, ends, rows } => {
+            ChunkRows::Csv { text, fields, rows } => {
                 let mut cells = Vec::new();
-                let (mut field, mut start) = (0usize, 0usize);
+                let mut field = 0usize;
                 for &(line, count) in rows {
                     cells.clear();
-                    for _ in 0..count {
-                        let end = ends[field] as usize;
-                        cells.push(CellRef::field(&text[start..end]));
-                        start = end;
-                        field += 1;
-                    }
+                    let next = field + count as usize;
+                    cells.extend(fields[field..next].iter().map(|&[a, b]| CellRef::field(&text[a as usize..b as usize])));
+                    field = next;
                     self.row(line, &cells, &mut values, &mut out);
                 }
             }
         }
         let file_bytes = match &chunk.rows {
             ChunkRows::Raw(_) => 0,
-            ChunkRows::Csv { text, ends, .. } => (text.len() + ends.len()) as u64,
+            ChunkRows::Csv { text, .. } => text.len() as u64,
         };
         Ok(ChunkResult {
             index: chunk.index,
