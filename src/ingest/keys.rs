@@ -1,6 +1,4 @@
 //! The key map: which row holds each key, so that a later row with the same key replaces it.
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Where a row lives: in a part of an earlier ingest (part index in the manifest's list, row), or
 /// in a file of this ingest (file index, physical line). Packed into one word for the key map.
@@ -26,79 +24,119 @@ impl RowId {
 }
 
 /// A key's hash: 96 bits of its xxh3-128, as three `u32`s so that a map entry (with the row as
-/// `PackedRow`) is 20 bytes, aligned to 4. Two different keys share a hash with probability
+/// two more) is 20 bytes and three fit a cache line. Two different keys share a hash with probability
 /// about n²/2⁹⁷ (7·10⁻¹⁵ for 34 million keys).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct KeyHash([u32; 3]);
 
 impl KeyHash {
-    /// The low 64 bits: the sub-map's own hash.
+    /// The low 64 bits: the sub-table's own hash (the high bits pick the sub-table).
     #[inline]
     fn lo(&self) -> u64 {
         u64::from(self.0[0]) | u64::from(self.0[1]) << 32
     }
 }
 
-impl std::hash::Hash for KeyHash {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.lo());
-    }
+
+/// One cache line of a sub-table: three entries (a key's hash and its row, as `u32`s) in 64
+/// bytes, so that a lookup usually touches one line, which `KeyMap::prefetch` can load ahead.
+/// A row of `[0, 0]` is an empty slot: no `RowId` is 0 (lines count from 1, old rows carry
+/// `OLD_ROW`). Slots fill from the left and are never emptied.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Line {
+    hashes: [[u32; 3]; SLOTS],
+    rows: [[u32; 2]; SLOTS],
 }
 
-/// A `RowId` in a sub-map entry: two `u32`s, so that the entry needs no 8-byte alignment.
-#[derive(Clone, Copy)]
-struct PackedRow([u32; 2]);
+const SLOTS: usize = 3;
+const EMPTY: [u32; 2] = [0, 0];
 
-impl From<RowId> for PackedRow {
-    fn from(id: RowId) -> PackedRow {
-        PackedRow([id.0 as u32, (id.0 >> 32) as u32])
-    }
-}
+/// Bytes a sub-table spends per slot.
+#[cfg(test)]
+const SLOT_BYTES: f64 = std::mem::size_of::<Line>() as f64 / SLOTS as f64;
 
-impl From<PackedRow> for RowId {
-    fn from(p: PackedRow) -> RowId {
-        RowId(u64::from(p.0[0]) | u64::from(p.0[1]) << 32)
-    }
-}
-
-/// The hash is already uniform, so a sub-map uses its low bits as they are.
+/// An open-addressing table of lines, probed line after line from the one the hash picks. At
+/// most 85 % of its slots are used: then an insert reads 1.8 lines on average, the next ones
+/// adjacent to the first (a simulation of 100,000 random lines; docs/benchmarks.md).
 #[derive(Default)]
-pub(super) struct Prehashed(u64);
+struct SubTable {
+    lines: Vec<Line>,
+    len: usize,
+}
 
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
+/// Usable slots of a table of `lines` lines.
+fn usable(lines: usize) -> usize {
+    lines * SLOTS * 85 / 100
+}
+
+impl SubTable {
+    fn with_lines(lines: usize) -> SubTable {
+        SubTable { lines: vec![Line::default(); lines.next_power_of_two()], len: 0 }
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+
+    #[inline]
+    fn home(&self, h: &KeyHash) -> usize {
+        h.lo() as usize & (self.lines.len() - 1)
+    }
+
+    fn insert(&mut self, h: KeyHash, row: [u32; 2]) -> Option<[u32; 2]> {
+        if self.len >= usable(self.lines.len()) {
+            self.grow();
+        }
+        let mask = self.lines.len() - 1;
+        let mut i = self.home(&h);
+        loop {
+            let line = &mut self.lines[i];
+            for s in 0..SLOTS {
+                if line.rows[s] == EMPTY {
+                    line.hashes[s] = h.0;
+                    line.rows[s] = row;
+                    self.len += 1;
+                    return None;
+                }
+                if line.hashes[s] == h.0 {
+                    return Some(std::mem::replace(&mut line.rows[s], row));
+                }
+            }
+            i = (i + 1) & mask;
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(self, SubTable::with_lines((self.lines.len() * 2).max(16)));
+        for (h, row) in old.entries() {
+            self.insert(h, row);
+        }
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (KeyHash, [u32; 2])> + '_ {
+        self.lines.iter().flat_map(|l| (0..SLOTS).filter(|&s| l.rows[s] != EMPTY).map(|s| (KeyHash(l.hashes[s]), l.rows[s])))
     }
 }
 
-type SubMap = HashMap<KeyHash, PackedRow, BuildHasherDefault<Prehashed>>;
+fn pack(id: RowId) -> [u32; 2] {
+    [id.0 as u32, (id.0 >> 32) as u32]
+}
 
-/// Bytes a sub-map spends per bucket: the entry and its control byte.
-#[cfg(test)]
-const BUCKET_BYTES: usize = std::mem::size_of::<(KeyHash, PackedRow)>() + 1;
+fn unpack(p: [u32; 2]) -> RowId {
+    RowId(u64::from(p[0]) | u64::from(p[1]) << 32)
+}
 
-/// The key map: the one part of an ingest that grows with the rows. A single hash table has a
-/// power-of-two number of buckets, so n keys can cost up to twice n/0.875 buckets (and growing
+/// The key map: the one part of an ingest that grows with the rows. A single table has a
+/// power-of-two number of lines, so n keys can cost up to twice what they need (and growing
 /// briefly holds the old and the new table). Here the keys are spread by their hash's high bits
-/// over k sub-maps, k picked from the expected number of keys so that the sub-maps' tables add up
-/// to little more than the keys need at a 7/8 load: at most 26 bytes a key from 300,000 keys up
-/// when the count is known (`reserve`), and a sub-map that outgrows its share doubles alone (1/k
-/// of the whole).
+/// over k sub-tables, k picked from the expected number of keys so that the sub-tables add up to
+/// little more than the keys need at an 85 % load: at most 27 bytes a key from 300,000 keys up
+/// when the count is known (`reserve`), and a sub-table that outgrows its share doubles alone
+/// (1/k of the whole).
 pub(super) struct KeyMap {
-    maps: Vec<SubMap>,
+    maps: Vec<SubTable>,
 }
 
 impl Default for KeyMap {
     fn default() -> KeyMap {
-        KeyMap { maps: vec![SubMap::default()] }
+        KeyMap { maps: vec![SubTable::default()] }
     }
 }
 
@@ -110,25 +148,40 @@ impl KeyMap {
     /// Inserts `id` for the key; returns the row that held the key before.
     pub(super) fn insert(&mut self, h: KeyHash, id: RowId) -> Option<RowId> {
         let i = self.sub(&h);
-        self.maps[i].insert(h, id.into()).map(RowId::from)
+        self.maps[i].insert(h, pack(id)).map(unpack)
+    }
+
+    /// Starts loading the line where the key's lookup begins: the table is far larger than the
+    /// caches, so each insert would otherwise wait for memory in turn.
+    #[inline]
+    pub(super) fn prefetch(&self, h: &KeyHash) {
+        let t = &self.maps[self.sub(h)];
+        if t.lines.is_empty() {
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch only hints the cache; the address is a line of the table.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(t.lines.as_ptr().add(t.home(h)) as *const i8);
+        }
     }
 
     pub(super) fn len(&self) -> usize {
-        self.maps.iter().map(HashMap::len).sum()
+        self.maps.iter().map(|m| m.len).sum()
     }
 
     /// Sizes the map for `additional` more keys, redistributing the keys it holds.
     pub(super) fn reserve(&mut self, additional: usize) {
         let total = self.len().saturating_add(additional);
-        if self.maps.iter().map(HashMap::capacity).sum::<usize>() >= total {
+        if self.maps.iter().map(|m| usable(m.lines.len())).sum::<usize>() >= total {
             return;
         }
-        // k tables of b buckets (a power of two, 7/8 of it usable), 16 ≤ k when there are keys
-        // enough; k is the least for which a table expects its share of the keys plus five
-        // standard deviations (a table that gets more than it holds doubles on its own).
-        let usable = |b: usize| b / 8 * 7;
-        let b = match total.saturating_mul(8) / 7 / 16 {
-            small if small <= 1 << 10 => 1 << 10,
+        // k tables of b lines (a power of two), 16 ≤ k when there are keys enough; k is the
+        // least for which a table expects its share of the keys plus five standard deviations
+        // (a table that gets more than it holds doubles on its own).
+        let b = match total.div_ceil(usable(1).max(1)) / 16 {
+            small if small <= 1 << 8 => 1 << 8,
             n => 1 << (usize::BITS - 1 - n.leading_zeros()),
         };
         let mut k = total.div_ceil(usable(b)).max(1);
@@ -138,32 +191,19 @@ impl KeyMap {
         } {
             k += 1;
         }
-        let old =
-            std::mem::replace(&mut self.maps, (0..k).map(|_| SubMap::with_capacity_and_hasher(usable(b), Default::default())).collect());
+        let old = std::mem::replace(&mut self.maps, (0..k).map(|_| SubTable::with_lines(b)).collect());
         for m in old {
-            for (h, id) in m {
+            for (h, row) in m.entries() {
                 let i = self.sub(&h);
-                self.maps[i].insert(h, id);
+                self.maps[i].insert(h, row);
             }
         }
     }
 
-    /// The bytes the tables hold (entries, control bytes and empty buckets).
+    /// The bytes the tables hold (entries and empty slots).
     #[cfg(test)]
     pub(super) fn table_bytes(&self) -> usize {
-        self.maps.iter().map(|m| buckets(m.capacity()) * BUCKET_BYTES).sum()
-    }
-}
-
-#[cfg(test)]
-/// hashbrown's bucket count for a capacity: a power of two with 7/8 of it usable (from 8 up).
-fn buckets(capacity: usize) -> usize {
-    if capacity == 0 {
-        0
-    } else if capacity < 8 {
-        (capacity + 1).next_power_of_two()
-    } else {
-        (capacity * 8 / 7).next_power_of_two()
+        self.maps.iter().map(|m| m.lines.len() * std::mem::size_of::<Line>()).sum()
     }
 }
 
@@ -208,12 +248,13 @@ mod tests {
         (0..n).map(|i| key_hash(&format!("豫三市监罚〔2024〕{i}号")))
     }
 
-    /// The bound docs/benchmarks.md states: sized for its keys, the map costs at most 26 bytes a
-    /// key from 300,000 keys up (a 20-byte entry and a control byte, tables about 80 % full);
-    /// grown without a size, at most 48 (a table just doubled is half full, 21 · 8/7 · 2).
+    /// The bound docs/benchmarks.md states: sized for its keys, the map costs at most 27 bytes a
+    /// key from 300,000 keys up (64-byte lines of three entries, tables at most 85 % full:
+    /// 64/3/0.85 = 25.1, plus the headroom for an uneven share); grown without a size, at most 51
+    /// (a table just doubled is a little over 42 % full: 25.1 · 2 = 50.2).
     #[test]
     fn bytes_per_key_stay_bounded() {
-        assert_eq!(BUCKET_BYTES, 21);
+        assert!((SLOT_BYTES - 64.0 / 3.0).abs() < 1e-9);
         for n in [1_000, 50_000, 300_000, 1_000_000] {
             let mut sized = KeyMap::default();
             sized.reserve(n);
@@ -227,13 +268,13 @@ mod tests {
             // Below that, tables of at least 1,024 buckets and the headroom for an uneven share
             // weigh more.
             if n >= 300_000 {
-                assert!(per_key(&sized) <= 26.0, "{n} keys, sized: {:.1} bytes a key", per_key(&sized));
+                assert!(per_key(&sized) <= 27.0, "{n} keys, sized: {:.1} bytes a key", per_key(&sized));
             }
-            assert!(per_key(&grown) <= 48.0, "{n} keys, grown: {:.1} bytes a key", per_key(&grown));
+            assert!(per_key(&grown) <= 51.0, "{n} keys, grown: {:.1} bytes a key", per_key(&grown));
         }
     }
 
-    /// A key seen again returns the row that held it, whatever sub-map it lands in, also after
+    /// A key seen again returns the row that held it, whatever sub-table it lands in, also after
     /// the map is re-sized with keys in it.
     #[test]
     fn a_repeated_key_finds_its_row() {
@@ -250,5 +291,27 @@ mod tests {
             assert_eq!(m.insert(*h, RowId::new(2, i as u64)), Some(RowId::new(1, i as u64)));
         }
         assert_eq!(m.len(), 20_000);
+    }
+
+    /// Keys whose home is the same line (a table of 16 lines, 40 keys: the line fills and the
+    /// probe runs on, past the table's end and round to its start) are all found again.
+    #[test]
+    fn a_full_line_sends_keys_on_to_the_next() {
+        let mut t = SubTable::with_lines(16);
+        let key = |i: u32| KeyHash([15, 0, i]);
+        for i in 0..usable(16) as u32 {
+            assert_eq!(t.insert(key(i), [i + 1, 0]), None);
+        }
+        assert_eq!(t.lines.len(), 16, "no growth below 85 %");
+        for i in 0..usable(16) as u32 {
+            assert_eq!(t.insert(key(i), [i + 100, 0]), Some([i + 1, 0]));
+        }
+        // The next insert grows the table, and every key moves with its row.
+        assert_eq!(t.insert(key(999), [7, 7]), None);
+        assert_eq!(t.lines.len(), 32);
+        for i in 0..usable(16) as u32 {
+            assert_eq!(t.insert(key(i), [1, 1]), Some([i + 100, 0]));
+        }
+        assert_eq!(t.len, usable(16) + 1);
     }
 }

@@ -173,6 +173,10 @@ impl Ingest<'_> {
         for (i, h) in r.hashes.iter().enumerate() {
             let id = RowId::new(source, lines.value(i) as u64);
             let st = self.tables.get_mut(&table).expect("table state");
+            // A few keys ahead, so that their lines are in the cache when their turn comes.
+            if let Some(ahead) = r.hashes.get(i + 8) {
+                st.keys.prefetch(ahead);
+            }
             if let Some(old) = st.keys.insert(*h, id) {
                 st.events.push(Event { old, new: id, key: key_display(&key_text(keys.iter().map(|k| k.value(i)))) });
                 self.drop_row(table, old);
