@@ -64,6 +64,8 @@ pub(super) struct RecordReader {
     quoted: Vec<usize>,
     /// Bytes asked of the source per read (`READ`; a few in tests, to cut records anywhere).
     read: usize,
+    /// `MAX_RECORD_BYTES`, smaller in tests.
+    max_record: usize,
 }
 
 enum Step {
@@ -91,6 +93,7 @@ impl RecordReader {
             mask: 0,
             quoted: Vec::new(),
             read: READ,
+            max_record: MAX_RECORD_BYTES,
         };
         // The `csv` crate drops a UTF-8 byte-order mark at the start of its input.
         if r.buf.starts_with(b"\xEF\xBB\xBF") {
@@ -195,7 +198,7 @@ impl RecordReader {
                 Step::End => return Ok(None),
                 Step::More => {
                     fields.truncate(start);
-                    if self.buf.len() - from > MAX_RECORD_BYTES {
+                    if self.buf.len() - from > self.max_record {
                         return Err(Failure::Endless(self.line));
                     }
                     self.read_more()?;
@@ -498,5 +501,16 @@ mod tests {
             Err(Failure::HugeCell { line: 2, field: 2, bytes }) => assert_eq!(bytes, MAX_CELL_BYTES + 1),
             _ => panic!("the 1 MiB limit was not enforced"),
         }
+    }
+
+    /// A quote never closed swallows the rest of the file into one record: past the limit the
+    /// file is refused with the line where that record starts, rather than read whole.
+    #[test]
+    fn an_open_quote_stops_at_the_record_limit() {
+        let text = format!("a,b\nc,\"{}\n", "x,y\n".repeat(10_000));
+        let mut r = RecordReader { max_record: 4096, ..RecordReader::new(Box::new(io::Cursor::new(text.into_bytes())), Vec::new(), b',') };
+        let mut fields = Vec::new();
+        assert!(matches!(r.next_fields(&mut fields), Ok(Some((1, _)))));
+        assert!(matches!(r.next_fields(&mut fields), Err(Failure::Endless(2))));
     }
 }
