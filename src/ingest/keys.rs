@@ -57,8 +57,9 @@ const EMPTY: [u32; 2] = [0, 0];
 const SLOT_BYTES: f64 = std::mem::size_of::<Line>() as f64 / SLOTS as f64;
 
 /// An open-addressing table of lines, probed line after line from the one the hash picks. At
-/// most 85 % of its slots are used: then an insert reads 1.8 lines on average, the next ones
-/// adjacent to the first (a simulation of 100,000 random lines; docs/benchmarks.md).
+/// most 85 % of its slots are used: filling a table to that load, an insert reads 1.8 lines on
+/// average, the further ones adjacent to the first (a simulation filling 32,768 lines with
+/// random keys; docs/decisions.md).
 #[derive(Default)]
 struct SubTable {
     lines: Vec<Line>,
