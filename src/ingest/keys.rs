@@ -37,7 +37,6 @@ impl KeyHash {
     }
 }
 
-
 /// One cache line of a sub-table: three entries (a key's hash and its row, as `u32`s) in 64
 /// bytes, so that a lookup usually touches one line, which `KeyMap::prefetch` can load ahead.
 /// A row of `[0, 0]` is an empty slot: no `RowId` is 0 (lines count from 1, old rows carry

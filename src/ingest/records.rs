@@ -35,7 +35,11 @@ pub(super) enum Failure {
     /// A record that outgrew `MAX_RECORD_BYTES`, at this line.
     Endless(u64),
     /// A cell larger than `MAX_CELL_BYTES`: its record's line, its 1-based field, its size.
-    HugeCell { line: u64, field: usize, bytes: usize },
+    HugeCell {
+        line: u64,
+        field: usize,
+        bytes: usize,
+    },
 }
 
 impl From<io::Error> for Failure {

@@ -485,7 +485,9 @@ impl CsvRecords {
                     Some(i) => Err((line, i)),
                     None => Ok(Some(RawRow { line, cells })),
                 }
-                .or_else(|(line, i)| Err(Error::bad_file(&self.file, line, format!("field {}", i + 1), "text is not valid in the file's encoding")))
+                .or_else(|(line, i)| {
+                    Err(Error::bad_file(&self.file, line, format!("field {}", i + 1), "text is not valid in the file's encoding"))
+                })
             }
         };
         self.fields = fields;
