@@ -433,13 +433,16 @@ mod tests {
         }
     }
 
-    fn csv_crate(bytes: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+    /// Records as lists of cells' bytes.
+    type Records = Vec<Vec<Vec<u8>>>;
+
+    fn csv_crate(bytes: &[u8], delimiter: u8) -> Records {
         let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
         r.byte_records().map(|rec| rec.unwrap().iter().map(|f| f.to_vec()).collect()).collect()
     }
 
     /// Both ways of reading: a row at a time, and in chunks of a few rows.
-    fn ours(bytes: &[u8], delimiter: u8, seed: u64) -> (Vec<Vec<Vec<u8>>>, Vec<Vec<Vec<u8>>>) {
+    fn ours(bytes: &[u8], delimiter: u8, seed: u64) -> (Records, Records) {
         let source = || Box::new(Trickle { bytes: bytes.to_vec(), at: 0, seed }) as Box<dyn Read + Send>;
         let reader = || RecordReader { read: 1 + seed as usize % 7, ..RecordReader::new(source(), Vec::new(), delimiter) };
         let mut by_row = Vec::new();

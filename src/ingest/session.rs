@@ -158,10 +158,10 @@ impl Ingest<'_> {
         let n = r.batch.num_rows();
         let st = self.tables.get_mut(&table).expect("table state");
         if !st.reserved && r.file_bytes > 0 {
-            // Rows still to come, from the accepted rows per byte of this first chunk: a little
-            // high for `\r\n` lines, quotes or a header; low only if later chunks reject fewer
-            // rows than this one (a sub-map that gets more keys than its share doubles alone:
-            // docs/benchmarks.md).
+            // Rows still to come, from the accepted rows per byte of this first chunk (its bytes
+            // in the file, line breaks and blank lines included): low only if later chunks
+            // reject fewer rows or hold fewer blank lines than this one (a sub-table that gets
+            // more keys than its share doubles alone: docs/benchmarks.md).
             st.reserved = true;
             let expected = self.unread_bytes.saturating_mul(n as u64) / r.file_bytes.max(1);
             st.keys.reserve(expected as usize);

@@ -463,35 +463,15 @@ impl CsvRecords {
 
     /// The next record as a raw row (header detection, small files).
     pub fn next_row(&mut self) -> Result<Option<RawRow>> {
-        let mut fields = std::mem::take(&mut self.fields);
-        let got = self.reader.next_fields(&mut fields).map_err(|f| Self::failure(&self.file, f));
-        let row = match got {
-            Err(e) => Err(e),
-            Ok(None) => Ok(None),
-            Ok(Some((line, text))) => {
-                let mut cells = Vec::with_capacity(fields.len());
-                let mut bad = None;
-                for (i, &[a, b]) in fields.iter().enumerate() {
-                    match std::str::from_utf8(&text[a as usize..b as usize]) {
-                        Ok("") => cells.push(Cell::Empty),
-                        Ok(t) => cells.push(Cell::Text(t.to_string())),
-                        Err(_) => {
-                            bad = Some(i);
-                            break;
-                        }
-                    }
-                }
-                match bad {
-                    Some(i) => Err((line, i)),
-                    None => Ok(Some(RawRow { line, cells })),
-                }
-                .or_else(|(line, i)| {
-                    Err(Error::bad_file(&self.file, line, format!("field {}", i + 1), "text is not valid in the file's encoding"))
-                })
-            }
-        };
-        self.fields = fields;
-        row
+        let (file, fields) = (&self.file, &mut self.fields);
+        let Some((line, text)) = self.reader.next_fields(fields).map_err(|f| Self::failure(file, f))? else { return Ok(None) };
+        let mut cells = Vec::with_capacity(fields.len());
+        for (i, &[a, b]) in fields.iter().enumerate() {
+            let t = std::str::from_utf8(&text[a as usize..b as usize])
+                .map_err(|_| Error::bad_file(file, line, format!("field {}", i + 1), "text is not valid in the file's encoding"))?;
+            cells.push(if t.is_empty() { Cell::Empty } else { Cell::Text(t.to_string()) });
+        }
+        Ok(Some(RawRow { line, cells }))
     }
 
     /// Every remaining record (small files and tests; ingest streams instead).
