@@ -19,7 +19,7 @@ const CHUNK_ROWS: usize = 8 * 1024;
 pub(super) fn chunk_rows() -> usize {
     std::env::var("FUYUAN_CHUNK_ROWS").ok().and_then(|s| s.parse().ok()).filter(|&n: &usize| n > 0).unwrap_or(CHUNK_ROWS)
 }
-/// A chunk also ends at this many bytes of cell text (rows with huge cells).
+/// A chunk also ends at this many bytes of the file's text (rows with huge cells).
 const CHUNK_BYTES: usize = 8 << 20;
 
 /// A run of rows for a validation worker.
