@@ -170,17 +170,24 @@ impl Ingest<'_> {
         let batch = self.window.back().expect("just pushed").batch.clone();
         let keys: Vec<&StringArray> = table.key_columns().iter().map(|n| text_column(&batch, n)).collect();
         let lines = line_column(&batch);
+        // The rows a key of this chunk replaces, in file order: dropping one does not touch the
+        // key map, so it waits until the chunk's keys are in (one table lookup per chunk).
+        let mut replaced = Vec::new();
+        let st = self.tables.get_mut(&table).expect("table state");
         for (i, h) in r.hashes.iter().enumerate() {
             let id = RowId::new(source, lines.value(i) as u64);
-            let st = self.tables.get_mut(&table).expect("table state");
             // A few keys ahead, so that their lines are in the cache when their turn comes.
             if let Some(ahead) = r.hashes.get(i + 8) {
                 st.keys.prefetch(ahead);
             }
             if let Some(old) = st.keys.insert(*h, id) {
-                st.events.push(Event { old, new: id, key: key_display(&key_text(keys.iter().map(|k| k.value(i)))) });
-                self.drop_row(table, old);
+                replaced.push((old, id, i));
             }
+        }
+        for (old, new, i) in replaced {
+            let st = self.tables.get_mut(&table).expect("table state");
+            st.events.push(Event { old, new, key: key_display(&key_text(keys.iter().map(|k| k.value(i)))) });
+            self.drop_row(table, old);
         }
         while self.window.len() > WINDOW {
             self.flush_one(table)?;
@@ -206,7 +213,7 @@ impl Ingest<'_> {
         let display = self.sources[source].clone();
         let names = RegionNames::new(regions);
         let ctx = WorkerCtx {
-            validator: Validator { layout, regions, names: &names, phrases, today },
+            validator: Validator::new(layout, regions, &names, phrases, today),
             table,
             key_indices: table
                 .key_columns()

@@ -62,6 +62,24 @@ pub struct Validator<'a> {
     /// The office's own phrasings for the vocabulary columns.
     pub phrases: &'a vocab::Phrases,
     pub today: NaiveDate,
+    /// Closed tables: the positions of the closed date, the start date and the outcome, found
+    /// once per file rather than by name on every row.
+    closing: Option<[usize; 3]>,
+}
+
+impl<'a> Validator<'a> {
+    pub fn new(layout: &'a Layout, regions: &'a Regions, names: &'a RegionNames, phrases: &'a vocab::Phrases, today: NaiveDate) -> Self {
+        let table = layout.table;
+        let idx = |name: &str| table.columns().iter().position(|c| c.name == name);
+        let closing = match (idx("closed_date"), idx(table.start_date())) {
+            (Some(closed), Some(start)) => {
+                let outcome = table.columns().iter().position(|c| c.need == Need::IfClosed).expect("closed tables have an outcome column");
+                Some([closed, start, outcome])
+            }
+            _ => None,
+        };
+        Validator { layout, regions, names, phrases, today, closing }
+    }
 }
 
 impl Validator<'_> {
@@ -111,7 +129,12 @@ impl Validator<'_> {
             let text = cell.text();
             let v = match kind {
                 Kind::Text => Value::Str(apply(&text, cells::text_cow)),
-                Kind::Name => Value::Str(Cow::Owned(cells::mask_person(&cells::text_cow(&text).unwrap_or_default()))),
+                Kind::Name => Value::Str(apply(&text, |s| {
+                    cells::text_cow(s).map(|t| match t {
+                        Cow::Borrowed(t) => cells::mask_person_cow(t),
+                        Cow::Owned(t) => Cow::Owned(cells::mask_person(&t)),
+                    })
+                })),
                 Kind::Key => Value::Str(apply(&text, cells::key_cow)),
                 Kind::CaseNo => {
                     let c = caseno::parse(&text).map_err(|e| (label(), format!("{e}: '{}'", text.trim())))?;
@@ -275,11 +298,9 @@ impl Validator<'_> {
 
     /// Outcome and closed date come together, and a case cannot close before it opens.
     fn check_closing(&self, table: Table, values: &[Value<'_>]) -> Result<(), (String, String)> {
-        let idx = |name: &str| table.columns().iter().position(|c| c.name == name);
-        let (Some(closed_i), Some(start_i)) = (idx("closed_date"), idx(table.start_date())) else {
+        let Some([closed_i, start_i, result_i]) = self.closing else {
             return Ok(());
         };
-        let result_i = table.columns().iter().position(|c| c.need == Need::IfClosed).expect("closed tables have an outcome column");
         let closed = &values[closed_i];
         let result = &values[result_i];
         match (closed, result) {
