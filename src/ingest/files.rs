@@ -106,7 +106,11 @@ pub(super) fn ingest_file(
 /// Pass 1: the file's SHA-256, `None` when it is computed while the file is read instead (pass 1
 /// skipped: a CSV whose first block settles its encoding, of a size no file already ingested
 /// has); for a CSV, its encoding and whether the reader hashes it.
-fn first_pass(path: &Path, display: &str, size: u64, sizes: &HashSet<u64>) -> Result<(Option<String>, Option<(stream::Encoding, bool)>)> {
+/// What pass 1 found: the SHA-256 if it was computed, and for a CSV its encoding and whether the
+/// reader hashes it.
+type FirstPass = (Option<String>, Option<(stream::Encoding, bool)>);
+
+fn first_pass(path: &Path, display: &str, size: u64, sizes: &HashSet<u64>) -> Result<FirstPass> {
     Ok(if is_workbook(path) {
         let bytes = read::read_bytes(path)?;
         (Some(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()), None)
