@@ -61,6 +61,26 @@ struct SubTable {
     len: usize,
 }
 
+/// `n` empty lines, from zeroed memory: the allocator hands back fresh pages that the kernel
+/// zeroes as they are first touched, where `vec![Line::default(); n]` wrote every line of a table
+/// of hundreds of megabytes before the first insert (1.7 % of an ingest's samples at scale 10).
+fn zeroed_lines(n: usize) -> Vec<Line> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let layout = std::alloc::Layout::array::<Line>(n).expect("a key table fits the address space");
+    // SAFETY: `Line` is `repr(C)` and holds only `u32`s, so all-zero bytes are a valid `Line` (the
+    // empty one, equal to `Line::default()`); the memory comes from the global allocator with the
+    // layout `Vec<Line>` uses for capacity `n`, and all `n` elements are initialised.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout).cast::<Line>();
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Vec::from_raw_parts(p, n, n)
+    }
+}
+
 /// Usable slots of a table of `lines` lines.
 fn usable(lines: usize) -> usize {
     lines * SLOTS * 85 / 100
@@ -68,7 +88,7 @@ fn usable(lines: usize) -> usize {
 
 impl SubTable {
     fn with_lines(lines: usize) -> SubTable {
-        SubTable { lines: vec![Line::default(); lines.next_power_of_two()], len: 0 }
+        SubTable { lines: zeroed_lines(lines.next_power_of_two()), len: 0 }
     }
 
     #[inline]

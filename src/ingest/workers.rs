@@ -51,6 +51,7 @@ impl WorkerCtx<'_> {
             blank: 0,
             totals: 0,
             new_regions: Vec::new(),
+            accepted: validate::Accepted::default(),
         };
         let mut values = Vec::new();
         match &chunk.rows {
@@ -102,16 +103,16 @@ impl WorkerCtx<'_> {
             return;
         }
         out.rows_read += 1;
-        match self.validator.check(line, cells, values) {
-            Ok(accepted) => {
+        match self.validator.check(line, cells, values, &mut out.accepted) {
+            Ok(()) => {
                 let key = key_hash(&key_text(self.key_indices.iter().map(|&i| match &values[i] {
                     validate::Value::Str(k) => k.as_ref(),
                     // Key columns are required text; an empty part still keys consistently.
                     _ => "",
                 })));
-                out.builders.append(line, values, accepted.case.as_ref());
+                out.builders.append(line, values, out.accepted.case.as_ref());
                 out.hashes.push(key);
-                if let Some(r) = accepted.new_region
+                if let Some(r) = out.accepted.new_region.take()
                     && !out.new_regions.iter().any(|x| x.code == r.code)
                 {
                     out.new_regions.push(r);
@@ -146,8 +147,8 @@ impl WorkerCtx<'_> {
             }
             _ => false,
         };
-        let key = self.validator.layout.sources[self.key_indices[0]].and_then(|s| cells.get(s)).copied().unwrap_or(CellRef::Empty);
-        (key.is_empty() || word(&key)) && cells.iter().filter(|c| !c.is_empty()).take(2).any(word)
+        let key = self.validator.layout.sources[self.key_indices[0]].and_then(|s| cells.get(s)).unwrap_or(&CellRef::Empty);
+        (key.is_empty() || word(key)) && cells.iter().filter(|c| !c.is_empty()).take(2).any(word)
     }
 }
 
@@ -159,4 +160,6 @@ struct Out {
     blank: u64,
     totals: u64,
     new_regions: Vec<Region>,
+    /// The row being checked: what it brings besides its values.
+    accepted: validate::Accepted,
 }
