@@ -39,7 +39,7 @@ fn state(dir: &Path) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|i| i["files"].as_array().unwrap().iter().map(|f| f["sha256"].as_str().unwrap().to_string()))
+        .flat_map(|i| i["files"].as_array().unwrap().iter().map(|f| f["blake3"].as_str().unwrap().to_string()))
         .collect();
     format!("{files:?} {ingests:?}")
 }

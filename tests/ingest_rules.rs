@@ -395,6 +395,38 @@ fn reingesting_the_same_file_is_reported_and_changes_nothing() {
     assert_eq!(rows[0][0], "1");
 }
 
+/// The manifest names a file by its BLAKE3, the hex `b3sum` prints; a manifest written before
+/// BLAKE3 names it by SHA-256, and the same content must still be recognised.
+#[test]
+fn a_file_recorded_by_its_sha256_alone_is_still_recognised() {
+    use sha2::{Digest, Sha256};
+    let dir = Dir::new();
+    let text = lit_file(&[lit(1, "411202", "2024-03-01", "撤销")]);
+    dir.create("lit.csv", &text);
+    dir.command(&["ingest", "lit.csv"]).stdout();
+    let path = dir.join("warehouse").join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let record = &mut manifest["ingests"][0]["files"][0];
+    assert_eq!(record["blake3"].as_str(), Some(blake3::hash(text.as_bytes()).to_hex().as_str()));
+    assert!(record.get("sha256").is_none(), "{record}");
+    // As an older fuyuan wrote it.
+    let record = record.as_object_mut().unwrap();
+    record.remove("blake3");
+    record.insert("sha256".into(), format!("{:x}", Sha256::digest(text.as_bytes())).into());
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    dir.create("copy.csv", &text);
+    let out = dir.command(&["ingest", "copy.csv"]).stdout();
+    assert!(out.contains("already ingested"), "{out}");
+    // Another content of the same size is new.
+    let other = text.replacen("行初1号", "行初2号", 1);
+    assert_eq!(other.len(), text.len());
+    dir.create("other.csv", &other);
+    let out = dir.command(&["ingest", "other.csv"]).stdout();
+    assert!(!out.contains("already ingested"), "{out}");
+    let (_, rows) = sql_csv(&dir, "SELECT count(*) FROM litigation");
+    assert_eq!(rows[0][0], "2");
+}
+
 #[test]
 fn a_later_file_corrects_a_case_written_with_other_brackets() {
     let dir = Dir::new();

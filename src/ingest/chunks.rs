@@ -49,7 +49,7 @@ pub(super) enum RowSource {
 }
 
 /// Reads chunks for the workers; stops early when the ingest is cancelled. Returns the file's
-/// SHA-256 when it was computed while reading (pass 1 skipped).
+/// hashes when they were computed while reading (pass 1 skipped).
 pub(super) fn read_chunks(
     source: RowSource,
     ahead: Vec<RawRow>,
@@ -58,7 +58,7 @@ pub(super) fn read_chunks(
     path: &Path,
     file: &str,
     read: &ReadBytes,
-) -> Result<Option<String>> {
+) -> Result<Option<super::digest::Hashes>> {
     let mut hashed_here = false;
     let result = read_chunks_inner(source, ahead, tx, cancel, file, &mut hashed_here, read);
     match result {
@@ -77,7 +77,7 @@ fn read_chunks_inner(
     file: &str,
     hashed_here: &mut bool,
     read: &ReadBytes,
-) -> Result<Option<String>> {
+) -> Result<Option<super::digest::Hashes>> {
     let mut index = 0;
     let chunk = chunk_rows();
     let mut send = |rows: ChunkRows| -> bool {

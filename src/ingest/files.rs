@@ -4,9 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::chunks::RowSource;
+use super::digest::{self, Hashes};
 use super::layout::{self, Layout};
 use super::raw::RawRow;
 use super::read;
@@ -19,17 +18,31 @@ use crate::{Error, Result};
 
 /// The files already ingested, this ingest's included as they are read.
 pub(super) struct Known {
-    /// Content hash → the path it was first ingested from.
+    /// Content hash (`digest::blake3_key`, or `digest::sha256_key` for a record written before
+    /// BLAKE3) → the path it was first ingested from.
     seen: HashMap<String, String>,
     /// Sizes of the files already ingested: a file of another size is new for sure.
     sizes: HashSet<u64>,
+    /// Sizes of the files recorded with SHA-256 only: a file of one of these sizes is hashed
+    /// both ways.
+    sha256_sizes: HashSet<u64>,
 }
 
 impl Known {
     pub(super) fn of(manifest: Option<&Manifest>) -> Known {
         let ingested =
             || manifest.iter().flat_map(|m| m.ingests.iter()).flat_map(|i| i.files.iter()).filter(|f| f.status == FileStatus::Ingested);
-        Known { seen: ingested().map(|f| (f.sha256.clone(), f.path.clone())).collect(), sizes: ingested().map(|f| f.bytes).collect() }
+        let key = |f: &FileRecord| if f.blake3.is_empty() { digest::sha256_key(&f.sha256) } else { digest::blake3_key(&f.blake3) };
+        Known {
+            seen: ingested().map(|f| (key(f), f.path.clone())).collect(),
+            sizes: ingested().map(|f| f.bytes).collect(),
+            sha256_sizes: ingested().filter(|f| f.blake3.is_empty()).map(|f| f.bytes).collect(),
+        }
+    }
+
+    /// The path a file with these hashes was first ingested from, if it was.
+    fn first(&self, hashes: &Hashes) -> Option<&String> {
+        hashes.keys().find_map(|k| self.seen.get(&k))
     }
 }
 
@@ -47,15 +60,15 @@ pub(super) fn ingest_file(
     let display = path.display().to_string();
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     // `None`: the hash is computed while the file is read (pass 1 skipped).
-    let (hash, source) = first_pass(path, &display, size, &known.sizes)?;
+    let (hash, source) = first_pass(path, &display, size, known)?;
     known.sizes.insert(size);
     if let Some(hash) = &hash
-        && let Some(first) = known.seen.get(hash)
+        && let Some(first) = known.first(hash)
     {
         if !is_workbook(path) {
             ing.unread_bytes = ing.unread_bytes.saturating_sub(size);
         }
-        records.push(already_ingested(display, hash.clone(), size, first));
+        records.push(already_ingested(display, hash.blake3.clone(), size, first));
         return Ok(());
     }
     let (units, mut skipped_sheets) = units(path, &display, source, opts)?;
@@ -71,7 +84,7 @@ pub(super) fn ingest_file(
         }
         let file_hash = hash.clone().or(digest).expect("a file's hash from pass 1 or from reading it");
         hash = Some(file_hash.clone());
-        known.seen.insert(file_hash.clone(), display.clone());
+        known.seen.insert(digest::blake3_key(&file_hash.blake3), display.clone());
         let new_townships: Vec<String> = counts.new_regions.iter().map(|r| r.code.clone()).collect();
         for r in counts.new_regions {
             regions.insert(r);
@@ -79,7 +92,8 @@ pub(super) fn ingest_file(
         record_of.push(records.len());
         records.push(FileRecord {
             path: display.clone(),
-            sha256: file_hash,
+            blake3: file_hash.blake3,
+            sha256: String::new(),
             bytes: size,
             status: FileStatus::Ingested,
             table: Some(lay.table.name().into()),
@@ -103,33 +117,32 @@ pub(super) fn ingest_file(
     Ok(())
 }
 
-/// Pass 1: the file's SHA-256, `None` when it is computed while the file is read instead (pass 1
-/// skipped: a CSV whose first block settles its encoding, of a size no file already ingested
-/// has); for a CSV, its encoding and whether the reader hashes it.
-/// What pass 1 found: the SHA-256 if it was computed, and for a CSV its encoding and whether the
-/// reader hashes it.
-type FirstPass = (Option<String>, Option<(stream::Encoding, bool)>);
+/// What pass 1 found: the file's hashes if it computed them (`None`: pass 1 skipped, the reader
+/// hashes the file — a CSV whose first block settles its encoding, of a size no file already
+/// ingested has), and for a CSV its encoding and whether the reader hashes it.
+type FirstPass = (Option<Hashes>, Option<(stream::Encoding, bool)>);
 
-fn first_pass(path: &Path, display: &str, size: u64, sizes: &HashSet<u64>) -> Result<FirstPass> {
+fn first_pass(path: &Path, display: &str, size: u64, known: &Known) -> Result<FirstPass> {
+    let sha256 = known.sha256_sizes.contains(&size);
     Ok(if is_workbook(path) {
-        let bytes = read::read_bytes(path)?;
-        (Some(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()), None)
+        (Some(digest::of_bytes(&read::read_bytes(path)?, sha256)), None)
     } else {
         match stream::sniff_head(path, display)? {
-            stream::Head::Settled(encoding) if !sizes.contains(&size) && !sizes.contains(&0) => (None, Some((encoding, true))),
+            stream::Head::Settled(encoding) if !known.sizes.contains(&size) && !known.sizes.contains(&0) => (None, Some((encoding, true))),
             _ => {
-                let scanned = stream::scan_file(path, display)?;
-                (Some(scanned.sha256), Some((scanned.encoding, false)))
+                let scanned = stream::scan_file(path, display, sha256)?;
+                (Some(scanned.hashes), Some((scanned.encoding, false)))
             }
         }
     })
 }
 
 /// The record of a file that is not read: its content was ingested before, from `first`.
-fn already_ingested(path: String, sha256: String, bytes: u64, first: &str) -> FileRecord {
+fn already_ingested(path: String, blake3: String, bytes: u64, first: &str) -> FileRecord {
     FileRecord {
         path,
-        sha256,
+        blake3,
+        sha256: String::new(),
         bytes,
         status: FileStatus::AlreadyIngested { same_as: first.to_string() },
         table: None,

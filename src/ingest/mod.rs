@@ -37,6 +37,7 @@ mod chunks;
 mod commit;
 mod corrections;
 mod decode;
+pub mod digest;
 mod files;
 mod keys;
 mod records;

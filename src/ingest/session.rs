@@ -207,7 +207,7 @@ impl Ingest<'_> {
         regions: &Regions,
         phrases: &vocab::Phrases,
         today: NaiveDate,
-    ) -> Result<(FileCounts, Option<String>)> {
+    ) -> Result<(FileCounts, Option<super::digest::Hashes>)> {
         let table = layout.table;
         self.state(table)?;
         let display = self.sources[source].clone();

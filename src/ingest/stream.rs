@@ -1,6 +1,6 @@
 //! Streaming CSV, so that a ledger of any size is read in bounded memory.
 //!
-//! Pass 1 (`scan_file`) reads the bytes once in blocks: the SHA-256 that recognises a file already
+//! Pass 1 (`scan_file`) reads the bytes once in blocks: the hash that recognises a file already
 //! ingested, and the checks that refuse a whole file (empty, a workbook, binary, an encoding that
 //! is neither UTF-8 nor GBK/GB18030, mixed encodings). Pass 2 (`CsvRecords`) decodes and parses the
 //! records one at a time, each with the physical line a user sees in an editor.
@@ -13,9 +13,8 @@ use std::io::{self, Cursor, Read};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
-
 use super::decode::{check_binary, decode};
+use super::digest::{Hasher, Hashes};
 use super::raw::{Cell, RawRow, RawTable};
 use super::records::{self, CsvChunk, Failure, RecordReader};
 use crate::{Error, Result};
@@ -45,7 +44,7 @@ impl Encoding {
 
 #[derive(Debug, Clone)]
 pub struct Scanned {
-    pub sha256: String,
+    pub hashes: Hashes,
     pub encoding: Encoding,
 }
 
@@ -74,20 +73,21 @@ fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-/// Pass 1 over a CSV file: its hash and encoding, or the one-line error that refuses it.
-pub fn scan_file(path: &Path, file: &str) -> Result<Scanned> {
-    let (sha256, verdict) = scan(open(path, file)?, file, || open(path, file))?;
+/// Pass 1 over a CSV file: its hashes (SHA-256 too when `sha256`) and encoding, or the one-line
+/// error that refuses it.
+pub fn scan_file(path: &Path, file: &str, sha256: bool) -> Result<Scanned> {
+    let (hashes, verdict) = scan(open(path, file)?, file, || open(path, file), sha256)?;
     let encoding = match verdict {
         Verdict::Ok(e) => e,
         // Refused, or an encoding decided on the whole text: let `decode` say which.
         Verdict::Whole => refuse_or_classify(&std::fs::read(path).map_err(|e| cannot_read(file, e))?, file)?,
     };
-    Ok(Scanned { sha256, encoding })
+    Ok(Scanned { hashes, encoding })
 }
 
 /// Pass 1 on bytes in memory (workbooks renamed .csv, tests).
 pub fn scan_bytes(bytes: &[u8], file: &str) -> Result<Encoding> {
-    match scan(Cursor::new(bytes), file, || Ok(Cursor::new(bytes)))?.1 {
+    match scan(Cursor::new(bytes), file, || Ok(Cursor::new(bytes)), false)?.1 {
         Verdict::Ok(e) => Ok(e),
         Verdict::Whole => refuse_or_classify(bytes, file),
     }
@@ -147,9 +147,8 @@ pub fn refusal(path: &Path, file: &str) -> Option<Error> {
 
 /// What pass 2 learns about the raw bytes when pass 1 was skipped: their hash, and whether they
 /// hold a NUL byte.
-#[derive(Default)]
 struct CheckState {
-    hasher: Sha256,
+    hasher: Hasher,
     nul: bool,
 }
 
@@ -178,8 +177,8 @@ enum Verdict {
     Whole,
 }
 
-fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>) -> Result<(String, Verdict)> {
-    let mut hasher = Sha256::new();
+fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>, sha256: bool) -> Result<(Hashes, Verdict)> {
+    let mut hasher = Hasher::new(sha256);
     let mut buf = vec![0u8; BLOCK];
     let mut head: Vec<u8> = Vec::new();
     let mut total = 0u64;
@@ -216,7 +215,7 @@ fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>
         }
         total += n as u64;
     }
-    let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hashes = hasher.finish();
     if total == 0 {
         return Err(Error::bad_file(file, 1, "-", "the file is empty"));
     }
@@ -226,20 +225,20 @@ fn scan<R: Read, R2: Read>(mut r: R, file: &str, reopen: impl Fn() -> Result<R2>
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     // Binary, UTF-16, or a character cut off at the end: the whole-file check decides.
     if nul_at.is_some() || utf16 || !carry.is_empty() {
-        return Ok((sha256, Verdict::Whole));
+        return Ok((hashes, Verdict::Whole));
     }
     if utf8 {
         let enc = if head.starts_with(b"\xEF\xBB\xBF") { Encoding::Utf8Bom } else { Encoding::Utf8 };
-        return Ok((sha256, Verdict::Ok(enc)));
+        return Ok((hashes, Verdict::Ok(enc)));
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
-        return Ok((sha256, Verdict::Whole));
+        return Ok((hashes, Verdict::Whole));
     }
     // Not UTF-8: GBK/GB18030 unless some line is UTF-8 Chinese (mixed) or the bytes are not
     // GB18030 either; both refusals are worded by `decode`.
     let verdict =
         if gb18030_lines_ok(reopen()?).map_err(|e| cannot_read(file, e))? { Verdict::Ok(Encoding::Gb18030) } else { Verdict::Whole };
-    Ok((sha256, verdict))
+    Ok((hashes, verdict))
 }
 
 /// Streams the lines of a file that is not UTF-8: true when no line is UTF-8 with Chinese text
@@ -376,7 +375,7 @@ impl CsvRecords {
     /// `hash_here`: pass 1 was skipped, so hash the bytes and look for NUL bytes while reading.
     pub fn open(path: &Path, file: &str, encoding: Encoding, hash_here: bool) -> Result<CsvRecords> {
         let raw = open(path, file)?;
-        let checked = hash_here.then(|| Arc::new(Mutex::new(CheckState::default())));
+        let checked = hash_here.then(|| Arc::new(Mutex::new(CheckState { hasher: Hasher::new(false), nul: false })));
         let mut f: Source = match &checked {
             Some(state) => Box::new(Checked { inner: raw, state: state.clone() }),
             None => Box::new(raw),
@@ -400,10 +399,10 @@ impl CsvRecords {
         Ok(records)
     }
 
-    /// The SHA-256 of the bytes read, once every record has been read (pass 1 skipped).
-    pub fn digest(&self) -> Option<String> {
+    /// The hashes of the bytes read, once every record has been read (pass 1 skipped).
+    pub fn digest(&self) -> Option<Hashes> {
         let st = self.checked.as_ref()?.lock().expect("check state lock");
-        Some(st.hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Some(st.hasher.finish())
     }
 
     pub fn from_bytes(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<CsvRecords> {

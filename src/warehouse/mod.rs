@@ -116,6 +116,12 @@ impl TryFrom<String> for FileStatus {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileRecord {
     pub path: String,
+    /// The content's BLAKE3 (hex, as `b3sum` prints it): a file with the same content is not
+    /// read again.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub blake3: String,
+    /// Records written before BLAKE3 hold the content's SHA-256 instead (hex, as `sha256sum`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sha256: String,
     /// The file's size: a file whose size no earlier file has cannot be one of them, so it is
     /// hashed while it is read instead of in a pass of its own.
