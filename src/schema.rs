@@ -438,12 +438,21 @@ pub static PEERS: &[Column] = &[
 /// Money: yuan with two decimals, exact.
 pub const MONEY: DataType = DataType::Decimal128(18, 2);
 
+/// Arrow's day 0. A constant: dates are converted on every row of an ingest.
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => panic!("1970-01-01 is a date"),
+};
+/// Days from 0001-01-01 (day 1) to 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
 fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+    EPOCH
 }
 
 pub fn date_to_days(d: NaiveDate) -> i32 {
-    (d - epoch()).num_days() as i32
+    // The day count chrono keeps, rather than a `Duration` between two dates.
+    chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_FROM_CE
 }
 
 pub fn days_to_date(days: i32) -> NaiveDate {
@@ -476,4 +485,23 @@ pub fn arrow_schema(table: Table) -> SchemaRef {
     fields.push(Field::new("_source_line", DataType::Int64, false));
     fields.push(Field::new("_ingest_id", DataType::Int64, false));
     Arc::new(Schema::new(fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The day count is Arrow's (days since 1970-01-01) for every date ledgers can hold, and
+    /// `days_to_date` reads it back.
+    #[test]
+    fn date_to_days_counts_from_1970() {
+        let mut d = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2200, 12, 31).unwrap();
+        while d <= end {
+            let days = date_to_days(d);
+            assert_eq!(i64::from(days), (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days(), "{d}");
+            assert_eq!(days_to_date(days), d);
+            d = d.succ_opt().unwrap();
+        }
+    }
 }

@@ -6,7 +6,12 @@ use chrono::{Datelike, NaiveDate};
 
 /// Earliest acceptable date: the Administrative Litigation Law took effect on 1990-10-01.
 pub fn earliest_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1990, 10, 1).expect("valid date")
+    // Evaluated once, at compile time: every date cell is compared with it.
+    const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1990, 10, 1) {
+        Some(d) => d,
+        None => panic!("1990-10-01 is a date"),
+    };
+    EARLIEST
 }
 
 /// Characters that are invisible in a spreadsheet but break matching (zero-width space and joiners,
