@@ -20,27 +20,30 @@ pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
+/// What width folding makes of one character: `None` drops it (invisible), otherwise the
+/// character it becomes. `keep` lists full-width characters that stay as they are.
+fn fold_char(c: char, keep: &[char]) -> Option<char> {
+    if is_invisible(c) {
+        return None;
+    }
+    if keep.contains(&c) {
+        return Some(c);
+    }
+    let u = c as u32;
+    Some(if (0xFF01..=0xFF5E).contains(&u) {
+        char::from_u32(u - 0xFEE0).unwrap_or(c)
+    } else if c == '\u{3000}' || c == '\u{00A0}' {
+        ' '
+    } else {
+        c
+    })
+}
+
 /// Folds full-width ASCII (U+FF01..U+FF5E) and the ideographic space to half-width, dropping
 /// invisible characters. `keep` lists full-width characters that stay as they are.
 pub fn fold_width(s: &str, keep: &[char]) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_invisible(c) {
-            continue;
-        }
-        if keep.contains(&c) {
-            out.push(c);
-            continue;
-        }
-        let u = c as u32;
-        if (0xFF01..=0xFF5E).contains(&u) {
-            out.push(char::from_u32(u - 0xFEE0).unwrap_or(c));
-        } else if c == '\u{3000}' || c == '\u{00A0}' {
-            out.push(' ');
-        } else {
-            out.push(c);
-        }
-    }
+    out.extend(s.chars().filter_map(|c| fold_char(c, keep)));
     out
 }
 
@@ -69,7 +72,7 @@ fn may_fold(s: &str) -> bool {
 
 /// Does `fold_width(_, keep)` change this character (drop or replace it)?
 fn folds(c: char, keep: &[char]) -> bool {
-    is_invisible(c) || (!keep.contains(&c) && ((0xFF01..=0xFF5E).contains(&(c as u32)) || c == '\u{3000}' || c == '\u{00A0}'))
+    fold_char(c, keep) != Some(c)
 }
 
 /// `fold_width` that borrows when nothing needs folding. With a `keep` list the screen is followed

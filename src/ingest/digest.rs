@@ -1,9 +1,10 @@
 //! A ledger file's content hashes, which recognise a file already ingested.
 //!
 //! BLAKE3 is the identity recorded in the manifest (`b3sum FILE` prints the same hex). It replaced
-//! SHA-256, which ran at 1.8 GB/s here against BLAKE3's 6.8 GB/s and was 6.8 % of an ingest's CPU
-//! samples (docs/decisions.md). Manifests written before keep SHA-256 only; a file of the same
-//! size as one of those is hashed both ways, so that it is still recognised.
+//! SHA-256, which hashed about a quarter as fast here and was 6.8 % of an ingest's CPU samples
+//! (docs/decisions.md). Records written before keep SHA-256 only; a file that could be one of
+//! them (`Known::needs_sha256` in ingest::files) is hashed both ways, so that it is still
+//! recognised.
 use sha2::{Digest, Sha256};
 
 /// What a file's bytes hash to.

@@ -40,6 +40,12 @@ impl Known {
         }
     }
 
+    /// Must a file of this size be hashed with SHA-256 as well? When a record that has SHA-256
+    /// only is of that size, or has no size at all (written before sizes were), so could be any.
+    fn needs_sha256(&self, size: u64) -> bool {
+        self.sha256_sizes.contains(&size) || self.sha256_sizes.contains(&0)
+    }
+
     /// The path a file with these hashes was first ingested from, if it was.
     fn first(&self, hashes: &Hashes) -> Option<&String> {
         hashes.keys().find_map(|k| self.seen.get(&k))
@@ -123,8 +129,7 @@ pub(super) fn ingest_file(
 type FirstPass = (Option<Hashes>, Option<(stream::Encoding, bool)>);
 
 fn first_pass(path: &Path, display: &str, size: u64, known: &Known) -> Result<FirstPass> {
-    // A record old enough to have no size (0) could be any file.
-    let sha256 = known.sha256_sizes.contains(&size) || known.sha256_sizes.contains(&0);
+    let sha256 = known.needs_sha256(size);
     Ok(if is_workbook(path) {
         (Some(digest::of_bytes(&read::read_bytes(path)?, sha256)), None)
     } else {
