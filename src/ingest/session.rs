@@ -297,28 +297,50 @@ impl Ingest<'_> {
 }
 
 /// How much lower than the applying thread and the Parquet writer the reader and the validation
-/// workers run (a nice value).
+/// workers run (added to the nice value they start with).
 const UPSTREAM_NICENESS: i32 = 3;
 
 /// Lowers the calling thread's priority: for the reader and the validation workers, below the
 /// applying thread and the Parquet writer. Those two are single threads that every row passes
 /// through last; sharing the cores with the others as equals, the writer fell behind, the queues
 /// filled and a core idled until it caught up (at scale 10, 0.47 s of one core while the other ran
-/// the writer, in a 6.8 s run). At nice +3 the reader and workers take what the last stages
-/// leave: 3-4 % less wall time in alternating runs, the same peak memory (lowering the workers
-/// alone kept the reader's queue full: 5-10 MiB more); +6 and +10 did no better
-/// (docs/benchmarks.md). On Linux a thread has its own nice value; elsewhere this does nothing.
+/// the writer, in a 6.8 s run). Three steps lower, the reader and workers take what the last
+/// stages leave: 2-6 % less wall time in alternating runs, the same peak memory (lowering the
+/// workers alone kept the reader's queue full: 5-10 MiB more); six and ten steps did no better
+/// (docs/benchmarks.md). Relative, so that `nice fuyuan ingest` stays as low as it was asked to
+/// be. On Linux `nice` changes the calling thread alone; elsewhere this does nothing.
 fn yield_to_downstream_stages() {
     #[cfg(target_os = "linux")]
-    // SAFETY: `gettid` has no preconditions; `setpriority` on the caller's own thread id only
-    // changes its scheduling weight, and a failure (not expected: lowering one's own priority
-    // needs no privilege) leaves the thread as it was.
+    // SAFETY: `nice` has no preconditions; on Linux it changes only the calling thread's
+    // scheduling weight, and a failure (not expected: lowering one's own priority needs no
+    // privilege) leaves the thread as it was.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, UPSTREAM_NICENESS);
+        libc::nice(UPSTREAM_NICENESS);
     }
 }
 
 /// The file name without its extension, in the name of its rejects file.
 fn stem(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "input".into())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The reader and the workers end up three steps below the thread that starts them, and the
+    /// starting thread (the applying one) keeps its own priority.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn first_stages_run_three_steps_lower() {
+        // SAFETY: `getpriority` on the calling thread (who = 0) only reads its nice value.
+        let own = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let before = own();
+        let after = std::thread::spawn(move || {
+            super::yield_to_downstream_stages();
+            own()
+        })
+        .join()
+        .expect("the thread runs");
+        assert_eq!(after, (before + super::UPSTREAM_NICENESS).min(19));
+        assert_eq!(own(), before, "only the calling thread is lowered");
+    }
 }
