@@ -39,6 +39,7 @@ pub(super) struct NewPart {
 
 /// A batch waiting in the window: rows already replaced are dropped when it is written.
 pub(super) struct Pending {
+    pub(super) table: Table,
     pub(super) source: usize,
     pub(super) batch: RecordBatch,
     pub(super) dropped: Vec<bool>,
@@ -74,8 +75,9 @@ pub(super) struct TableState {
 
 impl Ingest<'_> {
     /// Writes the oldest batch of the window, without the rows replaced meanwhile.
-    pub(super) fn flush_one(&mut self, table: Table) -> Result<()> {
+    pub(super) fn flush_one(&mut self) -> Result<()> {
         let Some(p) = self.window.pop_front() else { return Ok(()) };
+        let table = p.table;
         let kept = p.dropped.iter().filter(|d| !**d).count();
         if kept == 0 {
             return Ok(());

@@ -78,8 +78,12 @@ impl<'w> Ingest<'w> {
         }
     }
 
-    /// Waits until the writer has written and synced every part.
+    /// Writes what is left in the window and waits until the writer has written and synced
+    /// every part.
     pub(super) fn stop_writer(&mut self) -> Result<()> {
+        while !self.window.is_empty() {
+            self.flush_one()?;
+        }
         let (tx, writer) = self.writer.take().expect("writer");
         drop(tx);
         writer.join().map_err(|_| Error::Other("the Parquet writer thread panicked".into()))?
@@ -166,7 +170,7 @@ impl Ingest<'_> {
             let expected = self.unread_bytes.saturating_mul(n as u64) / r.file_bytes.max(1);
             st.keys.reserve(expected as usize);
         }
-        self.window.push_back(Pending { source, batch: r.batch, dropped: vec![false; n] });
+        self.window.push_back(Pending { table, source, batch: r.batch, dropped: vec![false; n] });
         let batch = self.window.back().expect("just pushed").batch.clone();
         let keys: Vec<&StringArray> = table.key_columns().iter().map(|n| text_column(&batch, n)).collect();
         let lines = line_column(&batch);
@@ -190,7 +194,7 @@ impl Ingest<'_> {
             self.drop_row(table, old);
         }
         while self.window.len() > WINDOW {
-            self.flush_one(table)?;
+            self.flush_one()?;
         }
         Ok(())
     }
@@ -287,10 +291,10 @@ impl Ingest<'_> {
         if let Some(p) = &progress {
             p.0.finish();
         }
+        // The window stays filled for the next file: flushed here, it went to the writer all at
+        // once, and the applying thread waited for the writer while the next file's reader and
+        // workers could have started (docs/decisions.md).
         let digest = outcome?;
-        while !self.window.is_empty() {
-            self.flush_one(table)?;
-        }
         counts.rejects_file = rejects.map(RejectsFile::finish).transpose()?;
         Ok((counts, digest))
     }

