@@ -1,8 +1,9 @@
 //! The streaming ingest (issue 4) gives the same warehouse whatever its chunk size. With
 //! `FUYUAN_CHUNK_ROWS=3` a chunk is 3 rows, the window 8 chunks (24 rows) and a part 96 rows, so a
 //! few hundred rows drive every path: a correction inside the window (the replaced row is never
-//! written), one after it (its part is rewritten), one in another file of the same ingest, one of
-//! an earlier ingest's row (an old part is rewritten), and a chain a → b → c. The same ledgers
+//! written), one after it (its part is rewritten), one in another file of the same ingest (with
+//! the default chunks the earlier file's rows are still in the window then), one of an earlier
+//! ingest's row (an old part is rewritten), and a chain a → b → c. The same ledgers
 //! ingested with the default chunks (everything inside one chunk) must give the same rows, the
 //! same counts and the same replacement records.
 mod util;

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::width::{fold_width, fold_width_cow, trim};
+
 /// Earliest acceptable date: the Administrative Litigation Law took effect on 1990-10-01.
 pub fn earliest_date() -> NaiveDate {
     // Evaluated once, at compile time: every date cell is compared with it.
@@ -12,106 +14,6 @@ pub fn earliest_date() -> NaiveDate {
         None => panic!("1990-10-01 is a date"),
     };
     EARLIEST
-}
-
-/// Characters that are invisible in a spreadsheet but break matching (zero-width space and joiners,
-/// BOM, word joiner).
-pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
-}
-
-/// What width folding makes of one character: `None` drops it (invisible), otherwise the
-/// character it becomes. `keep` lists full-width characters that stay as they are.
-fn fold_char(c: char, keep: &[char]) -> Option<char> {
-    if is_invisible(c) {
-        return None;
-    }
-    if keep.contains(&c) {
-        return Some(c);
-    }
-    let u = c as u32;
-    Some(if (0xFF01..=0xFF5E).contains(&u) {
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
-    } else if c == '\u{3000}' || c == '\u{00A0}' {
-        ' '
-    } else {
-        c
-    })
-}
-
-/// Folds full-width ASCII (U+FF01..U+FF5E) and the ideographic space to half-width, dropping
-/// invisible characters. `keep` lists full-width characters that stay as they are.
-pub fn fold_width(s: &str, keep: &[char]) -> String {
-    let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().filter_map(|c| fold_char(c, keep)));
-    out
-}
-
-/// Could `fold_width` change `s`? Every character it folds or drops (U+00A0, U+00AD, U+200B–U+2060,
-/// U+3000, U+FEFF, U+FF01–U+FF5E) starts with one of the UTF-8 lead bytes C2, E2, E3 or EF; the
-/// bytes after the lead then tell. Text without them — ASCII, CJK, and the brackets 〔〕 of
-/// decision numbers (E3 80 94) — is used as is, without a copy (ingest's hot path).
-fn may_fold(s: &str) -> bool {
-    let b = s.as_bytes();
-    // One pass without branches (the compiler vectorises it) settles most cells, which hold none
-    // of the four lead bytes; two `memchr` searches per cell cost more on text this short.
-    if !b.iter().fold(false, |any, &c| any | matches!(c, 0xC2 | 0xE2 | 0xE3 | 0xEF)) {
-        return false;
-    }
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).chain(memchr::memchr_iter(0xEF, b)).any(|i| match b[i] {
-        0xC2 => matches!(at(i + 1), 0xA0 | 0xAD),
-        // U+200B–U+203F (E2 80 8B–BF) and U+2040–U+2060 (E2 81 80–A0)
-        0xE2 => matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0xBF) | (0x81, 0x80..=0xA0)),
-        // U+3000, the ideographic space
-        0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
-        // U+FEFF (EF BB BF), U+FF01–U+FF3F (EF BC 81–BF), U+FF40–U+FF5E (EF BD 80–9E)
-        _ => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xBC, 0x81..=0xBF) | (0xBD, 0x80..=0x9E)),
-    })
-}
-
-/// Does `fold_width(_, keep)` change some character of `s`? Only characters whose UTF-8 lead byte
-/// is C2, E2, E3 or EF can fold (`may_fold`), so only those are decoded and looked at, not every
-/// character of the cell (the walk over every character was 1.6 % of an ingest's samples).
-fn folds_any(s: &str, keep: &[char]) -> bool {
-    let b = s.as_bytes();
-    // These bytes are never UTF-8 continuation bytes (80–BF), so each starts a character.
-    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).chain(memchr::memchr_iter(0xEF, b)).any(|i| s[i..].chars().next().is_some_and(|c| folds(c, keep)))
-}
-
-/// Does `fold_width(_, keep)` change this character (drop or replace it)?
-fn folds(c: char, keep: &[char]) -> bool {
-    fold_char(c, keep) != Some(c)
-}
-
-/// `fold_width` that borrows when nothing needs folding. With a `keep` list the screen is followed
-/// by a look at the characters it flagged: a decision number such as 卢公（治）决字〔2023〕1号 holds
-/// only kept characters, and nearly a third of penalty keys are written that way.
-pub fn fold_width_cow<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
-    if !may_fold(s) || (!keep.is_empty() && !folds_any(s, keep)) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(fold_width(s, keep))
-    }
-}
-
-/// Does a character starting with this byte show ink? A printable ASCII character, or a CJK
-/// ideograph (UTF-8 lead bytes E4–E9, U+4000–U+9FFF): neither is whitespace nor invisible. Most
-/// cells start (and end) with one, which lets the blank test and `trim` skip walking them.
-#[inline]
-pub fn solid_lead(b: u8) -> bool {
-    matches!(b, 0x21..=0x7E | 0xE4..=0xE9)
-}
-
-/// `str::trim`, with a shortcut for the usual cell: one that starts and ends with a solid
-/// character (`solid_lead`) has nothing to trim, and Unicode's whitespace table is not consulted.
-#[inline]
-pub fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let solid_start = b.first().is_some_and(|&c| solid_lead(c));
-    // A lead byte E4–E9 three bytes from the end starts the last character (valid UTF-8).
-    let solid_end = matches!(b, [.., 0x21..=0x7E] | [.., 0xE4..=0xE9, _, _]);
-    if solid_start && solid_end { s } else { s.trim() }
 }
 
 fn trimmed(folded: Cow<'_, str>) -> Option<Cow<'_, str>> {
@@ -670,24 +572,6 @@ mod tests {
         assert!(checked > 1000, "only {checked} forms took the fast path");
     }
 
-    /// The shortcut trims exactly as `str::trim` does, whatever character sits at either end.
-    #[test]
-    fn trim_agrees_with_str_trim() {
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            for s in [
-                format!("{c}"),
-                format!("a{c}"),
-                format!("{c}a"),
-                format!("中{c}"),
-                format!("{c}中"),
-                format!("中{c}中 "),
-                format!("x{c}x"),
-            ] {
-                assert_eq!(trim(&s), s.trim(), "{:?}", s);
-            }
-        }
-    }
-
     #[test]
     fn date_rejections() {
         assert_eq!(date("2023-02-29", today()), Err(DateError::Impossible));
@@ -861,45 +745,17 @@ mod tests {
         }
     }
 
+    /// A key whose full-width brackets are kept is borrowed, not copied; one that folds is folded.
+    #[test]
+    fn keys_with_kept_brackets() {
+        assert!(matches!(key_cow("卢公（治）决字〔2023〕1号"), Some(Cow::Borrowed("卢公（治）决字〔2023〕1号"))));
+        assert_eq!(key_cow(" 卢公（治）决字〔2023〕１号 ").as_deref(), Some("卢公（治）决字〔2023〕1号"));
+    }
+
     #[test]
     fn text_folding() {
         assert_eq!(text("  ＡＢＣ１２３\u{200B} ").as_deref(), Some("ABC123"));
         assert_eq!(key(" 三政复（２０２４）1号 ").as_deref(), Some("三政复（2024）1号"));
         assert_eq!(text("   "), None);
-    }
-
-    /// `may_fold` may say yes to text that folding leaves alone, never no to text it changes:
-    /// every character is tried alone and between CJK and ASCII neighbours.
-    #[test]
-    fn may_fold_misses_no_character_that_folds() {
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            for s in [c.to_string(), format!("中{c}a"), format!("a{c}〔")] {
-                if fold_width(&s, &[]) != s {
-                    assert!(may_fold(&s), "{:?} (U+{:04X}) folds but may_fold says no", s, c as u32);
-                }
-            }
-        }
-        assert!(!may_fold("新红建罚〔2024〕1号 红旗区住房和城乡建设局"));
-    }
-
-    /// `folds` names exactly the characters `fold_width` changes, so that with a keep list
-    /// `fold_width_cow` borrows exactly the text folding would leave as it is.
-    #[test]
-    fn fold_width_cow_borrows_only_what_folding_keeps() {
-        for keep in [&[][..], &['（', '）'][..]] {
-            for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-                let one = c.to_string();
-                assert_eq!(folds(c, keep), fold_width(&one, keep) != one, "U+{:04X} with keep {keep:?}", c as u32);
-                for s in [format!("卢公{c}治）决字〔2023〕1号"), format!("（{c}")] {
-                    let cow = fold_width_cow(&s, keep);
-                    assert_eq!(cow, fold_width(&s, keep), "{s:?}");
-                    if !keep.is_empty() {
-                        assert_eq!(matches!(cow, Cow::Borrowed(_)), fold_width(&s, keep) == s, "{s:?}");
-                    }
-                }
-            }
-        }
-        assert!(matches!(key_cow("卢公（治）决字〔2023〕1号"), Some(Cow::Borrowed("卢公（治）决字〔2023〕1号"))));
-        assert_eq!(key_cow(" 卢公（治）决字〔2023〕１号 ").as_deref(), Some("卢公（治）决字〔2023〕1号"));
     }
 }

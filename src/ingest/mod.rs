@@ -18,7 +18,8 @@
 //! Parquet writer thread), `rejects` (the rejects file), `commit` (`--strict`, the manifest).
 //! Reading: `read` (workbooks, and CSV through `stream`), `records` (CSV records cut out of the
 //! bytes read, without copying their cells), `decode` (a whole CSV file's bytes),
-//! `raw` (rows and cells as read), `layout` (the header row), `validate` (a row's checks).
+//! `raw` (rows and cells as read), `layout` (the header row), `validate` (a row's checks),
+//! `cells` (each cell rule) and `width` (width folding and trimming, which every text cell gets).
 pub mod batch;
 pub mod caseno;
 pub mod cells;
@@ -32,6 +33,7 @@ pub mod supervision;
 pub mod template;
 pub mod validate;
 pub mod vocab;
+pub mod width;
 
 mod chunks;
 mod commit;

@@ -3,7 +3,7 @@
 //! Excel. Shared by the workbook reader (`read`) and the streaming CSV reader (`stream`).
 use chrono::NaiveDate;
 
-use super::cells;
+use super::width;
 
 /// One cell as the file holds it. Workbooks keep types; CSV cells are all text.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +62,8 @@ impl<'a> CellRef<'a> {
             CellRef::Empty => true,
             // A cell that starts with a solid character is not blank: it need not be walked.
             CellRef::Text(s) => {
-                !s.as_bytes().first().is_some_and(|&b| cells::solid_lead(b))
-                    && s.chars().all(|c| c.is_whitespace() || cells::is_invisible(c))
+                !s.as_bytes().first().is_some_and(|&b| width::solid_lead(b))
+                    && s.chars().all(|c| c.is_whitespace() || width::is_invisible(c))
             }
             _ => false,
         }

@@ -123,7 +123,7 @@ impl RegionNames {
 
     /// The code of the one region `raw` names.
     pub fn resolve(&self, raw: &str) -> Result<&str, NameError> {
-        let s: String = cells::fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
+        let s: String = super::width::fold_width(raw, &[]).chars().filter(|c| !c.is_whitespace()).collect();
         for map in [&self.full, &self.short] {
             match map.get(&s).map(Vec::as_slice) {
                 Some([one]) => return Ok(one),

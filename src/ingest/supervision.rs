@@ -1,7 +1,7 @@
 //! Cell rules of the supervision ledger (监督台账) beyond the shared ones: the related case
 //! numbers (关联案号) and the count of officers held accountable (追责人数).
 use super::caseno;
-use super::cells::fold_width;
+use super::width::fold_width;
 
 /// Separators clerks put between case numbers: 、 ， , ； ; and spaces.
 fn is_separator(c: char) -> bool {

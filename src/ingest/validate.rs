@@ -327,7 +327,7 @@ impl Validator<'_> {
 /// A code followed by its region's name (411202湖滨区, 411202 三门峡市湖滨区): the code, when the
 /// name is that region's.
 fn code_with_its_name(text: &str, names: &RegionNames) -> Option<String> {
-    let folded = cells::fold_width(text, &[]);
+    let folded = super::width::fold_width(text, &[]);
     let t = folded.trim();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let code = cells::region_code(&t[..digits])?;

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::cells::fold_width;
+use super::width::fold_width;
 
 pub const OUTCOMES: &[&str] = &[
     "驳回诉讼请求",
@@ -195,7 +195,7 @@ fn clean(raw: &str) -> String {
 pub fn read(vocab: Vocab, raw: &str, phrases: &Phrases) -> Result<&'static str, Unreadable> {
     let values = vocab.values();
     // Most cells hold the canonical value itself.
-    let trimmed = super::cells::trim(raw);
+    let trimmed = super::width::trim(raw);
     if let Some(v) = values.iter().find(|v| **v == trimmed) {
         return Ok(v);
     }

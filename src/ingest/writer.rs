@@ -36,9 +36,11 @@ fn write_parts(rx: Receiver<WriteMsg>, synced: &Sender<Unsynced>) -> Result<()> 
     let mut current: Option<(Arc<PathBuf>, PartWriter)> = None;
     let close = |w: PartWriter| -> Result<()> {
         let (_, unsynced) = w.close()?;
-        // The syncer stops only when this sender is dropped.
-        synced.send(unsynced).expect("the syncer runs until the writer is done");
-        Ok(())
+        // The syncer runs until this sender is dropped; should it have died, sync here.
+        match synced.send(unsynced) {
+            Ok(()) => Ok(()),
+            Err(std::sync::mpsc::SendError(unsynced)) => unsynced.sync(),
+        }
     };
     for msg in rx {
         let Some(first) = msg.batches.first() else { continue };
