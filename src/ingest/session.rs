@@ -291,10 +291,11 @@ impl Ingest<'_> {
         if let Some(p) = &progress {
             p.0.finish();
         }
-        // The window stays filled for the next file: flushed here, it went to the writer all at
-        // once, and the applying thread waited for the writer while the next file's reader and
-        // workers could have started (docs/decisions.md).
         let digest = outcome?;
+        // The window is not flushed here but carries into the next file (`stop_writer` flushes
+        // it): flushed here, it went to the writer all at once, and the applying thread waited
+        // for the writer while the next file's reader and workers could have started
+        // (docs/decisions.md).
         counts.rejects_file = rejects.map(RejectsFile::finish).transpose()?;
         Ok((counts, digest))
     }
