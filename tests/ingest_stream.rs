@@ -204,3 +204,80 @@ fn the_agency_list_follows_every_correction() {
     assert!(dir.manifest("warehouse")["tables"]["penalty"]["units"]["file"].as_str().is_some_and(|f| f.starts_with("data/penalty_units/")));
     assert_eq!(pairs(&dir, listed), after_c);
 }
+
+/// A CSV chunk is screened for width folding once (`width::foldable_offsets`), and a cell is
+/// folded only where the screen found something in it. Every cell must still read as the cell
+/// rules read it alone: rows mixing full-width forms, ideographic and zero-width spaces, a BOM
+/// character, and their look-alikes that do not fold (〔〕、。“”), in every column, some quoted
+/// with `""` inside, at every offset a 32-byte block can cut, whatever the chunk size.
+#[test]
+fn the_chunk_screen_reads_every_cell_as_the_cell_rules_do() {
+    use fuyuan::ingest::cells;
+    let keys =
+        ["豫罚〔2024〕{}号", "卢公（治）决字〔2023〕{}号", "\u{3000}三市监罚〔2024〕{}号", "Ｘ罚〔2024〕{}号\u{200B}", "豫罚[2024]{}号"];
+    let agencies =
+        ["三门峡市湖滨区市场监督管理局", "三门峡市ＡＢ局", "\u{200B}三门峡市公安局", "灵宝市“放管服”办公室", "三门峡市　交通局。"];
+    let regions = ["411202", "４１１２０２", "411202\u{3000}", "\u{FEFF}411202", " 411202"];
+    let domains = ["市场监管", "市场监管、食品", "ｘｘ领域", "", "交通\u{2060}运输"];
+    let kinds = ["罚款", "警告。", "罚款（并处）", "", "没收\u{00A0}违法所得"];
+    let fines = ["1000", "１０００", "\"1,000.5\"", "\u{3000}12.5元", ""];
+    let parties = ["张三", "河南某某（集团）有限公司", "李\u{200B}四", "欧阳娜娜、王五", "\"Ｘ\"\"公司\"\"\""];
+    let mut seed = 7u64;
+    let mut pick = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let unquote = |s: &str| if s.starts_with('"') { s[1..s.len() - 1].replace("\"\"", "\"") } else { s.to_string() };
+    let mut csv = String::from("决定书文号,处罚机关,行政区划代码,管理领域,决定日期,处罚种类,罚款金额,当事人\n");
+    let mut want = Vec::new();
+    for n in 1..=600 {
+        let cells_raw = [
+            keys[pick(keys.len())].replace("{}", &n.to_string()),
+            agencies[pick(agencies.len())].to_string(),
+            regions[pick(regions.len())].to_string(),
+            domains[pick(domains.len())].to_string(),
+            format!("2024-03-{:02}", n % 28 + 1),
+            kinds[pick(kinds.len())].to_string(),
+            fines[pick(fines.len())].to_string(),
+            parties[pick(parties.len())].to_string(),
+        ];
+        csv.push_str(&cells_raw.join(","));
+        csv.push('\n');
+        let c: Vec<String> = cells_raw.iter().map(|s| unquote(s)).collect();
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        want.push(vec![
+            opt(cells::key(&c[0])),
+            opt(cells::text(&c[1])),
+            opt(cells::region_code(&c[2])),
+            opt(cells::text(&c[3])),
+            opt(cells::text(&c[5])),
+            if cells::text(&c[6]).is_some() { cells::fen_to_yuan(cells::amount_fen(&c[6], false).unwrap()) } else { String::new() },
+            opt(cells::text(&c[7]).map(|t| cells::mask_person(&t))),
+        ]);
+    }
+    for chunk in [None, Some("7")] {
+        let dir = Dir::new();
+        dir.create("p.csv", &csv);
+        let mut cmd = dir.command(&["ingest", "p.csv"]);
+        if let Some(n) = chunk {
+            cmd.cmd.env("FUYUAN_CHUNK_ROWS", n);
+        }
+        cmd.stdout();
+        let out = dir
+            .command(&[
+                "sql",
+                "SELECT decision_no, agency, region_code, domain, penalty_kind, fine_yuan, party FROM penalty ORDER BY _source_line",
+                "--format",
+                "csv",
+                "--max-rows",
+                "10000",
+            ])
+            .stdout();
+        let mut reader = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+        let got: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        assert_eq!(got.len(), want.len(), "every row accepted (chunk {chunk:?})");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(g, w, "line {} (chunk {chunk:?})", i + 2);
+        }
+    }
+}

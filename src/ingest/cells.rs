@@ -16,7 +16,9 @@ pub fn earliest_date() -> NaiveDate {
     EARLIEST
 }
 
-fn trimmed(folded: Cow<'_, str>) -> Option<Cow<'_, str>> {
+/// The text rule on a cell already width-folded (or screened as needing none): trimmed, `None`
+/// when nothing is left.
+pub fn trimmed(folded: Cow<'_, str>) -> Option<Cow<'_, str>> {
     match folded {
         Cow::Borrowed(s) => Some(trim(s)).filter(|t| !t.is_empty()).map(Cow::Borrowed),
         Cow::Owned(s) => match trim(&s) {
@@ -45,8 +47,11 @@ pub fn key(raw: &str) -> Option<String> {
 
 /// `key` without a copy when the cell needs no folding.
 pub fn key_cow(raw: &str) -> Option<Cow<'_, str>> {
-    trimmed(fold_width_cow(raw, &['（', '）']))
+    trimmed(fold_width_cow(raw, KEY_KEEP))
 }
+
+/// The full-width characters the key rule keeps: 卢公（治）决字〔2023〕1号 stays as it is written.
+pub const KEY_KEEP: &[char] = &['（', '）'];
 
 /// Normalised header: width-folded, spaces removed, a trailing unit in brackets split off.
 /// Returns (base, unit) — `罚款金额（万元）` → ("罚款金额", Some("万元")).
@@ -285,8 +290,12 @@ pub fn presence(raw: &str) -> bool {
 /// ¥ and a trailing 元; a trailing 万元/万 multiplies by 10,000, as does `in_wan` (a (万元) header).
 /// Returns the value in fen (1/100 yuan), rounded half away from zero.
 pub fn amount_fen(raw: &str, in_wan: bool) -> Result<i64, String> {
-    let folded = fold_width_cow(raw, &[]);
-    let mut s = trim(trim(&folded).trim_start_matches('¥').trim_start_matches('￥'));
+    amount_fen_of(&fold_width_cow(raw, &[]), raw, in_wan)
+}
+
+/// `amount_fen` on the cell's width-folded text (`raw` is the cell as written, for the reason).
+pub fn amount_fen_of(folded: &str, raw: &str, in_wan: bool) -> Result<i64, String> {
+    let mut s = trim(trim(folded).trim_start_matches('¥').trim_start_matches('￥'));
     let mut wan = in_wan;
     if let Some(r) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万')) {
         s = r.trim_end();
@@ -351,7 +360,12 @@ pub fn region_code(raw: &str) -> Option<String> {
 
 /// `region_code` without a copy when the cell needs no folding.
 pub fn region_code_cow(raw: &str) -> Option<Cow<'_, str>> {
-    match fold_width_cow(raw, &[]) {
+    region_code_of(fold_width_cow(raw, &[]))
+}
+
+/// `region_code` on the cell's width-folded text.
+pub fn region_code_of(folded: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    match folded {
         Cow::Borrowed(s) => code_part(s).map(Cow::Borrowed),
         Cow::Owned(s) => code_part(&s).map(|c| Cow::Owned(c.to_string())),
     }

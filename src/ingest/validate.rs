@@ -11,6 +11,7 @@ use super::peers;
 use super::raw::CellRef;
 use super::regions::{NameError, RegionNames};
 use super::vocab;
+use super::width::fold_width_screened;
 use crate::schema::{Kind, Need, Table};
 use crate::warehouse::regions::{Region, Regions, Resolved};
 
@@ -91,16 +92,31 @@ impl Validator<'_> {
         }
     }
 
-    /// Checks one row. On success `values` holds one value per column of the table, in order,
+    /// Checks one row. `may_fold` has bit i set when cell i may hold a character that width
+    /// folding changes (`width::foldable_offsets`; all bits for rows not screened, and cells
+    /// from the 65th on are always looked at). On success `values` holds one value per column of the table, in order,
     /// and `accepted` what else the row brings. `accepted` is the caller's rather than returned:
     /// moving it out of the call cost a store-to-load stall on every row.
-    pub fn check<'a>(&self, line: u64, cells: &[CellRef<'a>], values: &mut Vec<Value<'a>>, accepted: &mut Accepted) -> Result<(), Reject> {
+    pub fn check<'a>(
+        &self,
+        line: u64,
+        cells: &[CellRef<'a>],
+        may_fold: u64,
+        values: &mut Vec<Value<'a>>,
+        accepted: &mut Accepted,
+    ) -> Result<(), Reject> {
         values.clear();
         *accepted = Accepted::default();
-        self.check_inner(cells, values, accepted).map_err(|(column, reason)| Reject { line, column, reason })
+        self.check_inner(cells, may_fold, values, accepted).map_err(|(column, reason)| Reject { line, column, reason })
     }
 
-    fn check_inner<'a>(&self, row: &[CellRef<'a>], values: &mut Vec<Value<'a>>, accepted: &mut Accepted) -> Result<(), (String, String)> {
+    fn check_inner<'a>(
+        &self,
+        row: &[CellRef<'a>],
+        may_fold: u64,
+        values: &mut Vec<Value<'a>>,
+        accepted: &mut Accepted,
+    ) -> Result<(), (String, String)> {
         let table = self.layout.table;
         let width = self.layout.headers.len();
         let last_filled = row.iter().rposition(|c| !c.is_empty()).map(|i| i + 1).unwrap_or(0);
@@ -114,10 +130,10 @@ impl Validator<'_> {
         for (ci, col) in cols.iter().enumerate() {
             let label = || self.column_label(ci);
             // By reference: copying the 24-byte cell made a store-to-load stall on every cell.
-            let (cell, kind): (&CellRef<'a>, Kind) = match (self.layout.sources[ci], self.layout.derived[ci]) {
-                (Some(s), _) => (row.get(s).unwrap_or(&CellRef::Empty), col.kind),
-                (None, Some((s, kind))) => (row.get(s).unwrap_or(&CellRef::Empty), kind),
-                (None, None) => (&CellRef::Empty, col.kind),
+            let (cell, kind, src): (&CellRef<'a>, Kind, usize) = match (self.layout.sources[ci], self.layout.derived[ci]) {
+                (Some(s), _) => (row.get(s).unwrap_or(&CellRef::Empty), col.kind, s),
+                (None, Some((s, kind))) => (row.get(s).unwrap_or(&CellRef::Empty), kind, s),
+                (None, None) => (&CellRef::Empty, col.kind, usize::MAX),
             };
             if let CellRef::Error(e) = *cell {
                 return Err((label(), format!("Excel error value {e}")));
@@ -130,15 +146,17 @@ impl Validator<'_> {
                 continue;
             }
             let text = cell.text();
+            // Width folding is skipped for a cell its row's screen cleared.
+            let folds = src >= 64 || (may_fold >> src) & 1 == 1;
             let v = match kind {
-                Kind::Text => Value::Str(apply(&text, cells::text_cow)),
+                Kind::Text => Value::Str(apply(&text, |s| cells::trimmed(fold_width_screened(s, &[], folds)))),
                 Kind::Name => Value::Str(apply(&text, |s| {
-                    cells::text_cow(s).map(|t| match t {
+                    cells::trimmed(fold_width_screened(s, &[], folds)).map(|t| match t {
                         Cow::Borrowed(t) => cells::mask_person_cow(t),
                         Cow::Owned(t) => Cow::Owned(cells::mask_person(&t)),
                     })
                 })),
-                Kind::Key => Value::Str(apply(&text, cells::key_cow)),
+                Kind::Key => Value::Str(apply(&text, |s| cells::trimmed(fold_width_screened(s, cells::KEY_KEEP, folds)))),
                 Kind::CaseNo => {
                     let c = caseno::parse(&text).map_err(|e| (label(), format!("{e}: '{}'", text.trim())))?;
                     accepted.case = Some(CaseFields {
@@ -150,7 +168,7 @@ impl Validator<'_> {
                     Value::Str(Cow::Owned(c.to_string()))
                 }
                 Kind::Region => {
-                    let code = apply(&text, cells::region_code_cow);
+                    let code = apply(&text, |s| cells::region_code_of(fold_width_screened(s, &[], folds)));
                     let code = if !code.is_empty() {
                         code
                     } else if let Some(code) = code_with_its_name(&text, self.names) {
@@ -202,7 +220,10 @@ impl Validator<'_> {
                         (label(), format!("'{}' is not a yes/no value (是/否, 已出庭/未出庭, Y/N, 1/0, √/×)", text.trim()))
                     })?)
                 }
-                Kind::Amount => Value::Fen(cells::amount_fen(&text, self.layout.in_wan[ci]).map_err(|e| (label(), e))?),
+                Kind::Amount => Value::Fen(
+                    cells::amount_fen_of(&fold_width_screened(&text, &[], folds), &text, self.layout.in_wan[ci])
+                        .map_err(|e| (label(), e))?,
+                ),
                 Kind::Outcome => {
                     // Appellate and retrial case numbers carry their own outcomes (改判, 发回重审 …).
                     let vocab = match &accepted.case {

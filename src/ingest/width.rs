@@ -44,19 +44,95 @@ fn may_fold(s: &str) -> bool {
     let b = s.as_bytes();
     // One pass without branches (the compiler vectorises it) settles most cells, which hold none
     // of the four lead bytes; two `memchr` searches per cell cost more on text this short.
-    if !b.iter().fold(false, |any, &c| any | matches!(c, 0xC2 | 0xE2 | 0xE3 | 0xEF)) {
+    if !b.iter().fold(false, |any, &c| any | is_fold_lead(c)) {
         return false;
     }
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).chain(memchr::memchr_iter(0xEF, b)).any(|i| folds_at(b, i))
+}
+
+/// The UTF-8 lead bytes of every character `fold_width` changes (see `may_fold`).
+#[inline]
+fn is_fold_lead(c: u8) -> bool {
+    matches!(c, 0xC2 | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// Does the character at `b[i]`, whose lead byte is C2, E2, E3 or EF, fold or drop (with no keep
+/// list)? The bytes after the lead tell.
+#[inline]
+fn folds_at(b: &[u8], i: usize) -> bool {
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).chain(memchr::memchr_iter(0xEF, b)).any(|i| match b[i] {
+    match b[i] {
         0xC2 => matches!(at(i + 1), 0xA0 | 0xAD),
-        // U+200B–U+203F (E2 80 8B–BF) and U+2040–U+2060 (E2 81 80–A0)
-        0xE2 => matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0xBF) | (0x81, 0x80..=0xA0)),
+        // U+200B–U+200D (E2 80 8B–8D) and U+2060 (E2 81 A0)
+        0xE2 => matches!((at(i + 1), at(i + 2)), (0x80, 0x8B..=0x8D) | (0x81, 0xA0)),
         // U+3000, the ideographic space
         0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
         // U+FEFF (EF BB BF), U+FF01–U+FF3F (EF BC 81–BF), U+FF40–U+FF5E (EF BD 80–9E)
-        _ => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xBC, 0x81..=0xBF) | (0xBD, 0x80..=0x9E)),
-    })
+        0xEF => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xBC, 0x81..=0xBF) | (0xBD, 0x80..=0x9E)),
+        _ => false,
+    }
+}
+
+/// Appends to `out`, in order, the offset in `text` of every character that `fold_width` changes
+/// with no keep list. A CSV chunk is screened once this way, 32 bytes at a time, instead of each
+/// cell on its own: a cell that no offset falls in needs no folding (`fold_width_screened`).
+/// Offsets are `u32`, as the chunk's field spans are.
+pub fn foldable_offsets(text: &[u8], out: &mut Vec<u32>) {
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        done = unsafe { foldable_offsets_avx2(text, out) };
+    }
+    for i in done..text.len() {
+        if is_fold_lead(text[i]) && folds_at(text, i) {
+            out.push(i as u32);
+        }
+    }
+}
+
+/// `foldable_offsets` over the 32-byte blocks that have two bytes after them; returns where it
+/// stopped. The 〔〕 and 、。 of Chinese text (E3 80 xx) and the curly quotes (E2 80 9C/9D) share
+/// their lead bytes with characters that fold, so the bytes after the lead are compared here too:
+/// only full-width forms (EF …) and the rare C2 are left for `folds_at`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn foldable_offsets_avx2(text: &[u8], out: &mut Vec<u32>) -> usize {
+    use std::arch::x86_64::*;
+    let eq = |v: __m256i, b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
+    let mut base = 0;
+    while base + 34 <= text.len() {
+        // SAFETY: bytes base..base + 34 are in `text`: each load reads 32 of them.
+        let (v, v1, v2) = unsafe {
+            let p = text.as_ptr().add(base);
+            (
+                _mm256_loadu_si256(p as *const __m256i),
+                _mm256_loadu_si256(p.add(1) as *const __m256i),
+                _mm256_loadu_si256(p.add(2) as *const __m256i),
+            )
+        };
+        // U+3000 (E3 80 80)
+        let ideographic_space = _mm256_and_si256(_mm256_and_si256(eq(v, 0xE3), eq(v1, 0x80)), eq(v2, 0x80));
+        // U+200B–U+200D (E2 80 8B–8D) and U+2060 (E2 81 A0)
+        let zero_width = _mm256_and_si256(
+            eq(v, 0xE2),
+            _mm256_or_si256(
+                _mm256_and_si256(eq(v1, 0x80), _mm256_or_si256(_mm256_or_si256(eq(v2, 0x8B), eq(v2, 0x8C)), eq(v2, 0x8D))),
+                _mm256_and_si256(eq(v1, 0x81), eq(v2, 0xA0)),
+            ),
+        );
+        let hit = _mm256_or_si256(_mm256_or_si256(ideographic_space, zero_width), _mm256_or_si256(eq(v, 0xC2), eq(v, 0xEF)));
+        let mut m = _mm256_movemask_epi8(hit) as u32;
+        while m != 0 {
+            let i = base + m.trailing_zeros() as usize;
+            m &= m - 1;
+            if folds_at(text, i) {
+                out.push(i as u32);
+            }
+        }
+        base += 32;
+    }
+    base
 }
 
 /// Does `fold_width(_, keep)` change some character of `s`? Only characters whose UTF-8 lead byte
@@ -80,6 +156,12 @@ fn folds(c: char, keep: &[char]) -> bool {
 /// only kept characters, and nearly a third of penalty keys are written that way.
 pub fn fold_width_cow<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
     if !may_fold(s) || (!keep.is_empty() && !folds_any(s, keep)) { Cow::Borrowed(s) } else { Cow::Owned(fold_width(s, keep)) }
+}
+
+/// `fold_width_cow` for a cell whose row was screened already (`foldable_offsets`): text in which
+/// the screen found nothing to fold (`may_fold` false) is used as it is, without a second look.
+pub fn fold_width_screened<'a>(s: &'a str, keep: &[char], may_fold: bool) -> Cow<'a, str> {
+    if may_fold { fold_width_cow(s, keep) } else { Cow::Borrowed(s) }
 }
 
 /// Does a character starting with this byte show ink? A printable ASCII character, or a CJK
@@ -135,6 +217,26 @@ mod tests {
             }
         }
         assert!(!may_fold("新红建罚〔2024〕1号 红旗区住房和城乡建设局"));
+    }
+
+    /// The chunk screen names exactly the characters folding changes, wherever the 64-byte blocks
+    /// cut them: every character, between varying runs of ASCII and CJK.
+    #[test]
+    fn foldable_offsets_name_every_character_that_folds() {
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for (n, c) in (0..=0x10FFFFu32).filter_map(char::from_u32).enumerate() {
+            text.push_str(&"a".repeat(n % 3));
+            text.push_str(&"中".repeat(n % 2));
+            if folds(c, &[]) {
+                expected.push(text.len() as u32);
+            }
+            text.push(c);
+        }
+        let mut got = Vec::new();
+        foldable_offsets(text.as_bytes(), &mut got);
+        assert_eq!(got, expected);
+        assert!(expected.len() > 90, "{}", expected.len());
     }
 
     /// `folds` names exactly the characters `fold_width` changes, so that with a keep list

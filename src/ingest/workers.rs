@@ -7,7 +7,7 @@ use super::keys::{KeyHash, key_hash, key_text};
 use super::raw::CellRef;
 use super::rejects::RejectRow;
 use super::validate::{self, Validator};
-use super::{batch, cells};
+use super::{batch, cells, width};
 use crate::Result;
 use crate::schema::Table;
 use crate::warehouse::regions::Region;
@@ -60,18 +60,31 @@ impl WorkerCtx<'_> {
                 for row in rows {
                     cells.clear();
                     cells.extend(row.cells.iter().map(CellRef::of));
-                    self.row(row.line, &cells, &mut values, &mut out);
+                    self.row(row.line, &cells, u64::MAX, &mut values, &mut out);
                 }
             }
             ChunkRows::Csv { text, fields, rows } => {
+                // The whole chunk is screened for width folding once; a row's cells are then
+                // looked at only where the screen found something (`width::foldable_offsets`).
+                let mut foldable = Vec::new();
+                width::foldable_offsets(text.as_bytes(), &mut foldable);
+                let mut foldable = foldable.iter().copied().peekable();
                 let mut cells = Vec::new();
                 let mut field = 0usize;
                 for &(line, count) in rows {
                     cells.clear();
                     let next = field + count as usize;
-                    cells.extend(fields[field..next].iter().map(|&[a, b]| CellRef::field(&text[a as usize..b as usize])));
+                    let spans = &fields[field..next];
+                    cells.extend(spans.iter().map(|&[a, b]| CellRef::field(&text[a as usize..b as usize])));
                     field = next;
-                    self.row(line, &cells, &mut values, &mut out);
+                    let row_end = spans.last().map_or(0, |&[_, b]| b);
+                    let mut may_fold = 0u64;
+                    while let Some(at) = foldable.next_if(|&at| at < row_end) {
+                        // The cell the character is in: the first whose span ends after it.
+                        let i = spans.partition_point(|&[_, b]| b <= at);
+                        may_fold |= if i < 64 { 1 << i } else { u64::MAX };
+                    }
+                    self.row(line, &cells, may_fold, &mut values, &mut out);
                 }
             }
         }
@@ -92,7 +105,8 @@ impl WorkerCtx<'_> {
         })
     }
 
-    fn row<'a>(&self, line: u64, cells: &[CellRef<'a>], values: &mut Vec<validate::Value<'a>>, out: &mut Out) {
+    /// One row; `may_fold` as `Validator::check` takes it.
+    fn row<'a>(&self, line: u64, cells: &[CellRef<'a>], may_fold: u64, values: &mut Vec<validate::Value<'a>>, out: &mut Out) {
         if cells.iter().all(CellRef::is_empty) {
             out.blank += 1;
             return;
@@ -103,7 +117,7 @@ impl WorkerCtx<'_> {
             return;
         }
         out.rows_read += 1;
-        match self.validator.check(line, cells, values, &mut out.accepted) {
+        match self.validator.check(line, cells, may_fold, values, &mut out.accepted) {
             Ok(()) => {
                 let key = key_hash(&key_text(self.key_indices.iter().map(|&i| match &values[i] {
                     validate::Value::Str(k) => k.as_ref(),
