@@ -57,12 +57,23 @@ impl Hasher for Prehashed {
 /// A set of (text, text) pairs, built from millions of rows without a string allocated per row:
 /// a row is looked up by a 64-bit hash of its two values and compared with the pair stored
 /// under it; a different pair with the same hash (never seen, but possible) is kept aside, so
-/// the set is exact.
+/// the set is exact. The pairs' bytes sit one after another in `bytes`, and the index holds
+/// where each starts: a lookup touches the index and those bytes, where a list of `String`
+/// pairs between them cost two more cache misses a row on the writer thread.
 #[derive(Default)]
 pub struct UnitSet {
-    pairs: Vec<(String, String)>,
-    index: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+    bytes: Vec<u8>,
+    index: HashMap<u64, Stored, BuildHasherDefault<Prehashed>>,
     collided: BTreeSet<(String, String)>,
+}
+
+/// Where a pair's bytes are in `UnitSet::bytes`: its first text at `start`, `a` bytes long, the
+/// second right after it, `b` bytes long.
+#[derive(Clone, Copy)]
+struct Stored {
+    start: usize,
+    a: u32,
+    b: u32,
 }
 
 fn pair_hash(a: &str, b: &str) -> u64 {
@@ -70,18 +81,31 @@ fn pair_hash(a: &str, b: &str) -> u64 {
 }
 
 impl UnitSet {
+    fn texts(&self, s: Stored) -> (&str, &str) {
+        let (a_end, b_end) = (s.start + s.a as usize, s.start + s.a as usize + s.b as usize);
+        // The bytes were copied from two `&str`s whole, so each range is valid text.
+        let text = |r: std::ops::Range<usize>| std::str::from_utf8(&self.bytes[r]).expect("stored from text");
+        (text(s.start..a_end), text(a_end..b_end))
+    }
+
     pub fn insert(&mut self, a: &str, b: &str) {
         let h = pair_hash(a, b);
         match self.index.get(&h) {
-            Some(&i) => {
-                let (pa, pb) = &self.pairs[i as usize];
-                if (pa.as_str(), pb.as_str()) != (a, b) && !self.collided.iter().any(|(ca, cb)| (ca.as_str(), cb.as_str()) == (a, b)) {
+            Some(&s) => {
+                let start = s.start;
+                let same = s.a as usize == a.len()
+                    && s.b as usize == b.len()
+                    && self.bytes[start..start + a.len()] == *a.as_bytes()
+                    && self.bytes[start + a.len()..start + a.len() + b.len()] == *b.as_bytes();
+                if !same && !self.collided.iter().any(|(ca, cb)| (ca.as_str(), cb.as_str()) == (a, b)) {
                     self.collided.insert((a.to_string(), b.to_string()));
                 }
             }
             None => {
-                self.index.insert(h, self.pairs.len() as u32);
-                self.pairs.push((a.to_string(), b.to_string()));
+                let stored = Stored { start: self.bytes.len(), a: a.len() as u32, b: b.len() as u32 };
+                self.bytes.extend_from_slice(a.as_bytes());
+                self.bytes.extend_from_slice(b.as_bytes());
+                self.index.insert(h, stored);
             }
         }
     }
@@ -99,20 +123,26 @@ impl UnitSet {
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.pairs.len() + self.collided.len()
+        self.index.len() + self.collided.len()
+    }
+
+    /// Every pair, in no order.
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.index.values().map(|&s| self.texts(s)).chain(self.collided.iter().map(|(a, b)| (a.as_str(), b.as_str())))
     }
 
     /// The pairs, sorted.
     pub fn into_sorted(self) -> Vec<(String, String)> {
-        let mut v = self.pairs;
-        v.extend(self.collided);
+        let mut v: Vec<(String, String)> = self.pairs().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         v.sort_unstable();
         v
     }
 
-    /// The footer value: the pairs as a JSON array of two-text arrays.
+    /// The footer value: the pairs as a JSON array of two-text arrays, sorted (so that a part's
+    /// footer does not depend on the order of its rows).
     pub fn to_footer(&self) -> String {
-        let all: Vec<(&str, &str)> = self.pairs.iter().chain(self.collided.iter()).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let mut all: Vec<(&str, &str)> = self.pairs().collect();
+        all.sort_unstable();
         serde_json::to_string(&all).expect("text pairs serialise")
     }
 }
@@ -206,7 +236,8 @@ mod tests {
         let mut s = UnitSet::default();
         s.insert("1", "a");
         let h = pair_hash("2", "b");
-        s.index.insert(h, 0);
+        let first = *s.index.values().next().unwrap();
+        s.index.insert(h, first);
         s.insert("2", "b");
         s.insert("2", "b");
         assert_eq!(s.len(), 2);
