@@ -232,12 +232,11 @@ mod tests {
 
     #[test]
     fn a_pair_under_a_taken_hash_is_kept_aside() {
-        // Force a collision: a pair stored under the hash of another.
+        // Force a collision: the pair (1, a) moved to the hash of (2, b).
         let mut s = UnitSet::default();
         s.insert("1", "a");
-        let h = pair_hash("2", "b");
-        let first = *s.index.values().next().unwrap();
-        s.index.insert(h, first);
+        let (_, stored) = s.index.drain().next().unwrap();
+        s.index.insert(pair_hash("2", "b"), stored);
         s.insert("2", "b");
         s.insert("2", "b");
         assert_eq!(s.len(), 2);
