@@ -334,6 +334,19 @@ mod tests {
         assert_eq!(m.len(), 20_000);
     }
 
+    /// Tables made on several threads are as many, as large and as empty as asked, however the
+    /// count splits over the threads.
+    #[test]
+    fn tables_cleared_in_parallel_are_all_there_and_empty() {
+        for k in [5, 6] {
+            // 16 MiB a table: above the size one thread clears alone.
+            let b = 1 << 18;
+            let t = new_tables(k, b);
+            assert_eq!(t.len(), k);
+            assert!(t.iter().all(|s| s.lines.len() == b && s.len == 0 && s.lines.iter().all(|l| l.rows == [EMPTY; SLOTS])));
+        }
+    }
+
     /// Keys whose home is the same line (a table of 16 lines, 40 keys: the line fills and the
     /// probe runs on, past the table's end and round to its start) are all found again.
     #[test]
