@@ -19,7 +19,8 @@
 //! Reading: `read` (workbooks, and CSV through `stream`), `records` (CSV records cut out of the
 //! bytes read, without copying their cells), `decode` (a whole CSV file's bytes),
 //! `raw` (rows and cells as read), `layout` (the header row), `validate` (a row's checks),
-//! `cells` (each cell rule) and `width` (width folding and trimming, which every text cell gets).
+//! `cells` (each cell rule) and `width` (width folding and trimming, which every text cell gets;
+//! a CSV chunk is screened for it once, and only the cells the screen marks are folded).
 pub mod batch;
 pub mod caseno;
 pub mod cells;
