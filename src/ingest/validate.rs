@@ -94,8 +94,8 @@ impl Validator<'_> {
 
     /// Checks one row. `may_fold` has bit i set when cell i may hold a character that width
     /// folding changes (`width::foldable_offsets`; all bits for rows not screened, and cells
-    /// from the 65th on are always looked at). On success `values` holds one value per column of the table, in order,
-    /// and `accepted` what else the row brings. `accepted` is the caller's rather than returned:
+    /// from the 65th on are always looked at). On success `values` holds one value per column
+    /// of the table, in order, and `accepted` what else the row brings. `accepted` is the caller's rather than returned:
     /// moving it out of the call cost a store-to-load stall on every row.
     pub fn check<'a>(
         &self,

@@ -80,9 +80,12 @@ impl WorkerCtx<'_> {
                     let row_end = spans.last().map_or(0, |&[_, b]| b);
                     let mut may_fold = 0u64;
                     while let Some(at) = foldable.next_if(|&at| at < row_end) {
-                        // The cell the character is in: the first whose span ends after it.
+                        // The cell the character is in: the first whose span ends after it (a
+                        // cell past the 64th is always looked at).
                         let i = spans.partition_point(|&[_, b]| b <= at);
-                        may_fold |= if i < 64 { 1 << i } else { u64::MAX };
+                        if i < 64 {
+                            may_fold |= 1 << i;
+                        }
                     }
                     self.row(line, &cells, may_fold, &mut values, &mut out);
                 }

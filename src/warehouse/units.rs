@@ -81,23 +81,25 @@ fn pair_hash(a: &str, b: &str) -> u64 {
 }
 
 impl UnitSet {
+    /// A stored pair's two texts as bytes.
+    fn parts(&self, s: Stored) -> (&[u8], &[u8]) {
+        let mid = s.start + s.a as usize;
+        (&self.bytes[s.start..mid], &self.bytes[mid..mid + s.b as usize])
+    }
+
     fn texts(&self, s: Stored) -> (&str, &str) {
-        let (a_end, b_end) = (s.start + s.a as usize, s.start + s.a as usize + s.b as usize);
-        // The bytes were copied from two `&str`s whole, so each range is valid text.
-        let text = |r: std::ops::Range<usize>| std::str::from_utf8(&self.bytes[r]).expect("stored from text");
-        (text(s.start..a_end), text(a_end..b_end))
+        // The bytes were copied from two `&str`s whole, so each part is valid text.
+        let (a, b) = self.parts(s);
+        (std::str::from_utf8(a).expect("stored from text"), std::str::from_utf8(b).expect("stored from text"))
     }
 
     pub fn insert(&mut self, a: &str, b: &str) {
         let h = pair_hash(a, b);
         match self.index.get(&h) {
             Some(&s) => {
-                let start = s.start;
-                let same = s.a as usize == a.len()
-                    && s.b as usize == b.len()
-                    && self.bytes[start..start + a.len()] == *a.as_bytes()
-                    && self.bytes[start + a.len()..start + a.len() + b.len()] == *b.as_bytes();
-                if !same && !self.collided.iter().any(|(ca, cb)| (ca.as_str(), cb.as_str()) == (a, b)) {
+                if self.parts(s) != (a.as_bytes(), b.as_bytes())
+                    && !self.collided.iter().any(|(ca, cb)| (ca.as_str(), cb.as_str()) == (a, b))
+                {
                     self.collided.insert((a.to_string(), b.to_string()));
                 }
             }
