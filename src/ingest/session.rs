@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use arrow::array::StringArray;
 use chrono::NaiveDate;
 
-use super::chunks::{Chunk, ReadBytes, RowSource, read_chunks};
+use super::batch::Provenance;
+use super::chunks::{Chunk, ReadBytes, RowSource, chunk_rows, read_chunks};
 use super::corrections::{Event, Pending, TableState, WINDOW, line_column, text_column};
 use super::keys::{RowId, key_display, key_hash, key_text};
 use super::layout::Layout;
@@ -224,8 +225,7 @@ impl Ingest<'_> {
                 .iter()
                 .map(|k| table.columns().iter().position(|c| c.name == *k).expect("a key is a column"))
                 .collect(),
-            source_file: &display,
-            ingest_id: self.ingest_id as i64,
+            provenance: Provenance::new(&display, self.ingest_id as i64, chunk_rows()),
         };
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(1);
         let cancel = AtomicBool::new(false);

@@ -33,8 +33,8 @@ pub(super) struct WorkerCtx<'a> {
     pub(super) table: Table,
     /// The key columns' positions among the table's columns.
     pub(super) key_indices: Vec<usize>,
-    pub(super) source_file: &'a str,
-    pub(super) ingest_id: i64,
+    /// The file's `_source_file` and `_ingest_id` columns, shared by its batches.
+    pub(super) provenance: batch::Provenance,
 }
 
 impl WorkerCtx<'_> {
@@ -98,7 +98,7 @@ impl WorkerCtx<'_> {
         Ok(ChunkResult {
             index: chunk.index,
             file_bytes,
-            batch: out.builders.finish(self.source_file, self.ingest_id)?,
+            batch: out.builders.finish(&self.provenance)?,
             hashes: out.hashes,
             rejects: out.rejects,
             rows_read: out.rows_read,
