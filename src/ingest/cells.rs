@@ -32,22 +32,12 @@ pub fn trimmed(folded: Cow<'_, str>) -> Option<Cow<'_, str>> {
 /// Text rule: full-width ASCII folded, invisible characters dropped, trimmed. Returns None for an
 /// empty cell.
 pub fn text(raw: &str) -> Option<String> {
-    text_cow(raw).map(Cow::into_owned)
-}
-
-/// `text` without a copy when the cell needs no folding.
-pub fn text_cow(raw: &str) -> Option<Cow<'_, str>> {
-    trimmed(fold_width_cow(raw, &[]))
+    trimmed(fold_width_cow(raw, &[])).map(Cow::into_owned)
 }
 
 /// Key rule (reconsideration and penalty numbers): like text, but full-width brackets are kept.
 pub fn key(raw: &str) -> Option<String> {
-    key_cow(raw).map(Cow::into_owned)
-}
-
-/// `key` without a copy when the cell needs no folding.
-pub fn key_cow(raw: &str) -> Option<Cow<'_, str>> {
-    trimmed(fold_width_cow(raw, KEY_KEEP))
+    trimmed(fold_width_cow(raw, KEY_KEEP)).map(Cow::into_owned)
 }
 
 /// The full-width characters the key rule keeps: 卢公（治）决字〔2023〕1号 stays as it is written.
@@ -355,12 +345,7 @@ pub fn fen_to_yuan(fen: i64) -> String {
 
 /// Region code rule: digits only; a code from a numeric cell (411600.0) is its integer text.
 pub fn region_code(raw: &str) -> Option<String> {
-    region_code_cow(raw).map(Cow::into_owned)
-}
-
-/// `region_code` without a copy when the cell needs no folding.
-pub fn region_code_cow(raw: &str) -> Option<Cow<'_, str>> {
-    region_code_of(fold_width_cow(raw, &[]))
+    region_code_of(fold_width_cow(raw, &[])).map(Cow::into_owned)
 }
 
 /// `region_code` on the cell's width-folded text.
@@ -759,9 +744,13 @@ mod tests {
         }
     }
 
-    /// A key whose full-width brackets are kept is borrowed, not copied; one that folds is folded.
+    /// A key whose full-width brackets are kept is borrowed, not copied; one that folds is folded
+    /// (the key rule as the validator applies it to a cell its chunk's screen marked).
     #[test]
     fn keys_with_kept_brackets() {
+        fn key_cow(raw: &str) -> Option<Cow<'_, str>> {
+            trimmed(fold_width_cow(raw, KEY_KEEP))
+        }
         assert!(matches!(key_cow("卢公（治）决字〔2023〕1号"), Some(Cow::Borrowed("卢公（治）决字〔2023〕1号"))));
         assert_eq!(key_cow(" 卢公（治）决字〔2023〕１号 ").as_deref(), Some("卢公（治）决字〔2023〕1号"));
     }

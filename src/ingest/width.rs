@@ -84,7 +84,13 @@ pub fn foldable_offsets(text: &[u8], out: &mut Vec<u32>) {
         // SAFETY: the CPU has AVX2, checked just above.
         done = unsafe { foldable_offsets_avx2(text, out) };
     }
-    for i in done..text.len() {
+    foldable_offsets_from(text, done, out);
+}
+
+/// `foldable_offsets` one byte at a time from `from`: the end of the text the AVX2 loop leaves,
+/// or all of it on a CPU without AVX2.
+fn foldable_offsets_from(text: &[u8], from: usize, out: &mut Vec<u32>) {
+    for i in from..text.len() {
         if is_fold_lead(text[i]) && folds_at(text, i) {
             out.push(i as u32);
         }
@@ -235,6 +241,10 @@ mod tests {
         }
         let mut got = Vec::new();
         foldable_offsets(text.as_bytes(), &mut got);
+        assert_eq!(got, expected);
+        // The byte loop alone, as a CPU without AVX2 runs it.
+        got.clear();
+        foldable_offsets_from(text.as_bytes(), 0, &mut got);
         assert_eq!(got, expected);
         assert!(expected.len() > 90, "{}", expected.len());
     }
